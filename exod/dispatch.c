@@ -1,0 +1,102 @@
+/*
+ * dispatch.c - the protected entry into exod: every datagram a peer sends
+ * is checked here, in the order exo-protocol(7) gives, before any request
+ * handler sees it.  Handlers may then trust the header and the payload's
+ * size; everything inside the payload they check themselves.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "exod.h"
+
+/* The permitted requests.  Anything not here gets EXO_ENOSYS. */
+static const struct exod_req *const dispatch_table[] = {
+	&req_hello,
+	&req_null,
+	&req_cap_check,
+	&req_frame_alloc,
+	&req_frame_free,
+	&req_status,
+};
+
+static const struct exod_req *
+dispatch_find(uint16_t type)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof dispatch_table / sizeof dispatch_table[0]; i++)
+		if (dispatch_table[i]->type == type)
+			return (dispatch_table[i]);
+	return (NULL);
+}
+
+/* The status a well-framed request earns before its handler runs. */
+static int
+dispatch_check(struct peer *p, const struct exo_hdr *h, size_t plen,
+    const struct exod_req **out)
+{
+	const struct exod_req	*r;
+
+	if ((r = dispatch_find(h->type)) == NULL)
+		return (-EXO_ENOSYS);
+	/* HELLO comes first and once; everything else comes after it. */
+	if (((p->flags & PEER_HELLO) != 0) == ((r->flags & REQ_FIRST) != 0))
+		return (-EXO_ESTATE);
+	if ((r->flags & REQ_LIBOS) && (p->flags & PEER_CONTROL))
+		return (-EXO_EPERM);
+	if (r->flags & REQ_VARLEN) {
+		if (plen < r->minlen || plen > r->maxlen)
+			return (-EXO_EPROTO);
+	} else if (plen != r->minlen)
+		return (-EXO_EPROTO);
+	*out = r;
+	return (0);
+}
+
+/*
+ * Handle one datagram of n bytes from p.  fds are descriptors that came
+ * with it (closed here: no request carries one); truncated says the
+ * datagram or its descriptors did not fit.
+ */
+void
+dispatch_message(struct peer *p, const void *buf, size_t n, int *fds,
+    unsigned nfds, int truncated)
+{
+	const struct exod_req	*r = NULL;
+	struct exo_hdr		 h;
+	unsigned		 i;
+	int			 status;
+
+	for (i = 0; i < nfds; i++)
+		close(fds[i]);
+	if (n < sizeof h) {
+		memset(&h, 0, sizeof h);
+		peer_reply(p, &h, -EXO_EPROTO, NULL, 0, NULL, 0);
+		return;
+	}
+	memcpy(&h, buf, sizeof h);
+	h.type &= ~EXO_MSG_REPLY;	/* the reply sets it again */
+	if (truncated)
+		status = -EXO_EPROTO;
+	else if (h.version != EXO_PROTO_VERSION)
+		status = -EXO_EVERSION;
+	else if (h.len != n - sizeof h)
+		status = -EXO_EPROTO;
+	else if (h.status != 0 ||
+	    (((const struct exo_hdr *)buf)->type &
+	    (EXO_MSG_REPLY | EXO_MSG_UPCALL)) != 0)
+		status = -EXO_EPROTO;
+	else if (nfds > 0)
+		status = -EXO_EPROTO;
+	else
+		status = dispatch_check(p, &h, h.len, &r);
+	if (status != 0) {
+		log_debug("libOS %u: request type %u id %u refused: %d",
+		    p->libos, h.type, h.id, status);
+		peer_reply(p, &h, status, NULL, 0, NULL, 0);
+		return;
+	}
+	r->handle(p, &h, (const unsigned char *)buf + sizeof h);
+}

@@ -1,0 +1,199 @@
+/*
+ * exod.c - the exokernel daemon: start-up, the event loop, shutdown.
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "exo.h"
+#include "exod.h"
+
+#define EXOD_MEM_DEFAULT	(64ULL << 20)
+#define EXOD_MAPS_SPARE		4096	/* mappings kept for libraries etc. */
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: exod [-fhv] [-m size] [-S socket]\n");
+	exit(status);
+}
+
+/* "64M", "16k", "4096": bytes, or 0 when malformed. */
+static unsigned long long
+exod_parse_size(const char *s)
+{
+	unsigned long long	 v;
+	char			*end;
+	unsigned		 shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return (0);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return (0);
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	default:
+		return (0);
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return (0);
+	if (v > (ULLONG_MAX >> shift))
+		return (0);
+	return (v << shift);
+}
+
+/* Frames exod may bind: each bound frame costs exod one mapping. */
+static unsigned long long
+exod_frames_max(void)
+{
+	FILE			*f;
+	unsigned long long	 maps = 65530;
+
+	if ((f = fopen("/proc/sys/vm/max_map_count", "r")) != NULL) {
+		if (fscanf(f, "%llu", &maps) != 1)
+			maps = 65530;
+		fclose(f);
+	}
+	return (maps > 2 * EXOD_MAPS_SPARE ? maps - EXOD_MAPS_SPARE :
+	    EXOD_MAPS_SPARE);
+}
+
+/* Each frame in flight is a descriptor for a moment: allow many. */
+static void
+exod_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void
+exod_signal_cb(evutil_socket_t sig, short events, void *arg)
+{
+	log_info("signal %d: shutting down", (int)sig);
+	event_base_loopbreak(arg);
+}
+
+static void
+exod_accept_cb(evutil_socket_t fd, short events, void *arg)
+{
+	peer_accept(arg, fd);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct event_base	*base;
+	struct event		*ev_listen, *ev_term, *ev_int;
+	unsigned long long	 mem = EXOD_MEM_DEFAULT, frames;
+	char			 path[256];
+	const char		*opt_sock = NULL;
+	int			 ch, foreground = 0, verbose = 0, fd, error;
+
+	while ((ch = getopt(argc, argv, "fhm:S:v")) != -1) {
+		switch (ch) {
+		case 'f':
+			foreground = 1;
+			break;
+		case 'h':
+			usage(0);
+		case 'm':
+			if ((mem = exod_parse_size(optarg)) == 0 ||
+			    mem % EXO_FRAME_SIZE != 0) {
+				fprintf(stderr, "exod: -m %s: not a positive "
+				    "multiple of %d bytes\n", optarg,
+				    EXO_FRAME_SIZE);
+				exit(1);
+			}
+			break;
+		case 'S':
+			opt_sock = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage(1);
+		}
+	}
+	if (optind != argc)
+		usage(1);
+	frames = mem / EXO_FRAME_SIZE;
+	if (frames > exod_frames_max()) {
+		fprintf(stderr, "exod: -m: at most %llu frames (%llu MiB) fit "
+		    "in vm.max_map_count\n", exod_frames_max(),
+		    exod_frames_max() * EXO_FRAME_SIZE >> 20);
+		exit(1);
+	}
+	if ((error = exo_socket_path(path, sizeof path, opt_sock)) != 0) {
+		fprintf(stderr, "exod: socket path: %s\n", exo_strerror(error));
+		exit(1);
+	}
+
+	log_init(1, verbose);
+	signal(SIGPIPE, SIG_IGN);
+	exod_raise_nofile();
+	if (frame_init((uint32_t)frames) == -1)
+		fatal("frame table");
+	fd = listen_open(path, opt_sock == NULL && getenv("EXOD_SOCKET") == NULL);
+	if (!foreground) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init(0, verbose);
+	}
+	/* After daemon(): memory locks are not inherited across fork. */
+	if (cap_init() == -1)
+		fatalx("cannot make the capability key (libsodium)");
+
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	ev_listen = event_new(base, fd, EV_READ | EV_PERSIST, exod_accept_cb,
+	    base);
+	ev_term = evsignal_new(base, SIGTERM, exod_signal_cb, base);
+	ev_int = evsignal_new(base, SIGINT, exod_signal_cb, base);
+	if (ev_listen == NULL || ev_term == NULL || ev_int == NULL ||
+	    event_add(ev_listen, NULL) == -1 || event_add(ev_term, NULL) == -1 ||
+	    event_add(ev_int, NULL) == -1)
+		fatalx("cannot set up the event loop");
+	log_info("listening on %s: %llu frames of %d bytes", path, frames,
+	    EXO_FRAME_SIZE);
+
+	event_base_dispatch(base);
+
+	peer_close_all();
+	listen_close();
+	event_free(ev_listen);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_base_free(base);
+	frame_fini();
+	cap_fini();
+	log_info("stopped");
+	return (0);
+}

@@ -1,0 +1,225 @@
+/*
+ * frame.c - physical memory: the frame store.
+ *
+ * Each frame, while bound, is backed by its own memfd of EXO_FRAME_SIZE
+ * bytes.  The descriptor goes to the owner once (SCM_RIGHTS) and exod keeps
+ * only a mapping of it, so no descriptor that reaches any frame stays in
+ * exod and none that reaches another frame ever leaves it.  Unbinding drops
+ * exod's mapping and the next binding makes a fresh memfd: the new owner
+ * starts from zeros by construction, and a mapping the old owner kept can
+ * never observe what the frame holds next.  A later abort protocol breaks a
+ * binding the same way, by giving the frame a fresh backing object.
+ *
+ * The memfd's size is sealed, so a libOS cannot shrink it under exod's
+ * mapping and make exod fault when it touches the frame.
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exod.h"
+
+#define FRAME_NONE	UINT32_MAX
+
+struct frame {
+	uint32_t	 owner;	/* libOS id bound to; 0 when free */
+	uint32_t	 next;	/* free list link; FRAME_NONE at the end */
+	uint64_t	 gen;	/* moves on at every unbinding; caps of older
+				   generations are stale */
+	void		*va;	/* exod's one mapping of the backing memfd;
+				   NULL exactly when the frame is free */
+};
+
+static struct frame	*frames;	/* frames_n entries */
+static uint32_t		 frames_n;
+static uint32_t		 frames_nfree;	/* length of the free list */
+static uint32_t		 frames_head;	/* free list: last freed first */
+
+int
+frame_init(uint32_t n)
+{
+	uint32_t	i;
+
+	if ((frames = calloc(n, sizeof *frames)) == NULL)
+		return (-1);
+	frames_n = n;
+	for (i = 0; i < n; i++) {
+		frames[i].gen = 1;
+		frames[i].next = (i + 1 < n) ? i + 1 : FRAME_NONE;
+	}
+	frames_head = 0;
+	frames_nfree = n;
+	return (0);
+}
+
+void
+frame_fini(void)
+{
+	uint32_t	i;
+
+	for (i = 0; i < frames_n; i++)
+		if (frames[i].va != NULL)
+			munmap(frames[i].va, EXO_FRAME_SIZE);
+	free(frames);
+	frames = NULL;
+	frames_n = frames_nfree = 0;
+}
+
+uint32_t
+frame_total(void)
+{
+	return (frames_n);
+}
+
+uint32_t
+frame_free_count(void)
+{
+	return (frames_nfree);
+}
+
+void *
+frame_va(uint32_t id)
+{
+	return (id < frames_n ? frames[id].va : NULL);
+}
+
+/* A fresh, zero-filled, size-sealed backing object; -1 on failure. */
+static int
+frame_backing(void **va)
+{
+	int	fd;
+
+	fd = memfd_create("exo-frame", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd == -1)
+		return (-1);
+	if (ftruncate(fd, EXO_FRAME_SIZE) == -1 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == -1)
+		goto bad;
+	*va = mmap(NULL, EXO_FRAME_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    fd, 0);
+	if (*va == MAP_FAILED)
+		goto bad;
+	return (fd);
+bad:
+	close(fd);
+	return (-1);
+}
+
+static void
+frame_unbind(struct frame *f)
+{
+	munmap(f->va, EXO_FRAME_SIZE);
+	f->va = NULL;
+	f->owner = 0;
+	f->gen++;
+	f->next = frames_head;
+	frames_head = (uint32_t)(f - frames);
+	frames_nfree++;
+}
+
+/*
+ * Bind n free frames to p, all or none.  Fills caps[] and fds[] (the
+ * caller sends and closes the descriptors).  -EXO_ENOMEM when fewer than n
+ * frames are free or the host refuses a backing object.
+ */
+int
+frame_bind(struct peer *p, unsigned n, struct exo_cap *caps, int *fds)
+{
+	struct frame	*f;
+	unsigned	 i;
+	uint32_t	 id;
+
+	if (n > frames_nfree)
+		return (-EXO_ENOMEM);
+	for (i = 0; i < n; i++) {
+		id = frames_head;
+		f = &frames[id];
+		if ((fds[i] = frame_backing(&f->va)) == -1) {
+			log_warn("frame backing for libOS %u", p->libos);
+			f->va = NULL;
+			goto undo;
+		}
+		frames_head = f->next;
+		frames_nfree--;
+		f->owner = p->libos;
+		memset(&caps[i], 0, sizeof caps[i]);
+		caps[i].type = EXO_RES_FRAME;
+		caps[i].rights = EXO_RIGHTS_ALL;
+		caps[i].owner = p->libos;
+		caps[i].id = id;
+		caps[i].gen = f->gen;
+		cap_seal(&caps[i]);
+	}
+	p->frames += n;
+	return (0);
+undo:
+	while (i-- > 0) {
+		close(fds[i]);
+		frame_unbind(&frames[caps[i].id]);
+	}
+	return (-EXO_ENOMEM);
+}
+
+/*
+ * Is c a current binding of a frame to p with at least rights?  The order
+ * of the checks is part of the protocol (exo-protocol(7)).
+ */
+int
+frame_check(const struct peer *p, const struct exo_cap *c, unsigned rights)
+{
+	const struct frame	*f;
+	int			 error;
+
+	if ((error = cap_verify(c)) != 0)
+		return (error);
+	if (c->owner != p->libos)
+		return (-EXO_ENOTOWNER);
+	if (c->type != EXO_RES_FRAME || c->id >= frames_n)
+		return (-EXO_EINVAL);
+	f = &frames[c->id];
+	if (f->owner != p->libos || f->gen != c->gen)
+		return (-EXO_ESTALE);
+	if ((rights & ~(unsigned)c->rights) != 0)
+		return (-EXO_ERIGHTS);
+	return (0);
+}
+
+/* Unbind n frames of p, all or none: every capability is checked first. */
+int
+frame_release(struct peer *p, const struct exo_cap *caps, unsigned n)
+{
+	unsigned	i, j;
+	int		error;
+
+	for (i = 0; i < n; i++) {
+		if ((error = frame_check(p, &caps[i], 0)) != 0)
+			return (error);
+		for (j = 0; j < i; j++)
+			if (caps[j].id == caps[i].id)
+				return (-EXO_EINVAL);
+	}
+	for (i = 0; i < n; i++)
+		frame_unbind(&frames[caps[i].id]);
+	p->frames -= n;
+	return (0);
+}
+
+/* Take back every frame bound to p (it left or died). */
+void
+frame_reclaim(struct peer *p)
+{
+	uint32_t	i;
+
+	if (p->frames == 0)
+		return;
+	for (i = 0; i < frames_n; i++)
+		if (frames[i].owner == p->libos && frames[i].va != NULL)
+			frame_unbind(&frames[i]);
+	p->frames = 0;
+}

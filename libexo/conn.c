@@ -1,0 +1,269 @@
+/*
+ * conn.c - the connection to exod and the request/reply transport.
+ *
+ * One request is outstanding at a time per connection: exo_request sends
+ * and waits for the reply that carries the same id.
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libexo-int.h"
+
+static void
+exo_close_fds(int *fds, unsigned n)
+{
+	unsigned	i;
+
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/* Send one request; 0 or -EXO_E*. */
+static int
+exo_send(struct exo *e, uint16_t type, uint32_t id, const void *req,
+    size_t reqlen)
+{
+	unsigned char	buf[EXO_MSG_MAX];
+	struct exo_hdr	h;
+	ssize_t		n;
+
+	h.version = EXO_PROTO_VERSION;
+	h.type = type;
+	h.id = id;
+	h.len = (uint32_t)reqlen;
+	h.status = 0;
+	memcpy(buf, &h, sizeof h);
+	if (reqlen > 0)
+		memcpy(buf + sizeof h, req, reqlen);
+	do
+		n = send(e->fd, buf, sizeof h + reqlen, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return (errno == EPIPE || errno == ECONNRESET ? -EXO_ECONN :
+		    -EXO_ESYS);
+	return (0);
+}
+
+/* Receive one datagram with its descriptors; bytes, or -EXO_E*. */
+static ssize_t
+exo_recv(struct exo *e, void *buf, size_t len, int *fds, unsigned *nfds,
+    int *truncated)
+{
+	union {
+		struct cmsghdr	hdr;
+		unsigned char	buf[CMSG_SPACE(sizeof(int) * EXO_BATCH_MAX)];
+	}		 cmsg;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*c;
+	ssize_t		 n;
+	unsigned	 k;
+
+	memset(&msg, 0, sizeof msg);
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cmsg.buf;
+	msg.msg_controllen = sizeof cmsg.buf;
+	do
+		n = recvmsg(e->fd, &msg, MSG_CMSG_CLOEXEC);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return (errno == ECONNRESET ? -EXO_ECONN : -EXO_ESYS);
+	if (n == 0)
+		return (-EXO_ECONN);
+	*nfds = 0;
+	for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		k = (unsigned)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		if (*nfds + k > EXO_BATCH_MAX)
+			k = EXO_BATCH_MAX - *nfds;	/* cannot happen */
+		memcpy(fds + *nfds, CMSG_DATA(c), k * sizeof(int));
+		*nfds += k;
+	}
+	*truncated = (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0;
+	return (n);
+}
+
+int
+exo_request(struct exo *e, uint16_t type, const void *req, size_t reqlen,
+    void *reply, size_t replymax, size_t *replylen, int *fds, unsigned maxfds,
+    unsigned *nfds)
+{
+	unsigned char	 buf[EXO_MSG_MAX];
+	int		 rfds[EXO_BATCH_MAX];
+	struct exo_hdr	 h;
+	unsigned	 n_rfds;
+	uint32_t	 id;
+	ssize_t		 n;
+	int		 error, truncated;
+
+	if (e == NULL || e->fd == -1)
+		return (-EXO_ECONN);
+	if (reqlen > EXO_MSG_MAX - sizeof h || (reqlen > 0 && req == NULL))
+		return (-EXO_EINVAL);
+	if (replylen != NULL)
+		*replylen = 0;
+	if (nfds != NULL)
+		*nfds = 0;
+	id = e->next_id++;
+	if (e->next_id == 0)
+		e->next_id = 1;
+	if ((error = exo_send(e, type, id, req, reqlen)) != 0)
+		return (error);
+	for (;;) {
+		n = exo_recv(e, buf, sizeof buf, rfds, &n_rfds, &truncated);
+		if (n < 0)
+			return ((int)n);
+		if ((size_t)n < sizeof h || truncated) {
+			exo_close_fds(rfds, n_rfds);
+			return (-EXO_EPROTO);
+		}
+		memcpy(&h, buf, sizeof h);
+		/* exod answers a connection it refuses, or a mangled header,
+		 * with id 0. */
+		if (h.id == 0 && h.status != 0) {
+			exo_close_fds(rfds, n_rfds);
+			return (h.status);
+		}
+		if (h.id == id)
+			break;
+		exo_close_fds(rfds, n_rfds);	/* not ours: a stray reply */
+	}
+	if (h.version != EXO_PROTO_VERSION ||
+	    h.type != (type | EXO_MSG_REPLY) || h.len != (size_t)n - sizeof h ||
+	    h.len > replymax || n_rfds > maxfds) {
+		exo_close_fds(rfds, n_rfds);
+		return (h.status != 0 ? h.status : -EXO_EPROTO);
+	}
+	if (h.len > 0)
+		memcpy(reply, buf + sizeof h, h.len);
+	if (replylen != NULL)
+		*replylen = h.len;
+	if (n_rfds > 0)
+		memcpy(fds, rfds, n_rfds * sizeof(int));
+	if (nfds != NULL)
+		*nfds = n_rfds;
+	else
+		exo_close_fds(rfds, n_rfds);
+	return (h.status);
+}
+
+/* Each bound frame is a descriptor: let this process hold many. */
+static void
+exo_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int
+exo_connect_flags(const char *path, const char *name, uint32_t flags,
+    struct exo **out)
+{
+	struct sockaddr_un	 sun;
+	struct exo_hello	 hello;
+	struct exo		*e;
+	size_t			 len;
+	int			 error;
+
+	if (out == NULL || name == NULL || strlen(name) == 0 ||
+	    strlen(name) >= EXO_NAME_MAX)
+		return (-EXO_EINVAL);
+	*out = NULL;
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if ((error = exo_socket_path(sun.sun_path, sizeof sun.sun_path,
+	    path)) != 0)
+		return (error);
+	if ((e = calloc(1, sizeof *e)) == NULL)
+		return (-EXO_ESYS);
+	e->next_id = 1;
+	e->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (e->fd == -1) {
+		free(e);
+		return (-EXO_ESYS);
+	}
+	if (connect(e->fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		error = (errno == ENOENT || errno == ECONNREFUSED ||
+		    errno == ENOTSOCK) ? -EXO_ECONN : -EXO_ESYS;
+		goto bad;
+	}
+	memset(&hello, 0, sizeof hello);
+	hello.flags = flags;
+	memcpy(hello.name, name, strlen(name));
+	error = exo_request(e, EXO_MSG_HELLO, &hello, sizeof hello, &e->hello,
+	    sizeof e->hello, &len, NULL, 0, NULL);
+	if (error == 0 && len != sizeof e->hello)
+		error = -EXO_EPROTO;
+	if (error != 0)
+		goto bad;
+	exo_raise_nofile();
+	*out = e;
+	return (0);
+bad:
+	close(e->fd);
+	free(e);
+	return (error);
+}
+
+int
+exo_connect(const char *path, const char *name, struct exo **out)
+{
+	return (exo_connect_flags(path, name, 0, out));
+}
+
+int
+exo_connect_control(const char *path, struct exo **out)
+{
+	return (exo_connect_flags(path, "exoctl", EXO_HELLO_CONTROL, out));
+}
+
+void
+exo_disconnect(struct exo *e)
+{
+	if (e == NULL)
+		return;
+	if (e->fd != -1)
+		close(e->fd);
+	free(e);
+}
+
+uint32_t
+exo_libos_id(const struct exo *e)
+{
+	return (e->hello.libos);
+}
+
+uint32_t
+exo_frames_total(const struct exo *e)
+{
+	return (e->hello.frames_total);
+}
+
+int
+exo_fd(const struct exo *e)
+{
+	return (e->fd);
+}
+
+int
+exo_null(struct exo *e)
+{
+	return (exo_request(e, EXO_MSG_NULL, NULL, 0, NULL, 0, NULL, NULL, 0,
+	    NULL));
+}

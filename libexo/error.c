@@ -1,0 +1,34 @@
+/*
+ * error.c - exo_strerror: words for the EXO_E* codes.
+ */
+#include "config.h"
+
+#include "exo.h"
+
+static const char *const exo_errstr[EXO_ERR_MAX + 1] = {
+	[EXO_OK] = "success",
+	[EXO_EPROTO] = "malformed message",
+	[EXO_EVERSION] = "protocol version mismatch",
+	[EXO_ENOSYS] = "unknown request type",
+	[EXO_EINVAL] = "invalid argument",
+	[EXO_EBADCAP] = "capability forged or altered",
+	[EXO_ENOTOWNER] = "capability belongs to another libOS",
+	[EXO_ESTALE] = "capability is stale",
+	[EXO_ERIGHTS] = "capability lacks the rights",
+	[EXO_ENOMEM] = "out of physical memory",
+	[EXO_ESTATE] = "request not valid now",
+	[EXO_EPERM] = "not permitted",
+	[EXO_EBUSY] = "exod is full",
+	[EXO_ECONN] = "no connection to exod",
+	[EXO_ESYS] = "system call failed",
+};
+
+const char *
+exo_strerror(int error)
+{
+	if (error < 0)
+		error = -error;
+	if (error > EXO_ERR_MAX || exo_errstr[error] == NULL)
+		return ("unknown error");
+	return (exo_errstr[error]);
+}
