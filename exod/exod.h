@@ -63,6 +63,51 @@ TAILQ_HEAD(peer_msgq, peer_msg);
 #define PEER_PAUSED	0x04	/* reading stopped: outq at EXOD_OUTQ_HIGH */
 #define PEER_BROKEN	0x08	/* send failed: close once the dispatch returns */
 
+#define EXOD_EVENTS_MAX		64	/* queued events per libOS */
+
+struct peer_event {
+	uint32_t		 from;		/* sender's libOS id */
+	uint64_t		 value;
+};
+
+/* A libOS's life on the CPU (sched.c, event.c, call.c). */
+enum sched_state {
+	SCHED_FREE,		/* no slots: runs freely, never stopped */
+	SCHED_STOPPED,		/* has slots, not in one now: SIGSTOPped */
+	SCHED_RUNNING,		/* holds the CPU */
+	SCHED_SAVING,		/* quantum over, saving until ack or bound */
+};
+
+struct sched_peer {
+	uint32_t		 slots;		/* slots bound now */
+	enum sched_state	 state;
+	int			 waiting;	/* said WAIT; no upcall since */
+	int			 yield_pending;	/* YIELD answered when resumed */
+	struct exo_hdr		 yield_hdr;
+	uint64_t		 run_start_ns;	/* when it last got the CPU */
+	uint64_t		 save_start_ns;	/* when its save began */
+	uint64_t		 save_tick;	/* tick the TIMER upcall named */
+	uint64_t		 penalty_due_ns; /* to deduct from next quanta */
+	uint64_t		 quanta;
+	uint64_t		 cpu_ns;
+	uint64_t		 overruns;
+	uint64_t		 penalty_ns;
+	uint32_t		 entries;	/* EXO_ENTRY_* registered */
+	/* events: a ring of at most EXOD_EVENTS_MAX, in arrival order */
+	struct peer_event	 ev[EXOD_EVENTS_MAX];
+	unsigned		 ev_head;
+	unsigned		 ev_count;
+	uint32_t		 ev_dropped_unseen; /* told with the next event */
+	uint64_t		 events;	/* delivered */
+	uint64_t		 events_dropped;
+	/* protected control transfer */
+	struct peer		*call_target;	/* blocked in CALL to it */
+	struct exo_hdr		 call_hdr;	/* the CALL request to answer */
+	uint32_t		 call_id;	/* upcall id of the call */
+	struct peer		*call_caller;	/* serving a call from it */
+	int			 call_donated;	/* running on the caller's slice */
+};
+
 struct peer {
 	TAILQ_ENTRY(peer)	 entry;		/* on peers, in connection order */
 	int			 fd;		/* SOCK_SEQPACKET, non-blocking */
@@ -79,6 +124,14 @@ struct peer {
 	struct peer_msgq	 outq;		/* replies in order, at most OUTQ_HIGH+1 */
 	unsigned		 outq_len;
 	uint32_t		 frames;	/* frames bound to this libOS now */
+	/* libOS peers only, from HELLO on; -1/NULL for control peers */
+	int			 chan_fd;	/* exod's end of the upcall channel */
+	struct event		*ev_chan;
+	uint32_t		 upcall_seq;	/* id of the last upcall sent */
+	struct exo_expose	*expose;	/* exod's writable view */
+	size_t			 expose_size;
+	struct exo_stats	*stats;		/* written by the libOS: display only */
+	struct sched_peer	 cpu;
 };
 TAILQ_HEAD(peer_list, peer);
 extern struct peer_list peers;
@@ -116,6 +169,14 @@ extern const struct exod_req req_cap_check;
 extern const struct exod_req req_frame_alloc;
 extern const struct exod_req req_frame_free;
 extern const struct exod_req req_status;
+extern const struct exod_req req_slot_claim;
+extern const struct exod_req req_slot_release;
+extern const struct exod_req req_slots;
+extern const struct exod_req req_entry_set;
+extern const struct exod_req req_event_send;
+extern const struct exod_req req_call;
+extern const struct exod_req req_yield;
+extern const struct exod_req req_stlb_set;
 
 /* --- frame.c -------------------------------------------------------- */
 int	frame_init(uint32_t);
@@ -127,6 +188,58 @@ int	frame_check(const struct peer *, const struct exo_cap *, unsigned);
 int	frame_release(struct peer *, const struct exo_cap *, unsigned);
 void	frame_reclaim(struct peer *);
 void	*frame_va(uint32_t);
+
+/* --- expose.c ------------------------------------------------------ */
+int	expose_new(struct peer *, int *, int *);
+void	expose_free(struct peer *);
+void	expose_frame(struct peer *, uint32_t, uint64_t);
+void	expose_slots(struct peer *);
+
+/* --- chan.c --------------------------------------------------------- */
+int	chan_new(struct peer *, int *);
+void	chan_free(struct peer *);
+int	chan_upcall(struct peer *, uint16_t, const void *, size_t, int);
+void	chan_doorbell(struct peer *);
+
+/* --- sched.c -------------------------------------------------------- */
+struct sched_config {
+	unsigned	nslots;		/* -n */
+	uint64_t	quantum_ns;	/* -q */
+	uint64_t	bound_ns;	/* -b */
+	int		roundrobin;	/* -r: unowned slots go round-robin */
+	int		no_stlb;	/* --no-stlb */
+	unsigned	tlb_entries;	/* -t */
+};
+extern struct sched_config sched_conf;
+uint64_t sched_now(void);
+int	sched_init(struct event_base *);
+void	sched_fini(void);
+int	sched_claim(struct peer *, unsigned, const uint64_t *, struct exo_cap *,
+	    unsigned *);
+int	sched_release(struct peer *, const struct exo_cap *, unsigned);
+void	sched_peer_gone(struct peer *);
+void	sched_ack(struct peer *, uint64_t);
+void	sched_yield(struct peer *, const struct exo_hdr *);
+void	sched_wait(struct peer *);
+int	sched_deliverable(const struct peer *);
+void	sched_wake(struct peer *);
+void	sched_donate(struct peer *, struct peer *);
+void	sched_undonate(struct peer *, struct peer *);
+int	sched_slots_reply(void *, size_t);
+void	sched_signal(struct peer *, int);
+
+/* --- event.c -------------------------------------------------------- */
+int	event_post(struct peer *, uint32_t, uint64_t);
+void	event_flush(struct peer *);
+
+/* --- call.c --------------------------------------------------------- */
+void	call_start(struct peer *, const struct exo_hdr *, uint32_t,
+	    const void *, uint32_t);
+void	call_answer(struct peer *, const struct exo_hdr *, const void *,
+	    size_t);
+void	call_peer_gone(struct peer *);
+
+struct peer *peer_find(uint32_t);
 
 /* --- listen.c ------------------------------------------------------- */
 int	listen_open(const char *, int);

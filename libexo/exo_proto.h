@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define EXO_PROTO_VERSION	1
-#define EXO_MSG_MAX		16384	/* largest datagram, header included */
+#define EXO_MSG_MAX		32768	/* largest datagram, header included */
 #define EXO_FRAME_SIZE		4096	/* bytes in a page frame */
 #define EXO_BATCH_MAX		253	/* frames in one request (SCM_MAX_FD) */
 #define EXO_NAME_MAX		32	/* libOS name, NUL included */
@@ -37,7 +37,31 @@ enum exo_msg_type {
 	EXO_MSG_FRAME_ALLOC = 4,
 	EXO_MSG_FRAME_FREE = 5,
 	EXO_MSG_STATUS = 6,
+	EXO_MSG_SLOT_CLAIM = 7,
+	EXO_MSG_SLOT_RELEASE = 8,
+	EXO_MSG_ENTRY_SET = 9,
+	EXO_MSG_EVENT_SEND = 10,
+	EXO_MSG_CALL = 11,
+	EXO_MSG_YIELD = 12,
+	EXO_MSG_SLOTS = 13,
+	EXO_MSG_STLB_SET = 14,
 };
+
+/*
+ * Upcalls travel on the upcall channel, a second SOCK_SEQPACKET connection
+ * exod hands each libOS with the HELLO reply.  exod -> libOS messages have
+ * these types (status 0, id = exod's upcall sequence number); the libOS
+ * answers some of them with the same type | EXO_MSG_REPLY.  When the libOS
+ * is running, exod rings its doorbell: signal EXO_SIG_UPCALL.
+ */
+enum exo_upcall_type {
+	EXO_UPCALL_TIMER = EXO_MSG_UPCALL | 1,	/* end of quantum; ack it */
+	EXO_UPCALL_EVENT = EXO_MSG_UPCALL | 2,	/* an event for this libOS */
+	EXO_UPCALL_CALL = EXO_MSG_UPCALL | 3,	/* a protected call; answer it */
+	EXO_UPCALL_WAIT = EXO_MSG_UPCALL | 0x40, /* libOS -> exod: waiting */
+};
+
+#define EXO_SIG_UPCALL		40	/* doorbell: SIGRTMIN+6 under glibc */
 
 /* Error codes.  On the wire and from libexo they appear negated. */
 enum exo_err {
@@ -56,12 +80,19 @@ enum exo_err {
 	EXO_EBUSY = 12,		/* exod serves its maximum number of peers */
 	EXO_ECONN = 13,		/* client side: no connection to exod */
 	EXO_ESYS = 14,		/* client side: a host call failed, see errno */
-	EXO_ERR_MAX = 14
+	EXO_ENOLIBOS = 15,	/* no such libOS */
+	EXO_ENOENTRY = 16,	/* target has no such entry point registered */
+	EXO_EDIED = 17,		/* target libOS died during the call */
+	EXO_EOVERFLOW = 18,	/* target's event queue full: event dropped */
+	EXO_ECONFLICT = 19,	/* slot already bound to another libOS */
+	EXO_EBUSYTARGET = 20,	/* target is serving another call */
+	EXO_ERR_MAX = 20
 };
 
 /* Resource types named by a capability. */
 enum exo_res {
 	EXO_RES_FRAME = 1,
+	EXO_RES_SLOT = 2,
 };
 
 /* Rights a capability grants. */
@@ -96,11 +127,24 @@ struct exo_hello {
 	char		name[EXO_NAME_MAX]; /* printable, NUL-terminated */
 };
 
+/*
+ * A libOS's HELLO reply carries three descriptors (SCM_RIGHTS): [0] its
+ * end of the upcall channel; [1] its exposed state (struct exo_expose), a
+ * memfd it can map read-only and never write; [2] its statistics page
+ * (struct exo_stats), which its libexo writes and exod only displays.  A
+ * control peer gets none.
+ */
 struct exo_hello_reply {
 	uint32_t	libos;		/* this connection's libOS id */
 	uint32_t	frame_size;	/* EXO_FRAME_SIZE */
 	uint32_t	frames_total;	/* physical memory in frames */
 	uint32_t	batch_max;	/* EXO_BATCH_MAX */
+	uint32_t	nslots;		/* slots in the vector (-n) */
+	uint32_t	quantum_us;	/* length of a slot (-q) */
+	uint32_t	bound_us;	/* context save bound (-b) */
+	uint32_t	tlb_entries;	/* emulated TLB size (-t) */
+	uint32_t	expose_size;	/* bytes of the exposed state memfd */
+	uint32_t	reserved;	/* 0 */
 };
 
 /* CAP_CHECK: is this capability valid for me with these rights? */
@@ -130,6 +174,163 @@ struct exo_frame_free {
 	struct exo_cap	caps[];
 };
 
+/* SLOT_CLAIM: bind slots, by count spread evenly or by position. */
+#define EXO_SLOTS_MAX		256	/* largest vector (-n) */
+#define EXO_SLOT_BYPOS		0x01	/* take exactly the slots in mask */
+
+struct exo_slot_claim {
+	uint32_t	count;		/* slots wanted, without BYPOS */
+	uint32_t	flags;		/* EXO_SLOT_* */
+	uint64_t	mask[EXO_SLOTS_MAX / 64]; /* with BYPOS: slot i is bit i */
+};
+
+/* Reply: count slot capabilities (id = slot position), in position order. */
+struct exo_slot_claim_reply {
+	uint32_t	count;
+	uint32_t	reserved;
+	struct exo_cap	caps[];
+};
+
+/* SLOT_RELEASE: as exo_frame_free, with slot capabilities. */
+struct exo_slot_release {
+	uint32_t	count;		/* 1 .. EXO_SLOTS_MAX */
+	uint32_t	reserved;
+	struct exo_cap	caps[];
+};
+
+/* ENTRY_SET: which entry points of the PE this libOS has registered. */
+#define EXO_ENTRY_EXCEPTION	0x01
+#define EXO_ENTRY_INTERRUPT	0x02
+#define EXO_ENTRY_PROTECTED	0x04
+#define EXO_ENTRY_ADDRESSING	0x08
+#define EXO_ENTRY_ALL		0x0f
+
+struct exo_entry_set {
+	uint32_t	entries;	/* EXO_ENTRY_* */
+	uint32_t	reserved;
+};
+
+/* EVENT_SEND: an event for another libOS (or oneself). */
+struct exo_event_send {
+	uint32_t	target;		/* libOS id */
+	uint32_t	reserved;
+	uint64_t	value;
+};
+
+/* EXO_UPCALL_EVENT payload. */
+struct exo_upcall_event {
+	uint32_t	from;		/* sender's libOS id */
+	uint32_t	dropped;	/* events dropped since the last delivered */
+	uint64_t	value;
+};
+
+/* EXO_UPCALL_TIMER payload; the ack (TIMER|REPLY) echoes tick. */
+struct exo_upcall_timer {
+	uint64_t	tick;		/* quantum number that ended */
+	uint64_t	deadline_ns;	/* CLOCK_MONOTONIC: ack before this */
+};
+
+/* CALL: a protected control transfer into target's protected entry. */
+#define EXO_CALL_MAX		1024	/* bytes of request or reply data */
+
+struct exo_call {
+	uint32_t	target;		/* libOS id */
+	uint32_t	len;		/* data bytes that follow */
+	uint8_t		data[];
+};
+
+/* CALL reply payload, and the callee's CALL|REPLY upcall answer. */
+struct exo_call_reply {
+	uint32_t	callid;		/* in the upcall answer: the call's id */
+	uint32_t	len;		/* data bytes that follow */
+	uint8_t		data[];
+};
+
+/* EXO_UPCALL_CALL payload. */
+struct exo_upcall_call {
+	uint32_t	caller;		/* libOS id */
+	uint32_t	callid;		/* echo in the answer */
+	uint32_t	len;
+	uint32_t	reserved;
+	uint8_t		data[];
+};
+
+/* SLOTS reply: the vector, then nslots owner ids (0 = unowned). */
+struct exo_slots_reply {
+	uint32_t	nslots;
+	uint32_t	quantum_us;
+	uint32_t	bound_us;
+	uint32_t	flags;		/* EXO_SLOTS_ROUNDROBIN */
+	uint64_t	tick;		/* quanta since exod started its timer */
+	uint64_t	epoch;		/* completed passes over the vector */
+	uint32_t	current;	/* slot now */
+	uint32_t	running;	/* libOS id holding the CPU, 0 if none */
+	uint32_t	owner[];
+};
+#define EXO_SLOTS_ROUNDROBIN	0x01	/* unowned slots go round-robin */
+
+/*
+ * Exposed kernel data (as in XOK): exod's view of one libOS, published
+ * read-only so that libexo can check bindings at memory speed.  exod
+ * writes each field with one aligned store; a libOS never can.
+ */
+#define EXO_EXPOSE_MAGIC	0x584f5845	/* "EXOX" */
+#define EXO_STLB_MAX		64	/* guaranteed mappings per libOS */
+#define EXO_EXPOSE_NO_STLB	0x01	/* exod --no-stlb: no STLB at all */
+
+struct exo_stlb_entry {
+	uint64_t	va;		/* page address in the libOS's region */
+	uint64_t	frame;		/* frame number */
+	uint64_t	gen;		/* generation of the frame's binding */
+	uint32_t	rights;		/* EXO_RIGHT_* to install with */
+	uint32_t	reserved;
+};
+
+struct exo_expose {
+	uint32_t	magic;		/* EXO_EXPOSE_MAGIC */
+	uint32_t	libos;
+	uint32_t	frames_total;	/* entries in frame_gen[] */
+	uint32_t	flags;		/* EXO_EXPOSE_* */
+	uint32_t	nslots;
+	uint32_t	quantum_us;
+	uint64_t	t0_ns;		/* CLOCK_MONOTONIC of tick 0 */
+	uint64_t	slot_mask[EXO_SLOTS_MAX / 64]; /* slots bound to me */
+	uint64_t	switches;	/* times exod switched me in */
+	uint64_t	forced;		/* times I was stopped at the bound */
+	uint64_t	tick;		/* quantum of my last switch-in */
+	uint32_t	stlb_count;	/* valid entries in stlb[] */
+	uint32_t	reserved;
+	struct exo_stlb_entry stlb[EXO_STLB_MAX];
+	uint64_t	frame_gen[];	/* generation at which frame i is bound
+					   to me; 0 when it is not */
+};
+
+/* STLB_SET: replace this libOS's guaranteed mappings (count 0 clears). */
+struct exo_stlb_req {
+	uint64_t	va;		/* page-aligned address in the region */
+	uint32_t	rights;		/* within the capability's rights */
+	uint32_t	reserved;	/* 0 */
+	struct exo_cap	cap;		/* a frame capability of the caller's */
+};
+
+struct exo_stlb_set {
+	uint32_t	count;		/* 0 .. EXO_STLB_MAX */
+	uint32_t	reserved;	/* 0 */
+	struct exo_stlb_req entries[];
+};
+
+/* Counters libexo keeps for its libOS; exod shows them, trusting nothing. */
+struct exo_stats {
+	uint64_t	traps;
+	uint64_t	tlb_misses;
+	uint64_t	tlb_installs;
+	uint64_t	tlb_evictions;
+	uint64_t	stlb_saves;
+	uint64_t	stlb_preloads;
+	uint64_t	stlb_hits;
+	uint64_t	reserved[9];
+};
+
 /* STATUS reply: totals, then npeers records of recsize bytes each. */
 struct exo_status_reply {
 	uint32_t	frames_total;
@@ -138,24 +339,66 @@ struct exo_status_reply {
 	uint32_t	recsize;	/* sizeof(struct exo_status_peer) or more */
 };
 
+#define EXO_PEER_WAITING	0x01	/* in exo_wait */
+#define EXO_PEER_INCALL		0x02	/* blocked in a protected call */
+#define EXO_PEER_RUNNING	0x04	/* holds the CPU now */
+
 struct exo_status_peer {
 	uint32_t	libos;
 	int32_t		pid;
 	uint32_t	uid;
 	uint32_t	frames;		/* frames bound now */
 	char		name[EXO_NAME_MAX];
+	/* the CPU */
+	uint32_t	slots;		/* slots bound now */
+	uint32_t	state;		/* EXO_PEER_* */
+	uint32_t	entries;	/* EXO_ENTRY_* registered */
+	uint32_t	events_queued;	/* waiting for its next slot */
+	uint64_t	quanta;		/* quanta it has run */
+	uint64_t	cpu_ns;		/* time it held the CPU */
+	uint64_t	overruns;	/* saves that missed the bound */
+	uint64_t	penalty_ns;	/* total deducted from its quanta */
+	uint64_t	events;		/* events delivered */
+	uint64_t	events_dropped;	/* events lost to a full queue */
+	/* memory, as counted by its libexo (informational) */
+	uint64_t	traps;
+	uint64_t	tlb_misses;
+	uint64_t	tlb_installs;
+	uint64_t	tlb_evictions;
+	uint64_t	stlb_saves;
+	uint64_t	stlb_preloads;
+	uint64_t	stlb_hits;
+	/* revocation and the disk */
+	uint64_t	revocations;
+	uint64_t	aborts;
+	uint32_t	blocks;
+	uint32_t	reserved;
 };
 
 #define EXO_STATIC_SIZE(t, n) _Static_assert(sizeof(t) == (n), #t " size")
 EXO_STATIC_SIZE(struct exo_hdr, 16);
 EXO_STATIC_SIZE(struct exo_cap, 40);
 EXO_STATIC_SIZE(struct exo_hello, 40);
-EXO_STATIC_SIZE(struct exo_hello_reply, 16);
+EXO_STATIC_SIZE(struct exo_hello_reply, 40);
+EXO_STATIC_SIZE(struct exo_slot_claim, 40);
+EXO_STATIC_SIZE(struct exo_entry_set, 8);
+EXO_STATIC_SIZE(struct exo_event_send, 16);
+EXO_STATIC_SIZE(struct exo_upcall_event, 16);
+EXO_STATIC_SIZE(struct exo_upcall_timer, 16);
+EXO_STATIC_SIZE(struct exo_call, 8);
+EXO_STATIC_SIZE(struct exo_call_reply, 8);
+EXO_STATIC_SIZE(struct exo_upcall_call, 16);
+EXO_STATIC_SIZE(struct exo_slots_reply, 40);
+EXO_STATIC_SIZE(struct exo_stlb_entry, 32);
+EXO_STATIC_SIZE(struct exo_expose, 96 + 32 * EXO_STLB_MAX);
+EXO_STATIC_SIZE(struct exo_stats, 128);
+EXO_STATIC_SIZE(struct exo_stlb_req, 56);
+EXO_STATIC_SIZE(struct exo_stlb_set, 8);
 EXO_STATIC_SIZE(struct exo_cap_check, 48);
 EXO_STATIC_SIZE(struct exo_frame_alloc, 8);
 EXO_STATIC_SIZE(struct exo_frame_alloc_reply, 8);
 EXO_STATIC_SIZE(struct exo_frame_free, 8);
 EXO_STATIC_SIZE(struct exo_status_reply, 16);
-EXO_STATIC_SIZE(struct exo_status_peer, 48);
+EXO_STATIC_SIZE(struct exo_status_peer, 192);
 
 #endif /* EXO_PROTO_H */

@@ -19,6 +19,9 @@
  *
  * Only the process that started an exod ever stops it: forked children of
  * a test inherit the exit and signal handlers, which do nothing there.
+ * Should the test die where no handler can run (SIGKILL, a crash), exod
+ * gets SIGTERM from the kernel (PR_SET_PDEATHSIG); only the directory is
+ * left behind then.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -27,6 +30,7 @@
 #define _GNU_SOURCE 1
 #endif
 
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -377,7 +381,7 @@ th_exod_start(struct th_exod *d, ...)
 	va_list ap;
 	long deadline;
 	int i, n, fd, logfd, devnull;
-	pid_t pid;
+	pid_t pid, parent;
 
 	th_install();
 	for (i = 0; i < TH_SLOTS; i++)
@@ -430,9 +434,17 @@ th_exod_start(struct th_exod *d, ...)
 		sysbail("open /dev/null");
 
 	fflush(NULL);
+	parent = getpid();
 	if ((pid = fork()) == -1)
 		sysbail("fork");
 	if (pid == 0) {
+		/*
+		 * If the test dies where no handler runs (SIGKILL, a crash),
+		 * exod is told with SIGTERM rather than left running.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 ||
+		    getppid() != parent)
+			_exit(127);
 		/* exod gets default signal handling and a clean mask. */
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);

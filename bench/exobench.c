@@ -1,0 +1,1022 @@
+/*
+ * exobench - what exo costs, as ratios to the raw Unix primitives under it.
+ *
+ * exobench starts its own exod on a private socket, measures, and stops it.
+ * Every figure is taken in the same run as its baseline, in interleaved
+ * batches, and reported as the median of the batches: absolute times on a
+ * shared machine mean little, ratios measured side by side mean more.
+ *
+ *	null round trip		exo_null() vs two processes ping-ponging 16
+ *				bytes over socketpair(AF_UNIX, SOCK_SEQPACKET)
+ *	cap seal / verify	cap_seal() and cap_verify() of libexod, in
+ *				process, against the raw round trip they ride on
+ *	bind			exo_frame_alloc (single and batches of 253),
+ *				alone and with the free, against a local
+ *				memfd_create+ftruncate(+close) of 4 KiB
+ *	copy			1 MiB in and out of 256 bound frames vs a
+ *				malloc'd 1 MiB, page by page in both cases
+ *
+ * Targets are reported, not asserted: the exit status is 0 whether or not
+ * they are met, and 1 only when something failed.
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exo.h"
+#include "exod.h"
+
+#define MIB			(1024UL * 1024UL)
+#define MEM_WANT		(256ULL * MIB)	/* -m given to exod */
+#define MAPS_SPARE		4096	/* as exod keeps (exod.c) */
+#define COPY_FRAMES		256	/* 1 MiB */
+#define MSG_SIZE		16	/* raw round trip payload */
+
+/* Iteration counts; --quick divides them. */
+struct plan {
+	int	rtt_batches, rtt_iters;
+	int	cap_batches, cap_iters;
+	int	bind1_batches, bind1_iters;
+	int	bindn_batches, bindn_iters;
+	int	raw_batches;
+	int	copy_samples, copy_reps;
+};
+
+static const struct plan plan_full = {
+	.rtt_batches = 15, .rtt_iters = 2000,
+	.cap_batches = 9, .cap_iters = 100000,
+	.bind1_batches = 9, .bind1_iters = 300,
+	.bindn_batches = 9, .bindn_iters = 8,
+	.raw_batches = 9,
+	.copy_samples = 41, .copy_reps = 40,
+};
+
+static const struct plan plan_quick = {
+	.rtt_batches = 5, .rtt_iters = 200,
+	.cap_batches = 3, .cap_iters = 10000,
+	.bind1_batches = 3, .bind1_iters = 30,
+	.bindn_batches = 3, .bindn_iters = 2,
+	.raw_batches = 3,
+	.copy_samples = 5, .copy_reps = 5,
+};
+
+enum target_kind {
+	T_NONE,		/* reported only */
+	T_RATIO_MAX,	/* ratio <= target */
+	T_EXO_MAX,	/* exo value <= target, in the figure's unit */
+	T_RATE_MIN,	/* rate >= target, in rate_unit */
+};
+
+struct fig {
+	const char	*key;		/* JSON name */
+	const char	*label;		/* table name */
+	double		 exo;		/* measured through exo */
+	const char	*unit;
+	double		 base;		/* the raw primitive, same run */
+	const char	*base_unit;
+	const char	*base_what;
+	double		 ratio;		/* exo / base */
+	double		 rate;		/* derived throughput, or 0 */
+	const char	*rate_unit;
+	enum target_kind tkind;
+	double		 target;
+	int		 met;
+};
+
+#define FIGS_MAX	16
+static struct fig	figs[FIGS_MAX];
+static int		nfigs;
+
+/* What must be undone on every way out, signals included. */
+static struct {
+	char		dir[128];	/* mkdtemp; short: the socket is in it */
+	char		sock[160];
+	char		log[160];
+	volatile pid_t	exod;		/* -1 when not running */
+	volatile pid_t	echo;		/* raw round trip partner, or -1 */
+	int		made_dir;
+} st = { .exod = -1, .echo = -1 };
+
+static const char	*progname = "exobench";
+
+/* --- cleanup ------------------------------------------------------- */
+
+/* Async-signal-safe: kill what runs, remove what was made. */
+static void
+cleanup_hard(void)
+{
+	pid_t	pid;
+
+	if ((pid = st.echo) > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		st.echo = -1;
+	}
+	if ((pid = st.exod) > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		st.exod = -1;
+	}
+	if (st.made_dir) {
+		unlink(st.sock);
+		unlink(st.log);
+		rmdir(st.dir);
+		st.made_dir = 0;
+	}
+}
+
+static void
+cleanup_atexit(void)
+{
+	cleanup_hard();
+}
+
+static void
+on_signal(int sig)
+{
+	cleanup_hard();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+show_exod_log(void)
+{
+	char	 buf[4096];
+	ssize_t	 n;
+	int	 fd;
+
+	if (!st.made_dir || (fd = open(st.log, O_RDONLY)) == -1)
+		return;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		fwrite(buf, 1, (size_t)n, stderr);
+	close(fd);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);		/* cleanup_atexit */
+}
+
+static void __attribute__((noreturn))
+die_exo(const char *what, int error)
+{
+	if (error == -EXO_ESYS)
+		die("%s: %s: %s", what, exo_strerror(error), strerror(errno));
+	die("%s: %s", what, exo_strerror(error));
+}
+
+/* --- time and statistics ------------------------------------------- */
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return ((x > y) - (x < y));
+}
+
+/* Median of n samples; sorts them. */
+static double
+median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	if (n % 2)
+		return (v[n / 2]);
+	return ((v[n / 2 - 1] + v[n / 2]) / 2);
+}
+
+static double *
+samples(int n)
+{
+	double	*v;
+
+	if ((v = calloc((size_t)n, sizeof *v)) == NULL)
+		die("out of memory");
+	return (v);
+}
+
+/* Keep the compiler from dropping or moving memory work across this. */
+static inline void
+barrier(void)
+{
+	__asm__ __volatile__("" ::: "memory");
+}
+
+static struct fig *
+fig_add(const char *key, const char *label)
+{
+	struct fig	*f;
+
+	if (nfigs == FIGS_MAX)
+		die("too many figures");
+	f = &figs[nfigs++];
+	memset(f, 0, sizeof *f);
+	f->key = key;
+	f->label = label;
+	f->tkind = T_NONE;
+	return (f);
+}
+
+static void
+fig_judge(struct fig *f)
+{
+	f->ratio = f->base > 0 ? f->exo / f->base : 0;
+	switch (f->tkind) {
+	case T_NONE:
+		f->met = -1;
+		break;
+	case T_RATIO_MAX:
+		f->met = f->ratio <= f->target;
+		break;
+	case T_EXO_MAX:
+		f->met = f->exo <= f->target;
+		break;
+	case T_RATE_MIN:
+		f->met = f->rate >= f->target;
+		break;
+	}
+}
+
+/* --- exod ---------------------------------------------------------- */
+
+static int
+is_exec(const char *path)
+{
+	struct stat	sb;
+
+	return (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    access(path, X_OK) == 0);
+}
+
+/* The built exod: $EXO_BUILDDIR/exod/exod, else beside this program. */
+static const char *
+find_exod(void)
+{
+	static char	 path[PATH_MAX];
+	char		 self[PATH_MAX], *slash;
+	const char	*env;
+	ssize_t		 n;
+
+	if ((env = getenv("EXO_BUILDDIR")) != NULL && *env != '\0') {
+		if (snprintf(path, sizeof path, "%s/exod/exod", env) <
+		    (int)sizeof path && is_exec(path))
+			return (path);
+	}
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
+		die("cannot find exod: /proc/self/exe: %s; use --exod PATH",
+		    strerror(errno));
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	/* A libtool-built program may run from bench/.libs. */
+	if ((slash = strrchr(self, '/')) != NULL && strcmp(slash, "/.libs") == 0)
+		*slash = '\0';
+	if (snprintf(path, sizeof path, "%s/../exod/exod", self) <
+	    (int)sizeof path && is_exec(path))
+		return (path);
+	die("cannot find exod (tried $EXO_BUILDDIR/exod/exod and %s); "
+	    "use --exod PATH", path);
+}
+
+/* 256 MiB, or as much as exod may bind under vm.max_map_count. */
+static unsigned long long
+exod_mem(void)
+{
+	unsigned long long	 maps = 65530, frames;
+	FILE			*f;
+
+	if ((f = fopen("/proc/sys/vm/max_map_count", "r")) != NULL) {
+		if (fscanf(f, "%llu", &maps) != 1)
+			maps = 65530;
+		fclose(f);
+	}
+	frames = maps > 2 * MAPS_SPARE ? maps - MAPS_SPARE : MAPS_SPARE;
+	if (frames * EXO_FRAME_SIZE >= MEM_WANT)
+		return (MEM_WANT);
+	return ((frames * EXO_FRAME_SIZE) / MIB * MIB);
+}
+
+static void
+exod_start(const char *exod, unsigned long long mem)
+{
+	char	 memarg[32];
+	pid_t	 pid;
+	int	 fd;
+
+	snprintf(memarg, sizeof memarg, "%lluK", mem >> 10);
+	if ((pid = fork()) == -1)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		/* exod dies with us, and is not hit by the terminal's ^C. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		setpgid(0, 0);
+		if ((fd = open(st.log, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+			if (fd > STDERR_FILENO)
+				close(fd);
+		}
+		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+			dup2(fd, STDIN_FILENO);
+			if (fd > STDERR_FILENO)
+				close(fd);
+		}
+		execl(exod, exod, "-f", "-m", memarg, "-S", st.sock,
+		    (char *)NULL);
+		fprintf(stderr, "exec %s: %s\n", exod, strerror(errno));
+		_exit(127);
+	}
+	st.exod = pid;
+}
+
+/* Connect once exod answers; it has 10 seconds. */
+static struct exo *
+exod_wait(void)
+{
+	struct exo	*e;
+	uint64_t	 deadline = now_ns() + 10000000000ULL;
+	int		 error, status;
+
+	for (;;) {
+		if (waitpid(st.exod, &status, WNOHANG) == st.exod) {
+			st.exod = -1;
+			show_exod_log();
+			die("exod exited at start (status %d)",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		}
+		error = exo_connect(st.sock, "exobench", &e);
+		if (error == 0)
+			return (e);
+		if (error != -EXO_ECONN)
+			die_exo("exo_connect", error);
+		if (now_ns() > deadline) {
+			show_exod_log();
+			die("exod did not answer on %s", st.sock);
+		}
+		usleep(10000);
+	}
+}
+
+/* SIGTERM and a clean exit within 5 s, else an error. */
+static void
+exod_stop(void)
+{
+	uint64_t	deadline = now_ns() + 5000000000ULL;
+	pid_t		pid = st.exod;
+	int		status;
+
+	kill(pid, SIGTERM);
+	while (waitpid(pid, &status, WNOHANG) != pid) {
+		if (now_ns() > deadline)
+			die("exod did not stop on SIGTERM");
+		usleep(5000);
+	}
+	st.exod = -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		show_exod_log();
+		die("exod stopped abnormally (status 0x%x)", status);
+	}
+}
+
+/* --- raw round trip ------------------------------------------------ */
+
+static int	echo_fd = -1;	/* our end of the socketpair */
+
+static void
+echo_start(void)
+{
+	char	buf[MSG_SIZE];
+	int	sv[2];
+	pid_t	pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		die("socketpair: %s", strerror(errno));
+	if ((pid = fork()) == -1)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(sv[0]);
+		for (;;) {
+			if (recv(sv[1], buf, sizeof buf, 0) <= 0)
+				_exit(0);
+			if (send(sv[1], buf, sizeof buf, MSG_NOSIGNAL) == -1)
+				_exit(1);
+		}
+	}
+	close(sv[1]);
+	echo_fd = sv[0];
+	st.echo = pid;
+}
+
+static void
+echo_stop(void)
+{
+	int	status;
+
+	close(echo_fd);		/* EOF: the partner exits */
+	echo_fd = -1;
+	waitpid(st.echo, &status, 0);
+	st.echo = -1;
+}
+
+/* Mean round trip over n iterations, ns. */
+static double
+raw_rtt_batch(int n)
+{
+	char		buf[MSG_SIZE];
+	uint64_t	t0;
+	int		i;
+
+	memset(buf, 'x', sizeof buf);
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		if (send(echo_fd, buf, sizeof buf, MSG_NOSIGNAL) != sizeof buf)
+			die("raw send: %s", strerror(errno));
+		if (recv(echo_fd, buf, sizeof buf, 0) != sizeof buf)
+			die("raw recv: %s", errno ? strerror(errno) :
+			    "short datagram");
+	}
+	return ((double)(now_ns() - t0) / n);
+}
+
+static double
+null_rtt_batch(struct exo *e, int n)
+{
+	uint64_t	t0;
+	int		i, error;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		if ((error = exo_null(e)) != 0)
+			die_exo("exo_null", error);
+	return ((double)(now_ns() - t0) / n);
+}
+
+static double	raw_rtt_ns;	/* the baseline several figures use */
+
+static void
+bench_rtt(struct exo *e, const struct plan *pl)
+{
+	double		*raw = samples(pl->rtt_batches);
+	double		*exo = samples(pl->rtt_batches);
+	struct fig	*f;
+	int		 b;
+
+	echo_start();
+	/* Warm both paths up, then alternate so drift hits both alike. */
+	raw_rtt_batch(pl->rtt_iters / 4 + 1);
+	null_rtt_batch(e, pl->rtt_iters / 4 + 1);
+	for (b = 0; b < pl->rtt_batches; b++) {
+		if (b % 2) {
+			raw[b] = raw_rtt_batch(pl->rtt_iters);
+			exo[b] = null_rtt_batch(e, pl->rtt_iters);
+		} else {
+			exo[b] = null_rtt_batch(e, pl->rtt_iters);
+			raw[b] = raw_rtt_batch(pl->rtt_iters);
+		}
+	}
+	echo_stop();
+	raw_rtt_ns = median(raw, pl->rtt_batches);
+
+	f = fig_add("null_rtt", "null round trip");
+	f->exo = median(exo, pl->rtt_batches) / 1000;
+	f->unit = "us";
+	f->base = raw_rtt_ns / 1000;
+	f->base_unit = "us";
+	f->base_what = "socketpair SEQPACKET 16 B ping-pong";
+	f->tkind = T_RATIO_MAX;
+	f->target = 1.25;
+	fig_judge(f);
+	free(raw);
+	free(exo);
+}
+
+/* --- capabilities -------------------------------------------------- */
+
+static void
+bench_cap(const struct plan *pl)
+{
+	double		*seal = samples(pl->cap_batches);
+	double		*verify = samples(pl->cap_batches);
+	struct exo_cap	*caps;
+	struct fig	*f;
+	uint64_t	 t0;
+	int		 b, i, bad = 0;
+
+	if (cap_init() == -1)
+		die("cap_init failed (libsodium)");
+	/* Distinct capabilities, as exod seals for distinct frames. */
+	if ((caps = calloc(1024, sizeof *caps)) == NULL)
+		die("out of memory");
+	for (i = 0; i < 1024; i++) {
+		caps[i].type = EXO_RES_FRAME;
+		caps[i].rights = EXO_RIGHTS_ALL;
+		caps[i].owner = 1;
+		caps[i].id = (uint64_t)i;
+		caps[i].gen = 1;
+	}
+	for (b = 0; b < pl->cap_batches; b++) {
+		t0 = now_ns();
+		for (i = 0; i < pl->cap_iters; i++)
+			cap_seal(&caps[i & 1023]);
+		barrier();
+		seal[b] = (double)(now_ns() - t0) / pl->cap_iters;
+		t0 = now_ns();
+		for (i = 0; i < pl->cap_iters; i++)
+			bad |= cap_verify(&caps[i & 1023]);
+		barrier();
+		verify[b] = (double)(now_ns() - t0) / pl->cap_iters;
+	}
+	if (bad != 0)
+		die("cap_verify refused a capability cap_seal made");
+	caps[0].gen++;
+	if (cap_verify(&caps[0]) == 0)
+		die("cap_verify accepted an altered capability");
+	cap_fini();
+	free(caps);
+
+	f = fig_add("cap_seal", "cap seal");
+	f->exo = median(seal, pl->cap_batches);
+	f->unit = "ns";
+	f->base = raw_rtt_ns;
+	f->base_unit = "ns";
+	f->base_what = "raw round trip it rides on";
+	fig_judge(f);
+
+	f = fig_add("cap_verify", "cap verify");
+	f->exo = median(verify, pl->cap_batches);
+	f->unit = "ns";
+	f->base = raw_rtt_ns;
+	f->base_unit = "ns";
+	f->base_what = "raw round trip it rides on";
+	f->tkind = T_EXO_MAX;
+	f->target = 1000;
+	fig_judge(f);
+	free(seal);
+	free(verify);
+}
+
+/* --- binding frames ------------------------------------------------ */
+
+/* The host kernel's own 4 KiB shareable page: create (and drop) n, ns each. */
+static void
+raw_memfd_batch(int n, double *create, double *both)
+{
+	int		fds[EXO_BATCH_MAX];
+	uint64_t	t0, t1, t2;
+	int		i;
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		fds[i] = memfd_create("exobench", MFD_CLOEXEC);
+		if (fds[i] == -1 || ftruncate(fds[i], EXO_FRAME_SIZE) == -1)
+			die("memfd_create: %s", strerror(errno));
+	}
+	t1 = now_ns();
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	t2 = now_ns();
+	*create = (double)(t1 - t0) / n;
+	*both = (double)(t2 - t0) / n;
+}
+
+static void
+bench_bind(struct exo *e, const struct plan *pl)
+{
+	struct exo_frame	 fr[EXO_BATCH_MAX];
+	double			*s_alloc = samples(pl->bind1_batches);
+	double			*s_both = samples(pl->bind1_batches);
+	double			*b_alloc = samples(pl->bindn_batches);
+	double			*b_both = samples(pl->bindn_batches);
+	double			*r_create = samples(pl->raw_batches);
+	double			*r_both = samples(pl->raw_batches);
+	double			 raw_create, raw_both;
+	uint64_t		 t0, t1, t2, ta, tt;
+	struct fig		*f;
+	int			 b, i, error;
+
+	/* Warm-up. */
+	for (i = 0; i < 8; i++) {
+		if ((error = exo_frame_alloc(e, &fr[0])) != 0)
+			die_exo("exo_frame_alloc", error);
+		if ((error = exo_frame_free(e, &fr[0])) != 0)
+			die_exo("exo_frame_free", error);
+	}
+	for (b = 0; b < pl->raw_batches; b++)
+		raw_memfd_batch(EXO_BATCH_MAX, &r_create[b], &r_both[b]);
+
+	for (b = 0; b < pl->bind1_batches; b++) {
+		ta = tt = 0;
+		for (i = 0; i < pl->bind1_iters; i++) {
+			t0 = now_ns();
+			if ((error = exo_frame_alloc(e, &fr[0])) != 0)
+				die_exo("exo_frame_alloc", error);
+			t1 = now_ns();
+			if ((error = exo_frame_free(e, &fr[0])) != 0)
+				die_exo("exo_frame_free", error);
+			t2 = now_ns();
+			ta += t1 - t0;
+			tt += t2 - t0;
+		}
+		s_alloc[b] = (double)ta / pl->bind1_iters;
+		s_both[b] = (double)tt / pl->bind1_iters;
+	}
+
+	for (b = 0; b < pl->bindn_batches; b++) {
+		ta = tt = 0;
+		for (i = 0; i < pl->bindn_iters; i++) {
+			t0 = now_ns();
+			error = exo_frame_alloc_batch(e, fr, EXO_BATCH_MAX);
+			if (error != 0)
+				die_exo("exo_frame_alloc_batch", error);
+			t1 = now_ns();
+			error = exo_frame_free_batch(e, fr, EXO_BATCH_MAX);
+			if (error != 0)
+				die_exo("exo_frame_free_batch", error);
+			t2 = now_ns();
+			ta += t1 - t0;
+			tt += t2 - t0;
+		}
+		b_alloc[b] = (double)ta / pl->bindn_iters / EXO_BATCH_MAX;
+		b_both[b] = (double)tt / pl->bindn_iters / EXO_BATCH_MAX;
+	}
+	raw_create = median(r_create, pl->raw_batches);
+	raw_both = median(r_both, pl->raw_batches);
+
+	f = fig_add("bind_single", "bind, single");
+	f->exo = median(s_alloc, pl->bind1_batches) / 1000;
+	f->base = raw_create / 1000;
+	f->base_what = "memfd_create+ftruncate 4 KiB";
+
+	f = fig_add("bind_free_single", "bind+free, single");
+	f->exo = median(s_both, pl->bind1_batches) / 1000;
+	f->base = raw_both / 1000;
+	f->base_what = "memfd_create+ftruncate+close";
+
+	f = fig_add("bind_batch", "bind, batch of 253");
+	f->exo = median(b_alloc, pl->bindn_batches) / 1000;
+	f->base = raw_create / 1000;
+	f->base_what = "memfd_create+ftruncate 4 KiB";
+	f->tkind = T_RATE_MIN;
+	f->target = 100000;
+
+	f = fig_add("bind_free_batch", "bind+free, batch of 253");
+	f->exo = median(b_both, pl->bindn_batches) / 1000;
+	f->base = raw_both / 1000;
+	f->base_what = "memfd_create+ftruncate+close";
+
+	for (i = nfigs - 4; i < nfigs; i++) {
+		figs[i].unit = "us/frame";
+		figs[i].base_unit = "us/frame";
+		figs[i].rate = figs[i].exo > 0 ? 1e6 / figs[i].exo : 0;
+		figs[i].rate_unit = "frames/s";
+		fig_judge(&figs[i]);
+	}
+	free(s_alloc);
+	free(s_both);
+	free(b_alloc);
+	free(b_both);
+	free(r_create);
+	free(r_both);
+}
+
+/* --- memory copy --------------------------------------------------- */
+
+static unsigned char	*copy_src, *copy_out;
+
+/* 1 MiB in, then 1 MiB out, page by page; reps times; ns per pass. */
+static double
+copy_sample(unsigned char *const *pages, int reps)
+{
+	uint64_t	t0;
+	int		r, i;
+
+	t0 = now_ns();
+	for (r = 0; r < reps; r++) {
+		for (i = 0; i < COPY_FRAMES; i++)
+			memcpy(pages[i], copy_src + (size_t)i * EXO_FRAME_SIZE,
+			    EXO_FRAME_SIZE);
+		barrier();
+		for (i = 0; i < COPY_FRAMES; i++)
+			memcpy(copy_out + (size_t)i * EXO_FRAME_SIZE, pages[i],
+			    EXO_FRAME_SIZE);
+		barrier();
+	}
+	return ((double)(now_ns() - t0) / reps);
+}
+
+static void *
+page_alloc(size_t len)
+{
+	void	*p;
+
+	if (posix_memalign(&p, EXO_FRAME_SIZE, len) != 0)
+		die("out of memory");
+	memset(p, 0x5a, len);		/* fault it in now */
+	return (p);
+}
+
+static void
+bench_copy(struct exo *e, const struct plan *pl)
+{
+	static struct exo_frame	 fr[COPY_FRAMES];
+	static unsigned char	*p_exo[COPY_FRAMES], *p_mal[COPY_FRAMES];
+	double			*s_exo = samples(pl->copy_samples);
+	double			*s_mal = samples(pl->copy_samples);
+	unsigned char		*mal;
+	struct fig		*f;
+	unsigned		 done, n;
+	int			 s, i, error;
+
+	for (done = 0; done < COPY_FRAMES; done += n) {
+		n = COPY_FRAMES - done;
+		if (n > EXO_BATCH_MAX)
+			n = EXO_BATCH_MAX;
+		if ((error = exo_frame_alloc_batch(e, fr + done, n)) != 0)
+			die_exo("exo_frame_alloc_batch", error);
+	}
+	for (i = 0; i < COPY_FRAMES; i++) {
+		if ((p_exo[i] = exo_frame_map(&fr[i], PROT_READ | PROT_WRITE))
+		    == NULL)
+			die("exo_frame_map: %s", strerror(errno));
+		memset(p_exo[i], 0x5a, EXO_FRAME_SIZE);	/* fault it in */
+	}
+	mal = page_alloc(COPY_FRAMES * EXO_FRAME_SIZE);
+	for (i = 0; i < COPY_FRAMES; i++)
+		p_mal[i] = mal + (size_t)i * EXO_FRAME_SIZE;
+	copy_src = page_alloc(COPY_FRAMES * EXO_FRAME_SIZE);
+	copy_out = page_alloc(COPY_FRAMES * EXO_FRAME_SIZE);
+
+	copy_sample(p_exo, pl->copy_reps);	/* warm caches and TLB */
+	copy_sample(p_mal, pl->copy_reps);
+	for (s = 0; s < pl->copy_samples; s++) {
+		if (s % 2) {
+			s_exo[s] = copy_sample(p_exo, pl->copy_reps);
+			s_mal[s] = copy_sample(p_mal, pl->copy_reps);
+		} else {
+			s_mal[s] = copy_sample(p_mal, pl->copy_reps);
+			s_exo[s] = copy_sample(p_exo, pl->copy_reps);
+		}
+	}
+	if (memcmp(copy_out, copy_src, COPY_FRAMES * EXO_FRAME_SIZE) != 0)
+		die("copy through frames lost data");
+
+	for (done = 0; done < COPY_FRAMES; done += n) {
+		n = COPY_FRAMES - done;
+		if (n > EXO_BATCH_MAX)
+			n = EXO_BATCH_MAX;
+		if ((error = exo_frame_free_batch(e, fr + done, n)) != 0)
+			die_exo("exo_frame_free_batch", error);
+	}
+	free(mal);
+	free(copy_src);
+	free(copy_out);
+
+	f = fig_add("copy", "copy 1 MiB in+out");
+	f->exo = median(s_exo, pl->copy_samples) / 1000;
+	f->unit = "us";
+	f->base = median(s_mal, pl->copy_samples) / 1000;
+	f->base_unit = "us";
+	f->base_what = "same over malloc'd 1 MiB";
+	/* 2 MiB moved per pass. */
+	f->rate = f->exo > 0 ? 2.0 / (f->exo / 1e6) : 0;
+	f->rate_unit = "MiB/s";
+	f->tkind = T_RATIO_MAX;
+	f->target = 1.02;
+	fig_judge(f);
+	free(s_exo);
+	free(s_mal);
+}
+
+/* --- output -------------------------------------------------------- */
+
+static void
+fmt_value(char *buf, size_t len, double v, const char *unit)
+{
+	if (v >= 100)
+		snprintf(buf, len, "%.0f %s", v, unit);
+	else if (v >= 10)
+		snprintf(buf, len, "%.1f %s", v, unit);
+	else
+		snprintf(buf, len, "%.2f %s", v, unit);
+}
+
+static void
+fmt_target(char *buf, size_t len, const struct fig *f)
+{
+	switch (f->tkind) {
+	case T_NONE:
+		snprintf(buf, len, "-");
+		break;
+	case T_RATIO_MAX:
+		snprintf(buf, len, "ratio <= %.2f", f->target);
+		break;
+	case T_EXO_MAX:
+		snprintf(buf, len, "<= %.0f %s", f->target, f->unit);
+		break;
+	case T_RATE_MIN:
+		snprintf(buf, len, ">= %.0f %s", f->target, f->rate_unit);
+		break;
+	}
+}
+
+static void
+print_table(const char *exod, unsigned long long mem, int quick)
+{
+	char	 v[64], b[64], t[64];
+	int	 i;
+
+	printf("exobench: %s, -m %lluM (%llu frames), %ld CPUs%s\n", exod,
+	    mem / MIB, mem / EXO_FRAME_SIZE, sysconf(_SC_NPROCESSORS_ONLN),
+	    quick ? ", --quick" : "");
+	printf("raw round trip (socketpair SEQPACKET, 16 B, blocking): "
+	    "%.2f us\n\n", raw_rtt_ns / 1000);
+	printf("%-24s %-16s %-16s %-9s %-22s %s\n", "FIGURE", "EXO", "BASELINE",
+	    "RATIO", "TARGET", "MET");
+	for (i = 0; i < nfigs; i++) {
+		const struct fig *f = &figs[i];
+
+		fmt_value(v, sizeof v, f->exo, f->unit);
+		fmt_value(b, sizeof b, f->base, f->base_unit);
+		fmt_target(t, sizeof t, f);
+		printf("%-24s %-16s %-16s %-9.3f %-22s %s\n", f->label, v, b,
+		    f->ratio, t, f->met < 0 ? "-" : f->met ? "met" : "NOT met");
+	}
+	printf("\n");
+	for (i = 0; i < nfigs; i++) {
+		const struct fig *f = &figs[i];
+
+		printf("  %-24s baseline: %s", f->label, f->base_what);
+		if (f->rate > 0)
+			printf("; exo %.0f %s", f->rate, f->rate_unit);
+		printf("\n");
+	}
+}
+
+static void
+json_str(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void
+print_json(const char *exod, unsigned long long mem, int quick)
+{
+	static const char *const kinds[] = {
+		[T_NONE] = "none", [T_RATIO_MAX] = "ratio_max",
+		[T_EXO_MAX] = "value_max", [T_RATE_MIN] = "rate_min",
+	};
+	int	i;
+
+	printf("{\"exod\":");
+	json_str(exod);
+	printf(",\"memory_bytes\":%llu,\"frames\":%llu,\"cpus\":%ld,"
+	    "\"quick\":%s,\"raw_rtt_us\":%.4f,\"figures\":{", mem,
+	    mem / EXO_FRAME_SIZE, sysconf(_SC_NPROCESSORS_ONLN),
+	    quick ? "true" : "false", raw_rtt_ns / 1000);
+	for (i = 0; i < nfigs; i++) {
+		const struct fig *f = &figs[i];
+
+		printf("%s\"%s\":{\"label\":", i ? "," : "", f->key);
+		json_str(f->label);
+		printf(",\"exo\":%.4f,\"unit\":\"%s\",\"baseline\":%.4f,"
+		    "\"baseline_unit\":\"%s\",\"baseline_what\":", f->exo,
+		    f->unit, f->base, f->base_unit);
+		json_str(f->base_what);
+		printf(",\"ratio\":%.4f", f->ratio);
+		if (f->rate > 0)
+			printf(",\"rate\":%.1f,\"rate_unit\":\"%s\"", f->rate,
+			    f->rate_unit);
+		if (f->tkind == T_NONE)
+			printf(",\"target\":null,\"met\":null}");
+		else
+			printf(",\"target\":{\"kind\":\"%s\",\"value\":%g},"
+			    "\"met\":%s}", kinds[f->tkind], f->target,
+			    f->met ? "true" : "false");
+	}
+	printf("}}\n");
+}
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: exobench [--json] [--quick] [--exod PATH]\n");
+	exit(status);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct plan	*pl = &plan_full;
+	const char		*exod = NULL, *tmp;
+	unsigned long long	 mem;
+	struct sigaction	 sa;
+	struct exo		*e;
+	int			 i, json = 0, quick = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--quick") == 0)
+			quick = 1;
+		else if (strcmp(argv[i], "--exod") == 0 && i + 1 < argc)
+			exod = argv[++i];
+		else if (strncmp(argv[i], "--exod=", 7) == 0)
+			exod = argv[i] + 7;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			usage(0);
+		else
+			usage(1);
+	}
+	if (quick)
+		pl = &plan_quick;
+	if (exod == NULL)
+		exod = find_exod();
+	else if (!is_exec(exod))
+		die("%s: not an executable file", exod);
+	mem = exod_mem();
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	atexit(cleanup_atexit);
+
+	/* A short directory: the socket path must fit in sun_path. */
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0' ||
+	    strlen(tmp) > 64)
+		tmp = "/tmp";
+	snprintf(st.dir, sizeof st.dir, "%s/exobench.XXXXXX", tmp);
+	if (mkdtemp(st.dir) == NULL)
+		die("mkdtemp %s: %s", st.dir, strerror(errno));
+	st.made_dir = 1;
+	snprintf(st.sock, sizeof st.sock, "%s/sock", st.dir);
+	snprintf(st.log, sizeof st.log, "%s/exod.log", st.dir);
+
+	exod_start(exod, mem);
+	e = exod_wait();
+
+	bench_rtt(e, pl);
+	bench_cap(pl);
+	bench_bind(e, pl);
+	bench_copy(e, pl);
+
+	exo_disconnect(e);
+	exod_stop();
+	cleanup_hard();
+
+	if (json)
+		print_json(exod, mem, quick);
+	else
+		print_table(exod, mem, quick);
+	return (0);
+}
