@@ -3,7 +3,10 @@
  *
  * exobench starts its own exod on a private socket, measures, and stops it.
  * Every figure is taken in the same run as its baseline, in interleaved
- * batches, and reported as the median of the batches: absolute times on a
+ * batches, and reported as the median of the batches; where exo and the
+ * baseline alternate batch by batch (round trip, copy) the ratio is the
+ * median of the batch-by-batch ratios, so drift and bursts of noise from
+ * the rest of the machine hit both sides alike.  Absolute times on a
  * shared machine mean little, ratios measured side by side mean more.
  *
  *	null round trip		exo_null() vs two processes ping-ponging 16
@@ -59,12 +62,12 @@ struct plan {
 };
 
 static const struct plan plan_full = {
-	.rtt_batches = 15, .rtt_iters = 2000,
-	.cap_batches = 9, .cap_iters = 100000,
-	.bind1_batches = 9, .bind1_iters = 300,
-	.bindn_batches = 9, .bindn_iters = 8,
-	.raw_batches = 9,
-	.copy_samples = 41, .copy_reps = 40,
+	.rtt_batches = 21, .rtt_iters = 3000,
+	.cap_batches = 15, .cap_iters = 100000,
+	.bind1_batches = 15, .bind1_iters = 300,
+	.bindn_batches = 15, .bindn_iters = 10,
+	.raw_batches = 15,
+	.copy_samples = 301, .copy_reps = 4,
 };
 
 static const struct plan plan_quick = {
@@ -73,7 +76,7 @@ static const struct plan plan_quick = {
 	.bind1_batches = 3, .bind1_iters = 30,
 	.bindn_batches = 3, .bindn_iters = 2,
 	.raw_batches = 3,
-	.copy_samples = 5, .copy_reps = 5,
+	.copy_samples = 31, .copy_reps = 2,
 };
 
 enum target_kind {
@@ -91,7 +94,8 @@ struct fig {
 	double		 base;		/* the raw primitive, same run */
 	const char	*base_unit;
 	const char	*base_what;
-	double		 ratio;		/* exo / base */
+	double		 ratio;		/* exo / base, or the median of the
+					   per-batch ratios when set */
 	double		 rate;		/* derived throughput, or 0 */
 	const char	*rate_unit;
 	enum target_kind tkind;
@@ -254,7 +258,8 @@ fig_add(const char *key, const char *label)
 static void
 fig_judge(struct fig *f)
 {
-	f->ratio = f->base > 0 ? f->exo / f->base : 0;
+	if (f->ratio == 0)
+		f->ratio = f->base > 0 ? f->exo / f->base : 0;
 	switch (f->tkind) {
 	case T_NONE:
 		f->met = -1;
@@ -493,6 +498,7 @@ bench_rtt(struct exo *e, const struct plan *pl)
 {
 	double		*raw = samples(pl->rtt_batches);
 	double		*exo = samples(pl->rtt_batches);
+	double		*ratio = samples(pl->rtt_batches);
 	struct fig	*f;
 	int		 b;
 
@@ -508,6 +514,7 @@ bench_rtt(struct exo *e, const struct plan *pl)
 			exo[b] = null_rtt_batch(e, pl->rtt_iters);
 			raw[b] = raw_rtt_batch(pl->rtt_iters);
 		}
+		ratio[b] = exo[b] / raw[b];
 	}
 	echo_stop();
 	raw_rtt_ns = median(raw, pl->rtt_batches);
@@ -518,11 +525,13 @@ bench_rtt(struct exo *e, const struct plan *pl)
 	f->base = raw_rtt_ns / 1000;
 	f->base_unit = "us";
 	f->base_what = "socketpair SEQPACKET 16 B ping-pong";
+	f->ratio = median(ratio, pl->rtt_batches);
 	f->tkind = T_RATIO_MAX;
 	f->target = 1.25;
 	fig_judge(f);
 	free(raw);
 	free(exo);
+	free(ratio);
 }
 
 /* --- capabilities -------------------------------------------------- */
@@ -750,6 +759,15 @@ page_alloc(size_t len)
 	return (p);
 }
 
+static int
+cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t	x = (uintptr_t)*(void *const *)a;
+	uintptr_t	y = (uintptr_t)*(void *const *)b;
+
+	return ((x > y) - (x < y));
+}
+
 static void
 bench_copy(struct exo *e, const struct plan *pl)
 {
@@ -757,6 +775,7 @@ bench_copy(struct exo *e, const struct plan *pl)
 	static unsigned char	*p_exo[COPY_FRAMES], *p_mal[COPY_FRAMES];
 	double			*s_exo = samples(pl->copy_samples);
 	double			*s_mal = samples(pl->copy_samples);
+	double			*ratio = samples(pl->copy_samples);
 	unsigned char		*mal;
 	struct fig		*f;
 	unsigned		 done, n;
@@ -775,6 +794,13 @@ bench_copy(struct exo *e, const struct plan *pl)
 			die("exo_frame_map: %s", strerror(errno));
 		memset(p_exo[i], 0x5a, EXO_FRAME_SIZE);	/* fault it in */
 	}
+	/*
+	 * Visit the frames in address order, as the malloc'd pages are and
+	 * as a libOS that maps frames into its region in order would: the
+	 * kernel hands out mappings top down, and walking pages backwards
+	 * defeats the prefetcher, which is no property of bound frames.
+	 */
+	qsort(p_exo, COPY_FRAMES, sizeof p_exo[0], cmp_ptr);
 	mal = page_alloc(COPY_FRAMES * EXO_FRAME_SIZE);
 	for (i = 0; i < COPY_FRAMES; i++)
 		p_mal[i] = mal + (size_t)i * EXO_FRAME_SIZE;
@@ -791,6 +817,7 @@ bench_copy(struct exo *e, const struct plan *pl)
 			s_mal[s] = copy_sample(p_mal, pl->copy_reps);
 			s_exo[s] = copy_sample(p_exo, pl->copy_reps);
 		}
+		ratio[s] = s_exo[s] / s_mal[s];
 	}
 	if (memcmp(copy_out, copy_src, COPY_FRAMES * EXO_FRAME_SIZE) != 0)
 		die("copy through frames lost data");
@@ -812,6 +839,7 @@ bench_copy(struct exo *e, const struct plan *pl)
 	f->base = median(s_mal, pl->copy_samples) / 1000;
 	f->base_unit = "us";
 	f->base_what = "same over malloc'd 1 MiB";
+	f->ratio = median(ratio, pl->copy_samples);
 	/* 2 MiB moved per pass. */
 	f->rate = f->exo > 0 ? 2.0 / (f->exo / 1e6) : 0;
 	f->rate_unit = "MiB/s";
@@ -820,6 +848,7 @@ bench_copy(struct exo *e, const struct plan *pl)
 	fig_judge(f);
 	free(s_exo);
 	free(s_mal);
+	free(ratio);
 }
 
 /* --- output -------------------------------------------------------- */

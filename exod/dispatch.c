@@ -19,6 +19,13 @@ static const struct exod_req *const dispatch_table[] = {
 	&req_frame_alloc,
 	&req_frame_free,
 	&req_status,
+	&req_slot_claim,
+	&req_slot_release,
+	&req_entry_set,
+	&req_event_send,
+	&req_call,
+	&req_yield,
+	&req_slots,
 };
 
 static const struct exod_req *

@@ -21,8 +21,32 @@ struct exoctl_cmd {
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: exoctl [-S socket] status [--json]\n");
+	fprintf(stderr, "usage: exoctl [-S socket] command [--json]\n"
+	    "commands: status, slots\n");
 	exit(2);
+}
+
+/* The one optional argument every command takes: --json. */
+static int
+exoctl_json_flag(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		return (1);
+	if (argc != 1)
+		usage();
+	return (0);
+}
+
+static const char *
+exoctl_state(uint32_t state)
+{
+	if (state & EXO_PEER_RUNNING)
+		return ("running");
+	if (state & EXO_PEER_INCALL)
+		return ("calling");
+	if (state & EXO_PEER_WAITING)
+		return ("waiting");
+	return ("ready");
 }
 
 /* A name as a JSON string: names are printable ASCII, escape " and \. */
@@ -38,19 +62,47 @@ exoctl_json_string(const char *s)
 	putchar('"');
 }
 
+/* The per-libOS CPU figures, as JSON members. */
+static void
+exoctl_json_cpu(const struct exo_status_peer *p)
+{
+	printf(",\"state\":\"%s\",\"quanta\":%llu,\"cpu_ns\":%llu,"
+	    "\"overruns\":%llu,\"penalty_ns\":%llu,\"events\":%llu,"
+	    "\"events_queued\":%u,\"events_dropped\":%llu,\"entries\":%u",
+	    exoctl_state(p->state), (unsigned long long)p->quanta,
+	    (unsigned long long)p->cpu_ns, (unsigned long long)p->overruns,
+	    (unsigned long long)p->penalty_ns, (unsigned long long)p->events,
+	    p->events_queued, (unsigned long long)p->events_dropped,
+	    p->entries);
+}
+
 static void
 exoctl_status_json(const struct exo_status *st)
 {
 	uint32_t	i;
 
+	const struct exo_status_peer	*p;
+
 	printf("{\"frames_total\":%u,\"frames_free\":%u,\"frame_size\":%d,"
 	    "\"libos\":[", st->totals.frames_total, st->totals.frames_free,
 	    EXO_FRAME_SIZE);
 	for (i = 0; i < st->totals.npeers; i++) {
+		p = &st->peers[i];
 		printf("%s{\"id\":%u,\"pid\":%d,\"uid\":%u,\"frames\":%u,"
-		    "\"name\":", i ? "," : "", st->peers[i].libos,
-		    st->peers[i].pid, st->peers[i].uid, st->peers[i].frames);
-		exoctl_json_string(st->peers[i].name);
+		    "\"slots\":%u,\"name\":", i ? "," : "", p->libos, p->pid,
+		    p->uid, p->frames, p->slots);
+		exoctl_json_string(p->name);
+		exoctl_json_cpu(p);
+		printf(",\"tlb\":{\"traps\":%llu,\"misses\":%llu,"
+		    "\"installs\":%llu,\"evictions\":%llu,\"stlb_saves\":%llu,"
+		    "\"stlb_preloads\":%llu,\"stlb_hits\":%llu}",
+		    (unsigned long long)p->traps,
+		    (unsigned long long)p->tlb_misses,
+		    (unsigned long long)p->tlb_installs,
+		    (unsigned long long)p->tlb_evictions,
+		    (unsigned long long)p->stlb_saves,
+		    (unsigned long long)p->stlb_preloads,
+		    (unsigned long long)p->stlb_hits);
 		putchar('}');
 	}
 	printf("]}\n");
@@ -61,12 +113,12 @@ exoctl_status_table(const struct exo_status *st)
 {
 	uint32_t	i;
 
-	printf("%5s %7s %5s %7s  %s\n", "LIBOS", "PID", "UID", "FRAMES",
-	    "NAME");
+	printf("%5s %6s %5s %7s %5s  %s\n", "LIBOS", "PID", "UID", "FRAMES",
+	    "SLOTS", "NAME");
 	for (i = 0; i < st->totals.npeers; i++)
-		printf("%5u %7d %5u %7u  %s\n", st->peers[i].libos,
+		printf("%5u %6d %5u %7u %5u  %s\n", st->peers[i].libos,
 		    st->peers[i].pid, st->peers[i].uid, st->peers[i].frames,
-		    st->peers[i].name);
+		    st->peers[i].slots, st->peers[i].name);
 	printf("frames: %u bound, %u free, %u total (%d bytes each)\n",
 	    st->totals.frames_total - st->totals.frames_free,
 	    st->totals.frames_free, st->totals.frames_total, EXO_FRAME_SIZE);
@@ -76,12 +128,8 @@ static int
 exoctl_status(struct exo *e, int argc, char **argv)
 {
 	struct exo_status	st;
-	int			json = 0, error;
+	int			json = exoctl_json_flag(argc, argv), error;
 
-	if (argc == 2 && strcmp(argv[1], "--json") == 0)
-		json = 1;
-	else if (argc != 1)
-		usage();
 	if ((error = exo_status(e, &st)) != 0) {
 		fprintf(stderr, "exoctl: status: %s\n", exo_strerror(error));
 		return (1);
@@ -94,8 +142,100 @@ exoctl_status(struct exo *e, int argc, char **argv)
 	return (0);
 }
 
+static void
+exoctl_slots_table(const struct exo_slots *s, const struct exo_status *st)
+{
+	const struct exo_status_peer	*p;
+	uint32_t			 i;
+
+	printf("vector: %u slots of %u us, save bound %u us%s\n",
+	    s->vec.nslots, s->vec.quantum_us, s->vec.bound_us,
+	    (s->vec.flags & EXO_SLOTS_ROUNDROBIN) ? ", unowned slots "
+	    "round-robin" : ", unowned slots idle");
+	printf("tick %llu, epoch %llu, slot %u now, running: ",
+	    (unsigned long long)s->vec.tick, (unsigned long long)s->vec.epoch,
+	    s->vec.current);
+	if (s->vec.running != 0)
+		printf("libOS %u\n", s->vec.running);
+	else
+		printf("nobody\n");
+	printf("SLOT ");
+	for (i = 0; i < s->vec.nslots; i++)
+		printf("%4u", i);
+	printf("\nLIBOS");
+	for (i = 0; i < s->vec.nslots; i++)
+		if (s->owner[i] != 0)
+			printf("%4u", s->owner[i]);
+		else
+			printf("%4s", "-");
+	printf("\n\n%5s %5s %8s %10s %9s %10s %7s %6s %7s  %s\n", "LIBOS",
+	    "SLOTS", "STATE", "QUANTA", "CPU_MS", "OVERRUNS", "PEN_MS",
+	    "EVENTS", "DROPPED", "NAME");
+	for (i = 0; i < st->totals.npeers; i++) {
+		p = &st->peers[i];
+		printf("%5u %5u %8s %10llu %9.1f %10llu %7.1f %6llu %7llu  %s\n",
+		    p->libos, p->slots, exoctl_state(p->state),
+		    (unsigned long long)p->quanta, p->cpu_ns / 1e6,
+		    (unsigned long long)p->overruns, p->penalty_ns / 1e6,
+		    (unsigned long long)p->events,
+		    (unsigned long long)p->events_dropped, p->name);
+	}
+}
+
+static void
+exoctl_slots_json(const struct exo_slots *s, const struct exo_status *st)
+{
+	const struct exo_status_peer	*p;
+	uint32_t			 i;
+
+	printf("{\"nslots\":%u,\"quantum_us\":%u,\"bound_us\":%u,"
+	    "\"roundrobin\":%s,\"tick\":%llu,\"epoch\":%llu,\"current\":%u,"
+	    "\"running\":%u,\"owner\":[", s->vec.nslots, s->vec.quantum_us,
+	    s->vec.bound_us, (s->vec.flags & EXO_SLOTS_ROUNDROBIN) ? "true" :
+	    "false", (unsigned long long)s->vec.tick,
+	    (unsigned long long)s->vec.epoch, s->vec.current, s->vec.running);
+	for (i = 0; i < s->vec.nslots; i++)
+		printf("%s%u", i ? "," : "", s->owner[i]);
+	printf("],\"libos\":[");
+	for (i = 0; i < st->totals.npeers; i++) {
+		p = &st->peers[i];
+		printf("%s{\"id\":%u,\"slots\":%u,\"name\":", i ? "," : "",
+		    p->libos, p->slots);
+		exoctl_json_string(p->name);
+		exoctl_json_cpu(p);
+		putchar('}');
+	}
+	printf("]}\n");
+}
+
+static int
+exoctl_slots(struct exo *e, int argc, char **argv)
+{
+	struct exo_slots	s;
+	struct exo_status	st;
+	int			json = exoctl_json_flag(argc, argv), error;
+
+	if ((error = exo_slots(e, &s)) != 0) {
+		fprintf(stderr, "exoctl: slots: %s\n", exo_strerror(error));
+		return (1);
+	}
+	if ((error = exo_status(e, &st)) != 0) {
+		exo_slots_free(&s);
+		fprintf(stderr, "exoctl: status: %s\n", exo_strerror(error));
+		return (1);
+	}
+	if (json)
+		exoctl_slots_json(&s, &st);
+	else
+		exoctl_slots_table(&s, &st);
+	exo_slots_free(&s);
+	exo_status_free(&st);
+	return (0);
+}
+
 static const struct exoctl_cmd exoctl_cmds[] = {
 	{ "status", "status [--json]", exoctl_status },
+	{ "slots", "slots [--json]", exoctl_slots },
 };
 
 int

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,13 +21,56 @@
 
 #define EXOD_MEM_DEFAULT	(64ULL << 20)
 #define EXOD_MAPS_SPARE		4096	/* mappings kept for libraries etc. */
+#define EXOD_OPT_NO_STLB	256
+
+static const struct option exod_longopts[] = {
+	{ "no-stlb", no_argument, NULL, EXOD_OPT_NO_STLB },
+	{ NULL, 0, NULL, 0 }
+};
 
 static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: exod [-fhv] [-m size] [-S socket]\n");
+	    "usage: exod [-fhrv] [--no-stlb] [-b ms] [-m size] [-n slots] "
+	    "[-q ms] [-S socket]\n            [-t entries]\n");
 	exit(status);
+}
+
+/* A whole number in [lo, hi], or exit with a message naming the option. */
+static unsigned long
+exod_parse_num(int opt, const char *s, unsigned long lo, unsigned long hi)
+{
+	unsigned long	 v;
+	char		*end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || v < lo ||
+	    v > hi) {
+		fprintf(stderr, "exod: -%c %s: not a whole number from %lu "
+		    "to %lu\n", opt, s, lo, hi);
+		exit(1);
+	}
+	return (v);
+}
+
+/* Milliseconds, fractions allowed ("0.5"), in (0, hi]: nanoseconds. */
+static uint64_t
+exod_parse_ms(int opt, const char *s, double hi)
+{
+	double	 v;
+	char	*end;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 || !(v > 0) ||
+	    v > hi || v * 1e6 < 1000) {
+		fprintf(stderr, "exod: -%c %s: not a time in milliseconds "
+		    "from 0.001 to %g\n", opt, s, hi);
+		exit(1);
+	}
+	return ((uint64_t)(v * 1e6 + 0.5));
 }
 
 /* "64M", "16k", "4096": bytes, or 0 when malformed. */
@@ -110,14 +154,37 @@ int
 main(int argc, char **argv)
 {
 	struct event_base	*base;
+	struct event_config	*cfg;
 	struct event		*ev_listen, *ev_term, *ev_int;
 	unsigned long long	 mem = EXOD_MEM_DEFAULT, frames;
 	char			 path[256];
 	const char		*opt_sock = NULL;
 	int			 ch, foreground = 0, verbose = 0, fd, error;
 
-	while ((ch = getopt(argc, argv, "fhm:S:v")) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:fhm:n:q:rS:t:v", exod_longopts,
+	    NULL)) != -1) {
 		switch (ch) {
+		case 'b':
+			sched_conf.bound_ns = exod_parse_ms(ch, optarg, 1000);
+			break;
+		case 'n':
+			sched_conf.nslots = (unsigned)exod_parse_num(ch, optarg,
+			    1, EXO_SLOTS_MAX);
+			break;
+		case 'q':
+			sched_conf.quantum_ns = exod_parse_num(ch, optarg, 1,
+			    10000) * 1000000ULL;
+			break;
+		case 'r':
+			sched_conf.roundrobin = 1;
+			break;
+		case 't':
+			sched_conf.tlb_entries = (unsigned)exod_parse_num(ch,
+			    optarg, 8, 4096);
+			break;
+		case EXOD_OPT_NO_STLB:
+			sched_conf.no_stlb = 1;
+			break;
 		case 'f':
 			foreground = 1;
 			break;
@@ -144,6 +211,10 @@ main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(1);
+	if (sched_conf.bound_ns >= sched_conf.quantum_ns) {
+		fprintf(stderr, "exod: -b must be shorter than -q\n");
+		exit(1);
+	}
 	frames = mem / EXO_FRAME_SIZE;
 	if (frames > exod_frames_max()) {
 		fprintf(stderr, "exod: -m: at most %llu frames (%llu MiB) fit "
@@ -171,8 +242,17 @@ main(int argc, char **argv)
 	if (cap_init() == -1)
 		fatalx("cannot make the capability key (libsodium)");
 
-	if ((base = event_base_new()) == NULL)
+	if ((cfg = event_config_new()) == NULL)
+		fatalx("event_config_new");
+	/* Quantum ends and save bounds want timers finer than epoll's ms. */
+	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base == NULL)
 		fatalx("event_base_new");
+	chan_set_base(base);
+	if (sched_init(base) == -1)
+		fatal("cannot start the slot timer");
 	ev_listen = event_new(base, fd, EV_READ | EV_PERSIST, exod_accept_cb,
 	    base);
 	ev_term = evsignal_new(base, SIGTERM, exod_signal_cb, base);
@@ -186,7 +266,9 @@ main(int argc, char **argv)
 
 	event_base_dispatch(base);
 
+	sched_shutdown();
 	peer_close_all();
+	sched_fini();
 	listen_close();
 	event_free(ev_listen);
 	event_free(ev_term);

@@ -198,7 +198,8 @@ void	expose_slots(struct peer *);
 /* --- chan.c --------------------------------------------------------- */
 int	chan_new(struct peer *, int *);
 void	chan_free(struct peer *);
-int	chan_upcall(struct peer *, uint16_t, const void *, size_t, int);
+void	chan_set_base(struct event_base *);
+uint32_t chan_upcall(struct peer *, uint16_t, const void *, size_t, int);
 void	chan_doorbell(struct peer *);
 
 /* --- sched.c -------------------------------------------------------- */
@@ -213,7 +214,9 @@ struct sched_config {
 extern struct sched_config sched_conf;
 uint64_t sched_now(void);
 int	sched_init(struct event_base *);
+void	sched_shutdown(void);
 void	sched_fini(void);
+uint64_t sched_t0(void);
 int	sched_claim(struct peer *, unsigned, const uint64_t *, struct exo_cap *,
 	    unsigned *);
 int	sched_release(struct peer *, const struct exo_cap *, unsigned);

@@ -112,8 +112,9 @@ bad:
 }
 
 static void
-frame_unbind(struct frame *f)
+frame_unbind(struct peer *p, struct frame *f)
 {
+	expose_frame(p, (uint32_t)(f - frames), 0);
 	munmap(f->va, EXO_FRAME_SIZE);
 	f->va = NULL;
 	f->owner = 0;
@@ -155,13 +156,14 @@ frame_bind(struct peer *p, unsigned n, struct exo_cap *caps, int *fds)
 		caps[i].id = id;
 		caps[i].gen = f->gen;
 		cap_seal(&caps[i]);
+		expose_frame(p, id, f->gen);
 	}
 	p->frames += n;
 	return (0);
 undo:
 	while (i-- > 0) {
 		close(fds[i]);
-		frame_unbind(&frames[caps[i].id]);
+		frame_unbind(p, &frames[caps[i].id]);
 	}
 	return (-EXO_ENOMEM);
 }
@@ -205,7 +207,7 @@ frame_release(struct peer *p, const struct exo_cap *caps, unsigned n)
 				return (-EXO_EINVAL);
 	}
 	for (i = 0; i < n; i++)
-		frame_unbind(&frames[caps[i].id]);
+		frame_unbind(p, &frames[caps[i].id]);
 	p->frames -= n;
 	return (0);
 }
@@ -220,6 +222,6 @@ frame_reclaim(struct peer *p)
 		return;
 	for (i = 0; i < frames_n; i++)
 		if (frames[i].owner == p->libos && frames[i].va != NULL)
-			frame_unbind(&frames[i]);
+			frame_unbind(p, &frames[i]);
 	p->frames = 0;
 }

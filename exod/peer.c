@@ -85,6 +85,7 @@ peer_new(int fd, pid_t pid, uid_t uid, gid_t gid, int pidfd)
 	p->uid = uid;
 	p->gid = gid;
 	p->libos = peer_next_libos++;
+	p->chan_fd = -1;
 	TAILQ_INIT(&p->outq);
 	if (peer_base != NULL) {
 		p->ev_read = event_new(peer_base, fd, EV_READ | EV_PERSIST,
@@ -178,7 +179,11 @@ peer_free(struct peer *p)
 {
 	struct peer_msg	*m;
 
+	call_peer_gone(p);
+	sched_peer_gone(p);
 	frame_reclaim(p);
+	chan_free(p);
+	expose_free(p);
 	while ((m = TAILQ_FIRST(&p->outq)) != NULL) {
 		TAILQ_REMOVE(&p->outq, m, entry);
 		peer_close_fds(m->fds, m->nfds);
@@ -197,6 +202,17 @@ peer_free(struct peer *p)
 	TAILQ_REMOVE(&peers, p, entry);
 	peers_count--;
 	free(p);
+}
+
+struct peer *
+peer_find(uint32_t libos)
+{
+	struct peer	*p;
+
+	TAILQ_FOREACH(p, &peers, entry)
+		if (p->libos == libos && (p->flags & PEER_HELLO))
+			return (p);
+	return (NULL);
 }
 
 void

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "exod.h"
 
@@ -22,11 +23,26 @@ hello_name_ok(const char *name)
 	return (0);
 }
 
+/* A libOS's upcall channel, exposed state and statistics page. */
+static int
+hello_libos(struct peer *p, int *fds)
+{
+	if (chan_new(p, &fds[0]) == -1)
+		return (-1);
+	if (expose_new(p, &fds[1], &fds[2]) == -1) {
+		close(fds[0]);
+		chan_free(p);
+		return (-1);
+	}
+	return (0);
+}
+
 static void
 hello_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 {
 	struct exo_hello	 req;
 	struct exo_hello_reply	 rep;
+	int			 fds[3];
 
 	memcpy(&req, payload, sizeof req);
 	if ((req.flags & ~(uint32_t)EXO_HELLO_CONTROL) != 0 ||
@@ -34,18 +50,31 @@ hello_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 		peer_reply(p, h, -EXO_EINVAL, NULL, 0, NULL, 0);
 		return;
 	}
-	memcpy(p->name, req.name, sizeof p->name);
+	if (!(req.flags & EXO_HELLO_CONTROL) && hello_libos(p, fds) == -1) {
+		peer_reply(p, h, -EXO_ENOMEM, NULL, 0, NULL, 0);
+		return;
+	}
+	/* Zero-padded: nothing the peer put after the NUL is kept. */
+	memset(p->name, 0, sizeof p->name);
+	memcpy(p->name, req.name, strlen(req.name));
 	p->flags |= PEER_HELLO;
 	if (req.flags & EXO_HELLO_CONTROL)
 		p->flags |= PEER_CONTROL;
+	memset(&rep, 0, sizeof rep);
 	rep.libos = p->libos;
 	rep.frame_size = EXO_FRAME_SIZE;
 	rep.frames_total = frame_total();
 	rep.batch_max = EXO_BATCH_MAX;
+	rep.nslots = sched_conf.nslots;
+	rep.quantum_us = (uint32_t)(sched_conf.quantum_ns / 1000);
+	rep.bound_us = (uint32_t)(sched_conf.bound_ns / 1000);
+	rep.tlb_entries = sched_conf.tlb_entries;
+	rep.expose_size = (uint32_t)p->expose_size;
 	log_debug("libOS %u is %s%s (pid %ld uid %ld)", p->libos, p->name,
 	    (p->flags & PEER_CONTROL) ? " [control]" : "", (long)p->pid,
 	    (long)p->uid);
-	peer_reply(p, h, 0, &rep, sizeof rep, NULL, 0);
+	peer_reply(p, h, 0, &rep, sizeof rep, fds,
+	    (p->flags & PEER_CONTROL) ? 0 : 3);
 }
 
 const struct exod_req req_hello = {

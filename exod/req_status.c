@@ -12,6 +12,46 @@ _Static_assert(sizeof(struct exo_status_reply) + EXOD_PEERS_MAX *
     "a STATUS reply for every peer fits in one message");
 
 static void
+status_cpu(struct exo_status_peer *sp, const struct peer *q)
+{
+	const struct sched_peer	*c = &q->cpu;
+
+	sp->slots = c->slots;
+	sp->state = (c->waiting ? EXO_PEER_WAITING : 0) |
+	    (c->call_target != NULL ? EXO_PEER_INCALL : 0) |
+	    (c->state == SCHED_RUNNING || c->state == SCHED_SAVING ?
+	    EXO_PEER_RUNNING : 0);
+	sp->entries = c->entries;
+	sp->events_queued = c->ev_count;
+	sp->quanta = c->quanta;
+	sp->cpu_ns = c->cpu_ns;
+	if (c->state == SCHED_RUNNING || c->state == SCHED_SAVING)
+		sp->cpu_ns += sched_now() - c->run_start_ns;
+	sp->overruns = c->overruns;
+	sp->penalty_ns = c->penalty_ns;
+	sp->events = c->events;
+	sp->events_dropped = c->events_dropped;
+}
+
+/* The libOS's own counters: copied for display, never acted on. */
+static void
+status_memory(struct exo_status_peer *sp, const struct peer *q)
+{
+	struct exo_stats	st;
+
+	if (q->stats == NULL)
+		return;
+	memcpy(&st, q->stats, sizeof st);
+	sp->traps = st.traps;
+	sp->tlb_misses = st.tlb_misses;
+	sp->tlb_installs = st.tlb_installs;
+	sp->tlb_evictions = st.tlb_evictions;
+	sp->stlb_saves = st.stlb_saves;
+	sp->stlb_preloads = st.stlb_preloads;
+	sp->stlb_hits = st.stlb_hits;
+}
+
+static void
 status_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 {
 	struct {
@@ -32,6 +72,8 @@ status_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 		sp->uid = q->uid;
 		sp->frames = q->frames;
 		memcpy(sp->name, q->name, sizeof sp->name);
+		status_cpu(sp, q);
+		status_memory(sp, q);
 	}
 	rep.hdr.frames_total = frame_total();
 	rep.hdr.frames_free = frame_free_count();

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -95,8 +96,8 @@ exo_recv(struct exo *e, void *buf, size_t len, int *fds, unsigned *nfds,
 	return (n);
 }
 
-int
-exo_request(struct exo *e, uint16_t type, const void *req, size_t reqlen,
+static int
+exo_request_once(struct exo *e, uint16_t type, const void *req, size_t reqlen,
     void *reply, size_t replymax, size_t *replylen, int *fds, unsigned maxfds,
     unsigned *nfds)
 {
@@ -159,6 +160,31 @@ exo_request(struct exo *e, uint16_t type, const void *req, size_t reqlen,
 	return (h.status);
 }
 
+/*
+ * One request and its reply.  Upcalls that ring while it is outstanding
+ * wait until it is over (a handler may itself make requests), then run.
+ */
+int
+exo_request(struct exo *e, uint16_t type, const void *req, size_t reqlen,
+    void *reply, size_t replymax, size_t *replylen, int *fds, unsigned maxfds,
+    unsigned *nfds)
+{
+	int	error, outer;
+
+	if (e == NULL)
+		return (-EXO_ECONN);
+	outer = !e->in_request;
+	e->in_request = 1;
+	error = exo_request_once(e, type, req, reqlen, reply, replymax,
+	    replylen, fds, maxfds, nfds);
+	if (outer) {
+		e->in_request = 0;
+		if (e->upcall_pending)
+			(void)exo_poll(e);
+	}
+	return (error);
+}
+
 /* Each bound frame is a descriptor: let this process hold many. */
 static void
 exo_raise_nofile(void)
@@ -171,6 +197,38 @@ exo_raise_nofile(void)
 	}
 }
 
+/*
+ * A libOS connection's three descriptors from HELLO: the upcall channel,
+ * the exposed state (mapped read-only: exod sealed it so), the statistics
+ * page.  Takes the descriptors in every case.
+ */
+static int
+exo_attach(struct exo *e, int *fds)
+{
+	void	*x, *st;
+
+	x = mmap(NULL, e->hello.expose_size, PROT_READ, MAP_SHARED, fds[1], 0);
+	st = mmap(NULL, EXO_FRAME_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    fds[2], 0);
+	close(fds[1]);
+	close(fds[2]);
+	if (x == MAP_FAILED || st == MAP_FAILED ||
+	    ((const struct exo_expose *)x)->magic != EXO_EXPOSE_MAGIC) {
+		if (x != MAP_FAILED)
+			munmap(x, e->hello.expose_size);
+		if (st != MAP_FAILED)
+			munmap(st, EXO_FRAME_SIZE);
+		close(fds[0]);
+		return (-EXO_EPROTO);
+	}
+	e->chan_fd = fds[0];
+	e->expose = x;
+	e->expose_size = e->hello.expose_size;
+	e->stats = st;
+	exo_upcall_init(e);
+	return (0);
+}
+
 static int
 exo_connect_flags(const char *path, const char *name, uint32_t flags,
     struct exo **out)
@@ -179,7 +237,8 @@ exo_connect_flags(const char *path, const char *name, uint32_t flags,
 	struct exo_hello	 hello;
 	struct exo		*e;
 	size_t			 len;
-	int			 error;
+	unsigned		 i, nfds = 0;
+	int			 fds[3], error;
 
 	if (out == NULL || name == NULL || strlen(name) == 0 ||
 	    strlen(name) >= EXO_NAME_MAX)
@@ -193,6 +252,7 @@ exo_connect_flags(const char *path, const char *name, uint32_t flags,
 	if ((e = calloc(1, sizeof *e)) == NULL)
 		return (-EXO_ESYS);
 	e->next_id = 1;
+	e->chan_fd = -1;
 	e->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (e->fd == -1) {
 		free(e);
@@ -207,10 +267,16 @@ exo_connect_flags(const char *path, const char *name, uint32_t flags,
 	hello.flags = flags;
 	memcpy(hello.name, name, strlen(name));
 	error = exo_request(e, EXO_MSG_HELLO, &hello, sizeof hello, &e->hello,
-	    sizeof e->hello, &len, NULL, 0, NULL);
-	if (error == 0 && len != sizeof e->hello)
+	    sizeof e->hello, &len, fds, 3, &nfds);
+	if (error == 0 && (len != sizeof e->hello ||
+	    nfds != ((flags & EXO_HELLO_CONTROL) ? 0 : 3))) {
+		for (i = 0; i < nfds; i++)
+			close(fds[i]);
 		error = -EXO_EPROTO;
+	}
 	if (error != 0)
+		goto bad;
+	if (nfds == 3 && (error = exo_attach(e, fds)) != 0)
 		goto bad;
 	exo_raise_nofile();
 	*out = e;
@@ -238,9 +304,24 @@ exo_disconnect(struct exo *e)
 {
 	if (e == NULL)
 		return;
+	if (exo_self == e)
+		exo_self = NULL;	/* upcalls and traps stop here */
 	if (e->fd != -1)
 		close(e->fd);
+	if (e->chan_fd != -1)
+		close(e->chan_fd);
+	if (e->expose != NULL)
+		munmap((void *)e->expose, e->expose_size);
+	if (e->stats != NULL)
+		munmap(e->stats, EXO_FRAME_SIZE);
+	free(e->mem);
 	free(e);
+}
+
+const struct exo_expose *
+exo_expose(const struct exo *e)
+{
+	return (e != NULL ? e->expose : NULL);
 }
 
 uint32_t

@@ -21,6 +21,12 @@ static const char *const exo_errstr[EXO_ERR_MAX + 1] = {
 	[EXO_EBUSY] = "exod is full",
 	[EXO_ECONN] = "no connection to exod",
 	[EXO_ESYS] = "system call failed",
+	[EXO_ENOLIBOS] = "no such libOS",
+	[EXO_ENOENTRY] = "no such entry point",
+	[EXO_EDIED] = "target libOS died during the call",
+	[EXO_EOVERFLOW] = "event queue full: event dropped",
+	[EXO_ECONFLICT] = "slot bound to another libOS",
+	[EXO_EBUSYTARGET] = "target is busy with another call",
 };
 
 const char *

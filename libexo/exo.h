@@ -44,6 +44,62 @@ int		 exo_frame_free_batch(struct exo *, struct exo_frame *, unsigned);
 void		*exo_frame_map(struct exo_frame *, int);
 int		 exo_frame_unmap(struct exo_frame *);
 
+/* Time slots (the CPU). */
+int		 exo_slot_claim(struct exo *, unsigned, struct exo_cap *,
+		    unsigned *);
+int		 exo_slot_claim_at(struct exo *, const unsigned *, unsigned,
+		    struct exo_cap *);
+int		 exo_slot_release(struct exo *, const struct exo_cap *,
+		    unsigned);
+int		 exo_yield(struct exo *);
+int		 exo_wait(struct exo *);
+int		 exo_poll(struct exo *);
+
+/* The processor environment: entry points for exceptions, interrupts,
+ * protected calls and page faults.  Handlers run in signal context. */
+struct exo_trap {
+	int		 signo;	/* SIGSEGV, SIGBUS, SIGFPE or SIGILL */
+	int		 code;	/* si_code */
+	void		*addr;	/* faulting address */
+	int		 write;	/* 1 write, 0 read, -1 not known */
+	void		*uctx;	/* the interrupted ucontext_t */
+};
+
+#define EXO_INTR_TIMER	1	/* end of quantum: save, then return 0 */
+#define EXO_INTR_EVENT	2	/* an event from another libOS */
+
+struct exo_intr {
+	int		 kind;		/* EXO_INTR_* */
+	uint64_t	 tick;		/* TIMER: the quantum that ended */
+	uint64_t	 deadline_ns;	/* TIMER: CLOCK_MONOTONIC bound */
+	uint32_t	 from;		/* EVENT: sender's libOS id */
+	uint32_t	 dropped;	/* EVENT: events lost before this one */
+	uint64_t	 value;		/* EVENT */
+};
+
+typedef int	(*exo_exception_fn)(struct exo *, const struct exo_trap *,
+		    void *);
+typedef int	(*exo_interrupt_fn)(struct exo *, const struct exo_intr *,
+		    void *);
+typedef int	(*exo_entry_fn)(struct exo *, uint32_t, const void *, size_t,
+		    void *, size_t *, void *);
+typedef int	(*exo_addressing_fn)(struct exo *, const struct exo_trap *,
+		    void *);
+
+int		 exo_pe_exception(struct exo *, exo_exception_fn, void *);
+int		 exo_pe_interrupt(struct exo *, exo_interrupt_fn, void *);
+int		 exo_pe_protected(struct exo *, exo_entry_fn, void *);
+int		 exo_pe_addressing(struct exo *, exo_addressing_fn, void *);
+int		 exo_ack(struct exo *, uint64_t);
+
+/* Events and protected control transfer. */
+int		 exo_event_send(struct exo *, uint32_t, uint64_t);
+int		 exo_call(struct exo *, uint32_t, const void *, size_t, void *,
+		    size_t, size_t *);
+
+/* Exposed state: exod's read-only view of this libOS. */
+const struct exo_expose *exo_expose(const struct exo *);
+
 /* Capabilities. */
 int		 exo_cap_check(struct exo *, const struct exo_cap *, unsigned);
 int		 exo_cap_format(const struct exo_cap *, char *, size_t);
@@ -55,6 +111,13 @@ struct exo_status {
 };
 int		 exo_status(struct exo *, struct exo_status *);
 void		 exo_status_free(struct exo_status *);
+
+struct exo_slots {
+	struct exo_slots_reply	 vec;
+	uint32_t		*owner;	/* vec.nslots libOS ids, 0 = unowned */
+};
+int		 exo_slots(struct exo *, struct exo_slots *);
+void		 exo_slots_free(struct exo_slots *);
 
 /* Raw messages, for tools and tests that speak the protocol directly. */
 int		 exo_request(struct exo *, uint16_t, const void *, size_t,

@@ -239,9 +239,13 @@ struct exo_call {
 	uint8_t		data[];
 };
 
-/* CALL reply payload, and the callee's CALL|REPLY upcall answer. */
+/*
+ * CALL reply payload, and the callee's answer (EXO_UPCALL_CALL|REPLY on
+ * its channel, header id = the CALL upcall's id).  status is the callee's
+ * own: 0 or a negative number of its choosing.
+ */
 struct exo_call_reply {
-	uint32_t	callid;		/* in the upcall answer: the call's id */
+	int32_t		status;
 	uint32_t	len;		/* data bytes that follow */
 	uint8_t		data[];
 };

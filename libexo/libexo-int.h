@@ -4,12 +4,44 @@
 #ifndef LIBEXO_INT_H
 #define LIBEXO_INT_H
 
+#include <signal.h>
+
 #include "exo.h"
 
 struct exo {
-	int			fd;	/* SOCK_SEQPACKET to exod, blocking */
-	uint32_t		next_id; /* next request id; never 0 */
-	struct exo_hello_reply	hello;	/* what exod said at HELLO */
+	int			 fd;	/* SOCK_SEQPACKET to exod, blocking */
+	uint32_t		 next_id; /* next request id; never 0 */
+	struct exo_hello_reply	 hello;	/* what exod said at HELLO */
+	/* libOS connections only; -1/NULL for a control connection */
+	int			 chan_fd; /* our end of the upcall channel */
+	const struct exo_expose	*expose; /* read-only: exod writes it */
+	size_t			 expose_size;
+	struct exo_stats	*stats;	/* our counters, shown by exoctl */
+	/* the processor environment (pe.c) */
+	exo_exception_fn	 pe_exception;
+	void			*pe_exception_arg;
+	exo_interrupt_fn	 pe_interrupt;
+	void			*pe_interrupt_arg;
+	exo_entry_fn		 pe_protected;
+	void			*pe_protected_arg;
+	exo_addressing_fn	 pe_addressing;
+	void			*pe_addressing_arg;
+	/* set while a request is outstanding: upcalls wait for its end */
+	volatile sig_atomic_t	 in_request;
+	volatile sig_atomic_t	 upcall_pending;
+	/* hooks of the memory layer (tlb.c), NULL until it is in use */
+	void			(*switch_out)(struct exo *);
+	void			(*switch_in)(struct exo *);
+	int			(*trap_hook)(struct exo *, const struct exo_trap *);
+	void			*mem;	/* the memory layer's state */
 };
+
+/* The libOS of this process: the first libOS connection it made. */
+extern struct exo *exo_self;
+
+int	exo_upcall_drain(struct exo *, int);
+void	exo_upcall_init(struct exo *);
+int	exo_pe_init(struct exo *);
+int	exo_pe_sync(struct exo *);
 
 #endif /* LIBEXO_INT_H */

@@ -1,0 +1,640 @@
+/*
+ * sched.c - the CPU: a linear vector of time slots.
+ *
+ * Time is cut into quanta of sched_conf.quantum_ns; quantum k belongs to
+ * slot k mod nslots, and each slot is bound to at most one libOS by a
+ * capability.  A POSIX timer raises SIGALRM at every quantum boundary; the
+ * signal is fielded by the event loop (libevent), never worked on in a
+ * handler.  In each quantum exactly one libOS holds the CPU: exod
+ * continues it (SIGCONT) and keeps every other libOS that holds slots
+ * stopped (SIGSTOP), always through pidfds.  A libOS with no slots is not
+ * scheduled and runs freely, so that it can start up.
+ *
+ * At the end of its quantum the holder gets a TIMER upcall and
+ * sched_conf.bound_ns to save its context and acknowledge.  exod stops it
+ * at the acknowledgement or at the bound, whichever comes first, and only
+ * then continues the next holder.  A libOS stopped at the bound is charged
+ * the time it kept the CPU past its quantum: that much is cut from the
+ * start of its next quantum's share (the penalty), so a libOS that never
+ * acknowledges gets no more of the CPU than its slots give it.
+ */
+#include "config.h"
+
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "exod.h"
+
+struct sched_config sched_conf = {
+	.nslots = 16,
+	.quantum_ns = 10 * 1000000ULL,
+	.bound_ns = 1000000ULL,
+	.tlb_entries = 64,
+};
+
+static struct {
+	uint32_t	 owner[EXO_SLOTS_MAX];	/* libOS id; 0 = unowned */
+	uint64_t	 gen[EXO_SLOTS_MAX];	/* moves on at every release */
+	uint64_t	 t0;		/* CLOCK_MONOTONIC of tick 0 */
+	uint64_t	 tick;		/* the quantum now */
+	uint64_t	 epoch;		/* passes over the vector completed */
+	int		 slot_done;	/* the slot's owner had its turn */
+	uint32_t	 rr_last;	/* round-robin cursor: a libOS id */
+	struct peer	*running;	/* RUNNING or SAVING; NULL when idle */
+	timer_t		 timer;
+	int		 timer_made;
+	struct event	*ev_alarm;
+	struct event	*ev_bound;	/* pending while running is SAVING */
+	struct event	*ev_early;	/* a penalised quantum ends early */
+	int		 down;		/* exod is stopping: schedule nothing */
+} sched;
+
+static void	sched_start_slot(void);
+
+uint64_t
+sched_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+void
+sched_signal(struct peer *p, int sig)
+{
+	if (p->pidfd != -1)
+		(void)syscall(SYS_pidfd_send_signal, p->pidfd, sig, NULL, 0);
+}
+
+static void
+sched_timeout(struct event *ev, uint64_t ns)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)(ns / 1000000000ULL);
+	tv.tv_usec = (suseconds_t)((ns % 1000000000ULL) / 1000);
+	event_add(ev, &tv);
+}
+
+/* Take the CPU from p now (it acknowledged, hit the bound, or yielded). */
+static void
+sched_stop(struct peer *p)
+{
+	uint64_t	now = sched_now();
+
+	if (p->cpu.slots > 0 || p->cpu.call_donated)
+		sched_signal(p, SIGSTOP);
+	if (p->cpu.state == SCHED_RUNNING || p->cpu.state == SCHED_SAVING) {
+		p->cpu.cpu_ns += now - p->cpu.run_start_ns;
+		p->cpu.quanta++;
+	}
+	p->cpu.state = p->cpu.slots > 0 || p->cpu.call_donated ?
+	    SCHED_STOPPED : SCHED_FREE;
+	if (sched.running == p) {
+		sched.running = NULL;
+		event_del(sched.ev_bound);
+		event_del(sched.ev_early);
+	}
+}
+
+/* Give p the CPU for what is left of this quantum. */
+static void
+sched_run(struct peer *p)
+{
+	uint64_t	now = sched_now(), end, left;
+
+	end = sched.t0 + (sched.tick + 1) * sched_conf.quantum_ns;
+	left = end > now ? end - now : 0;
+	if (p->cpu.penalty_due_ns > 0 && !p->cpu.call_donated) {
+		if (p->cpu.penalty_due_ns >= left) {
+			/* The whole remainder goes to pay the penalty. */
+			p->cpu.penalty_due_ns -= left;
+			p->cpu.penalty_ns += left;
+			sched.slot_done = 1;
+			return;
+		}
+		left -= p->cpu.penalty_due_ns;
+		p->cpu.penalty_ns += p->cpu.penalty_due_ns;
+		p->cpu.penalty_due_ns = 0;
+		sched_timeout(sched.ev_early, left);
+	}
+	sched.running = p;
+	p->cpu.state = SCHED_RUNNING;
+	p->cpu.run_start_ns = now;
+	if (p->expose != NULL) {
+		p->expose->switches++;
+		p->expose->tick = sched.tick;
+	}
+	event_flush(p);		/* queued events first, in order */
+	if (p->cpu.yield_pending) {
+		p->cpu.yield_pending = 0;
+		peer_reply(p, &p->cpu.yield_hdr, 0, NULL, 0, NULL, 0);
+	}
+	sched_signal(p, SIGCONT);
+}
+
+/*
+ * Who would use p's turn now?  p itself, or, while p is blocked in a
+ * protected call, its callee (the turn is donated); NULL if nobody can.
+ */
+static struct peer *
+sched_runnable(struct peer *p)
+{
+	if (p == NULL || p->cpu.slots == 0)
+		return (NULL);
+	if (p->cpu.call_target != NULL) {
+		p = p->cpu.call_target;
+		return (p->cpu.state == SCHED_STOPPED ? p : NULL);
+	}
+	if (p->cpu.waiting && p->cpu.ev_count == 0)
+		return (NULL);
+	return (p);
+}
+
+/* The next scheduled, runnable libOS after the cursor, for unowned time. */
+static struct peer *
+sched_rr_pick(void)
+{
+	struct peer	*p, *first = NULL, *after = NULL;
+
+	TAILQ_FOREACH(p, &peers, entry) {
+		if (p->cpu.call_target != NULL || sched_runnable(p) == NULL)
+			continue;
+		if (first == NULL)
+			first = p;
+		if (after == NULL && p->libos > sched.rr_last)
+			after = p;
+	}
+	p = after != NULL ? after : first;
+	if (p != NULL)
+		sched.rr_last = p->libos;
+	return (p);
+}
+
+/* Somebody just gave up the CPU: who gets the rest of this quantum? */
+static void
+sched_start_slot(void)
+{
+	struct peer	*p = NULL, *owner;
+	unsigned	 slot = (unsigned)(sched.tick % sched_conf.nslots);
+
+	if (sched.running != NULL || sched.down)
+		return;
+	if (!sched.slot_done && sched.owner[slot] != 0) {
+		sched.slot_done = 1;
+		owner = peer_find(sched.owner[slot]);
+		if ((p = sched_runnable(owner)) != NULL && p != owner)
+			p->cpu.call_donated = 1;
+	}
+	if (p == NULL && sched_conf.roundrobin)
+		p = sched_rr_pick();
+	if (p != NULL)
+		sched_run(p);
+}
+
+/* The quantum of p is over: ask it to save, and start the bound. */
+static void
+sched_save(struct peer *p)
+{
+	struct exo_upcall_timer	t;
+	uint64_t		now = sched_now();
+
+	event_del(sched.ev_early);
+	p->cpu.state = SCHED_SAVING;
+	p->cpu.save_start_ns = now;
+	p->cpu.save_tick = sched.tick;
+	t.tick = sched.tick;
+	t.deadline_ns = now + sched_conf.bound_ns;
+	(void)chan_upcall(p, EXO_UPCALL_TIMER, &t, sizeof t, 1);
+	sched_timeout(sched.ev_bound, sched_conf.bound_ns);
+}
+
+/* The acknowledgement of the TIMER upcall for tick. */
+void
+sched_ack(struct peer *p, uint64_t tick)
+{
+	if (sched.running != p || p->cpu.state != SCHED_SAVING ||
+	    tick != p->cpu.save_tick)
+		return;		/* late, early or forged: ignored */
+	sched_stop(p);
+	sched_start_slot();
+}
+
+static void
+sched_bound_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct peer	*p = sched.running;
+	uint64_t	 over;
+
+	if (p == NULL || p->cpu.state != SCHED_SAVING)
+		return;
+	over = sched_now() - p->cpu.save_start_ns;
+	p->cpu.overruns++;
+	p->cpu.penalty_due_ns += over;
+	if (p->expose != NULL)
+		p->expose->forced++;
+	log_debug("libOS %u missed the save bound: stopped, %llu ns due",
+	    p->libos, (unsigned long long)p->cpu.penalty_due_ns);
+	sched_stop(p);
+	sched_start_slot();
+}
+
+static void
+sched_early_cb(evutil_socket_t fd, short events, void *arg)
+{
+	if (sched.running != NULL && sched.running->cpu.state == SCHED_RUNNING)
+		sched_save(sched.running);
+}
+
+/* A quantum boundary: the SIGALRM, fielded in the event loop. */
+static void
+sched_tick_cb(evutil_socket_t sig, short events, void *arg)
+{
+	struct peer	*p = sched.running, *next;
+	uint64_t	 tick, now = sched_now();
+	unsigned	 slot;
+
+	tick = (now - sched.t0) / sched_conf.quantum_ns;
+	if (tick <= sched.tick)
+		return;		/* a late signal for a boundary seen already */
+	sched.tick = tick;
+	sched.epoch = tick / sched_conf.nslots;
+	sched.slot_done = 0;
+	slot = (unsigned)(tick % sched_conf.nslots);
+	if (p == NULL) {
+		sched_start_slot();
+		return;
+	}
+	if (p->cpu.state == SCHED_SAVING)
+		return;		/* the next holder starts when it stops */
+	next = sched.owner[slot] != 0 ? peer_find(sched.owner[slot]) : NULL;
+	if (next == p && !p->cpu.call_donated && p->cpu.penalty_due_ns == 0) {
+		/* Its slot follows its slot: no switch, a new quantum. */
+		sched.slot_done = 1;
+		p->cpu.quanta++;
+		if (p->expose != NULL)
+			p->expose->tick = tick;
+		return;
+	}
+	sched_save(p);
+}
+
+int
+sched_init(struct event_base *base)
+{
+	struct sigevent		sev;
+	struct itimerspec	its;
+
+	sched.ev_alarm = evsignal_new(base, SIGALRM, sched_tick_cb, NULL);
+	sched.ev_bound = evtimer_new(base, sched_bound_cb, NULL);
+	sched.ev_early = evtimer_new(base, sched_early_cb, NULL);
+	if (sched.ev_alarm == NULL || sched.ev_bound == NULL ||
+	    sched.ev_early == NULL || event_add(sched.ev_alarm, NULL) == -1)
+		return (-1);
+	memset(&sev, 0, sizeof sev);
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGALRM;
+	if (timer_create(CLOCK_MONOTONIC, &sev, &sched.timer) == -1)
+		return (-1);
+	sched.timer_made = 1;
+	sched.t0 = sched_now();
+	memset(&its, 0, sizeof its);
+	its.it_interval.tv_sec = (time_t)(sched_conf.quantum_ns / 1000000000ULL);
+	its.it_interval.tv_nsec = (long)(sched_conf.quantum_ns % 1000000000ULL);
+	/* Absolute expiries: boundaries never drift from t0 + k * quantum. */
+	its.it_value.tv_sec = (time_t)((sched.t0 + sched_conf.quantum_ns) /
+	    1000000000ULL);
+	its.it_value.tv_nsec = (long)((sched.t0 + sched_conf.quantum_ns) %
+	    1000000000ULL);
+	if (timer_settime(sched.timer, TIMER_ABSTIME, &its, NULL) == -1)
+		return (-1);
+	return (0);
+}
+
+/* exod is stopping: nobody stays stopped behind it. */
+void
+sched_shutdown(void)
+{
+	struct peer	*p;
+
+	sched.down = 1;
+	if (sched.timer_made)
+		timer_delete(sched.timer);
+	sched.timer_made = 0;
+	TAILQ_FOREACH(p, &peers, entry)
+		if (p->cpu.slots > 0)
+			sched_signal(p, SIGCONT);
+}
+
+void
+sched_fini(void)
+{
+	if (sched.timer_made)
+		timer_delete(sched.timer);
+	if (sched.ev_alarm != NULL)
+		event_free(sched.ev_alarm);
+	if (sched.ev_bound != NULL)
+		event_free(sched.ev_bound);
+	if (sched.ev_early != NULL)
+		event_free(sched.ev_early);
+	memset(&sched, 0, sizeof sched);
+}
+
+/* Publish p's slots in its exposed state. */
+void
+expose_slots(struct peer *p)
+{
+	unsigned	i;
+
+	if (p->expose == NULL)
+		return;
+	for (i = 0; i < EXO_SLOTS_MAX / 64; i++)
+		p->expose->slot_mask[i] = 0;
+	for (i = 0; i < sched_conf.nslots; i++)
+		if (sched.owner[i] == p->libos)
+			p->expose->slot_mask[i / 64] |= 1ULL << (i % 64);
+}
+
+/* Pick count free slots spread as evenly as the vector allows. */
+static int
+sched_spread(unsigned count, uint64_t *mask)
+{
+	unsigned	n = sched_conf.nslots, i, j, want, pos, nfree = 0;
+	unsigned	best = 0, best_off = 0, off, hits;
+
+	for (i = 0; i < n; i++)
+		if (sched.owner[i] == 0)
+			nfree++;
+	if (count == 0 || count > nfree)
+		return (-EXO_ECONFLICT);
+	/* The offset whose ideal positions are most often free. */
+	for (off = 0; off < n; off++) {
+		for (hits = 0, i = 0; i < count; i++)
+			if (sched.owner[(off + i * n / count) % n] == 0)
+				hits++;
+		if (hits > best) {
+			best = hits;
+			best_off = off;
+		}
+	}
+	memset(mask, 0, sizeof(uint64_t) * (EXO_SLOTS_MAX / 64));
+	for (i = 0; i < count; i++) {
+		want = (best_off + i * n / count) % n;
+		for (j = 0; j < n; j++) {	/* nearest free after want */
+			pos = (want + j) % n;
+			if (sched.owner[pos] == 0 &&
+			    !(mask[pos / 64] & (1ULL << (pos % 64))))
+				break;
+		}
+		mask[pos / 64] |= 1ULL << (pos % 64);
+	}
+	return (0);
+}
+
+/*
+ * Bind slots to p: by count (mask NULL) or exactly those in mask.  All or
+ * none.  Fills caps (in position order) and *n.
+ */
+int
+sched_claim(struct peer *p, unsigned count, const uint64_t *want,
+    struct exo_cap *caps, unsigned *n)
+{
+	uint64_t	mask[EXO_SLOTS_MAX / 64];
+	unsigned	i, k = 0;
+	int		error, was_free = p->cpu.slots == 0;
+
+	if (want == NULL) {
+		if ((error = sched_spread(count, mask)) != 0)
+			return (error);
+	} else {
+		memcpy(mask, want, sizeof mask);
+		for (i = 0; i < EXO_SLOTS_MAX; i++) {
+			if (!(mask[i / 64] & (1ULL << (i % 64))))
+				continue;
+			if (i >= sched_conf.nslots)
+				return (-EXO_EINVAL);
+			if (sched.owner[i] != 0)
+				return (-EXO_ECONFLICT);
+			k++;
+		}
+		if (k == 0)
+			return (-EXO_EINVAL);
+		k = 0;
+	}
+	for (i = 0; i < sched_conf.nslots; i++) {
+		if (!(mask[i / 64] & (1ULL << (i % 64))))
+			continue;
+		sched.owner[i] = p->libos;
+		memset(&caps[k], 0, sizeof caps[k]);
+		caps[k].type = EXO_RES_SLOT;
+		caps[k].rights = EXO_RIGHTS_ALL;
+		caps[k].owner = p->libos;
+		caps[k].id = i;
+		caps[k].gen = sched.gen[i];
+		cap_seal(&caps[k]);
+		k++;
+	}
+	*n = k;
+	p->cpu.slots += k;
+	expose_slots(p);
+	if (was_free && sched.running != p) {
+		/* From now on it runs only in its slots. */
+		p->cpu.state = SCHED_STOPPED;
+		sched_signal(p, SIGSTOP);
+		sched_start_slot();
+	}
+	return (0);
+}
+
+/* Is c a current slot capability of p? */
+static int
+sched_check(const struct peer *p, const struct exo_cap *c)
+{
+	int	error;
+
+	if ((error = cap_verify(c)) != 0)
+		return (error);
+	if (c->owner != p->libos)
+		return (-EXO_ENOTOWNER);
+	if (c->type != EXO_RES_SLOT || c->id >= sched_conf.nslots)
+		return (-EXO_EINVAL);
+	if (sched.owner[c->id] != p->libos || sched.gen[c->id] != c->gen)
+		return (-EXO_ESTALE);
+	return (0);
+}
+
+static void
+sched_unbind(struct peer *p, unsigned slot)
+{
+	sched.owner[slot] = 0;
+	sched.gen[slot]++;
+	p->cpu.slots--;
+}
+
+/* A libOS with no slots left is no longer scheduled: it runs freely. */
+static void
+sched_unschedule(struct peer *p)
+{
+	if (sched.running == p)
+		sched_stop(p);
+	p->cpu.state = SCHED_FREE;
+	p->cpu.penalty_due_ns = 0;
+	sched_signal(p, SIGCONT);
+	if (p->cpu.yield_pending) {
+		p->cpu.yield_pending = 0;
+		peer_reply(p, &p->cpu.yield_hdr, 0, NULL, 0, NULL, 0);
+	}
+	event_flush(p);
+	sched_start_slot();
+}
+
+int
+sched_release(struct peer *p, const struct exo_cap *caps, unsigned n)
+{
+	unsigned	i, j;
+	int		error;
+
+	for (i = 0; i < n; i++) {
+		if ((error = sched_check(p, &caps[i])) != 0)
+			return (error);
+		for (j = 0; j < i; j++)
+			if (caps[j].id == caps[i].id)
+				return (-EXO_EINVAL);
+	}
+	for (i = 0; i < n; i++)
+		sched_unbind(p, (unsigned)caps[i].id);
+	expose_slots(p);
+	if (p->cpu.slots == 0)
+		sched_unschedule(p);
+	return (0);
+}
+
+/* p is leaving: its slots go back to the vector and the vector goes on. */
+void
+sched_peer_gone(struct peer *p)
+{
+	unsigned	i;
+
+	for (i = 0; i < sched_conf.nslots; i++)
+		if (sched.owner[i] == p->libos)
+			sched_unbind(p, i);
+	if (sched.running == p) {
+		sched.running = NULL;
+		event_del(sched.ev_bound);
+		event_del(sched.ev_early);
+		sched_start_slot();
+	}
+}
+
+/* YIELD: the rest of the slice goes back; the reply waits for a turn. */
+void
+sched_yield(struct peer *p, const struct exo_hdr *h)
+{
+	if (p->cpu.yield_pending) {
+		peer_reply(p, h, -EXO_ESTATE, NULL, 0, NULL, 0);
+		return;
+	}
+	if (sched.running != p || p->cpu.state != SCHED_RUNNING ||
+	    p->cpu.slots == 0) {
+		peer_reply(p, h, 0, NULL, 0, NULL, 0);
+		return;
+	}
+	p->cpu.yield_pending = 1;
+	p->cpu.yield_hdr = *h;
+	sched_stop(p);
+	sched_start_slot();
+}
+
+/* WAIT (on the channel): sleep until an upcall comes. */
+void
+sched_wait(struct peer *p)
+{
+	if (p->cpu.ev_count > 0) {
+		event_flush(p);
+		return;
+	}
+	p->cpu.waiting = 1;
+	if (sched.running == p && p->cpu.state == SCHED_RUNNING &&
+	    !p->cpu.call_donated) {
+		sched_stop(p);
+		sched_start_slot();
+	}
+}
+
+/* Could an upcall reach p and be handled now? */
+int
+sched_deliverable(const struct peer *p)
+{
+	return (p->cpu.state == SCHED_FREE || p->cpu.state == SCHED_RUNNING ||
+	    p->cpu.state == SCHED_SAVING);
+}
+
+/*
+ * A protected call from a, which holds the CPU, to b: a's slice is
+ * donated, so b runs now in a's place until it answers.
+ */
+void
+sched_donate(struct peer *a, struct peer *b)
+{
+	if (sched.running != a || a->cpu.state != SCHED_RUNNING ||
+	    b->cpu.state != SCHED_STOPPED)
+		return;
+	sched_stop(a);
+	b->cpu.call_donated = 1;
+	sched_run(b);
+}
+
+/* b answered a's call (or died): a gets the CPU back if b had it. */
+void
+sched_undonate(struct peer *a, struct peer *b)
+{
+	int	had_cpu = b != NULL && sched.running == b &&
+		    b->cpu.call_donated;
+
+	if (b != NULL && b->cpu.call_donated) {
+		b->cpu.call_donated = 0;
+		if (had_cpu || b->cpu.state == SCHED_STOPPED)
+			sched_stop(b);
+	}
+	if (a == NULL || !had_cpu)
+		return;
+	if (a->cpu.slots > 0 && a->cpu.state == SCHED_STOPPED)
+		sched_run(a);
+}
+
+/* The SLOTS reply: the vector and who holds the CPU.  Returns its size. */
+int
+sched_slots_reply(void *buf, size_t len)
+{
+	struct exo_slots_reply	*r = buf;
+	unsigned		 i;
+
+	if (len < sizeof *r + sched_conf.nslots * sizeof r->owner[0])
+		return (-1);
+	memset(r, 0, sizeof *r);
+	r->nslots = sched_conf.nslots;
+	r->quantum_us = (uint32_t)(sched_conf.quantum_ns / 1000);
+	r->bound_us = (uint32_t)(sched_conf.bound_ns / 1000);
+	r->flags = sched_conf.roundrobin ? EXO_SLOTS_ROUNDROBIN : 0;
+	r->tick = sched.tick;
+	r->epoch = sched.epoch;
+	r->current = (uint32_t)(sched.tick % sched_conf.nslots);
+	r->running = sched.running != NULL ? sched.running->libos : 0;
+	for (i = 0; i < sched_conf.nslots; i++)
+		r->owner[i] = sched.owner[i];
+	return ((int)(sizeof *r + sched_conf.nslots * sizeof r->owner[0]));
+}
+
+uint64_t
+sched_t0(void)
+{
+	return (sched.t0);
+}

@@ -1,0 +1,256 @@
+/*
+ * upcall.c - upcalls from exod: the upcall channel and its doorbell.
+ *
+ * exod writes upcalls on the channel and, when this libOS must notice at
+ * once, rings the doorbell (signal EXO_SIG_UPCALL).  The doorbell handler
+ * drains the channel and runs the entry points of the processor
+ * environment.  While a request to exod is outstanding the handler only
+ * notes that upcalls wait; exo_request runs them when the reply is in, so
+ * an entry point may itself call into libexo.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libexo-int.h"
+
+struct exo	*exo_self;
+
+static int
+exo_chan_send(struct exo *e, uint16_t type, uint32_t id, const void *payload,
+    size_t len)
+{
+	unsigned char	buf[sizeof(struct exo_hdr) +
+			    sizeof(struct exo_call_reply) + EXO_CALL_MAX];
+	struct exo_hdr	h;
+
+	if (e->chan_fd == -1)
+		return (-EXO_ESTATE);
+	if (len > sizeof buf - sizeof h)
+		return (-EXO_EINVAL);
+	h.version = EXO_PROTO_VERSION;
+	h.type = type;
+	h.id = id;
+	h.len = (uint32_t)len;
+	h.status = 0;
+	memcpy(buf, &h, sizeof h);
+	if (len > 0)
+		memcpy(buf + sizeof h, payload, len);
+	if (send(e->chan_fd, buf, sizeof h + len, MSG_NOSIGNAL) == -1)
+		return (errno == EPIPE ? -EXO_ECONN : -EXO_ESYS);
+	return (0);
+}
+
+/* Acknowledge the end of quantum tick: exod may stop us now. */
+int
+exo_ack(struct exo *e, uint64_t tick)
+{
+	if (e == NULL)
+		return (-EXO_EINVAL);
+	return (exo_chan_send(e, EXO_UPCALL_TIMER | EXO_MSG_REPLY, 0, &tick,
+	    sizeof tick));
+}
+
+static void
+exo_upcall_timer(struct exo *e, const struct exo_upcall_timer *t)
+{
+	struct exo_intr	in;
+	int		keep = 0;
+
+	if (e->switch_out != NULL)
+		e->switch_out(e);
+	if (e->pe_interrupt != NULL) {
+		memset(&in, 0, sizeof in);
+		in.kind = EXO_INTR_TIMER;
+		in.tick = t->tick;
+		in.deadline_ns = t->deadline_ns;
+		keep = e->pe_interrupt(e, &in, e->pe_interrupt_arg);
+	}
+	if (keep == 0)		/* non-zero: the libOS acknowledges itself */
+		(void)exo_ack(e, t->tick);
+}
+
+static void
+exo_upcall_event(struct exo *e, const struct exo_upcall_event *ev)
+{
+	struct exo_intr	in;
+
+	if (e->pe_interrupt == NULL)
+		return;
+	memset(&in, 0, sizeof in);
+	in.kind = EXO_INTR_EVENT;
+	in.from = ev->from;
+	in.dropped = ev->dropped;
+	in.value = ev->value;
+	(void)e->pe_interrupt(e, &in, e->pe_interrupt_arg);
+}
+
+static void
+exo_upcall_call(struct exo *e, uint32_t id, const unsigned char *p,
+    size_t len)
+{
+	struct {
+		struct exo_call_reply	hdr;
+		unsigned char		data[EXO_CALL_MAX];
+	}			r;
+	struct exo_upcall_call	c;
+	size_t			rlen = 0;
+
+	memcpy(&c, p, sizeof c);
+	if (c.len > EXO_CALL_MAX || len != sizeof c + c.len)
+		return;
+	r.hdr.status = -EXO_ENOENTRY;
+	if (e->pe_protected != NULL)
+		r.hdr.status = e->pe_protected(e, c.caller, p + sizeof c, c.len,
+		    r.data, &rlen, e->pe_protected_arg);
+	if (r.hdr.status > 0 || rlen > EXO_CALL_MAX)
+		r.hdr.status = -EXO_EINVAL;
+	if (r.hdr.status != 0 || rlen > EXO_CALL_MAX)
+		rlen = 0;
+	r.hdr.len = (uint32_t)rlen;
+	(void)exo_chan_send(e, EXO_UPCALL_CALL | EXO_MSG_REPLY, id, &r,
+	    sizeof r.hdr + rlen);
+}
+
+/* Run one upcall from the channel. */
+static void
+exo_upcall_one(struct exo *e, const unsigned char *buf, size_t n)
+{
+	struct exo_upcall_timer	t;
+	struct exo_upcall_event	ev;
+	struct exo_hdr		h;
+
+	if (n < sizeof h)
+		return;
+	memcpy(&h, buf, sizeof h);
+	if (h.len != n - sizeof h)
+		return;
+	switch (h.type) {
+	case EXO_UPCALL_TIMER:
+		if (h.len == sizeof t) {
+			memcpy(&t, buf + sizeof h, sizeof t);
+			exo_upcall_timer(e, &t);
+		}
+		break;
+	case EXO_UPCALL_EVENT:
+		if (h.len == sizeof ev) {
+			memcpy(&ev, buf + sizeof h, sizeof ev);
+			exo_upcall_event(e, &ev);
+		}
+		break;
+	case EXO_UPCALL_CALL:
+		if (h.len >= sizeof(struct exo_upcall_call))
+			exo_upcall_call(e, h.id, buf + sizeof h, h.len);
+		break;
+	}
+}
+
+/*
+ * Run the upcalls waiting on the channel; with block, wait for at least
+ * one.  Returns how many ran, or -EXO_E*.  Called with EXO_SIG_UPCALL
+ * blocked or from its handler, so never twice at once.
+ */
+int
+exo_upcall_drain(struct exo *e, int block)
+{
+	unsigned char	buf[sizeof(struct exo_hdr) +
+			    sizeof(struct exo_upcall_call) + EXO_CALL_MAX];
+	ssize_t		n;
+	int		count = 0, saved = errno;
+
+	e->upcall_pending = 0;
+	for (;;) {
+		n = recv(e->chan_fd, buf, sizeof buf,
+		    block && count == 0 ? 0 : MSG_DONTWAIT);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		exo_upcall_one(e, buf, (size_t)n);
+		count++;
+	}
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+		errno = saved;
+		return (count > 0 ? count : -EXO_ECONN);
+	}
+	errno = saved;
+	return (count);
+}
+
+static void
+exo_doorbell(int sig, siginfo_t *si, void *uc)
+{
+	struct exo	*e = exo_self;
+
+	if (e == NULL || e->chan_fd == -1)
+		return;
+	if (e->in_request) {
+		e->upcall_pending = 1;	/* exo_request runs them */
+		return;
+	}
+	(void)exo_upcall_drain(e, 0);
+}
+
+/* The first libOS connection of the process takes its upcalls. */
+void
+exo_upcall_init(struct exo *e)
+{
+	struct sigaction	sa;
+
+	if (exo_self != NULL)
+		return;
+	exo_self = e;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = exo_doorbell;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(EXO_SIG_UPCALL, &sa, NULL);
+	(void)exo_pe_init(e);
+}
+
+static int
+exo_block(sigset_t *old)
+{
+	sigset_t	set;
+
+	sigemptyset(&set);
+	sigaddset(&set, EXO_SIG_UPCALL);
+	return (sigprocmask(SIG_BLOCK, &set, old));
+}
+
+/* Sleep until exod has an upcall for us; run what came.  Count or error. */
+int
+exo_wait(struct exo *e)
+{
+	sigset_t	old;
+	int		n;
+
+	if (e == NULL || e->chan_fd == -1)
+		return (-EXO_EINVAL);
+	exo_block(&old);
+	n = exo_chan_send(e, EXO_UPCALL_WAIT, 0, NULL, 0);
+	if (n == 0)
+		n = exo_upcall_drain(e, 1);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return (n);
+}
+
+/* Run the upcalls already waiting, without sleeping.  Count or error. */
+int
+exo_poll(struct exo *e)
+{
+	sigset_t	old;
+	int		n;
+
+	if (e == NULL || e->chan_fd == -1)
+		return (-EXO_EINVAL);
+	exo_block(&old);
+	n = exo_upcall_drain(e, 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return (n);
+}

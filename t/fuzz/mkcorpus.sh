@@ -1,0 +1,105 @@
+#!/bin/sh
+# mkcorpus.sh - write the seed corpus of fuzz_dispatch.
+#
+# usage: t/fuzz/mkcorpus.sh [dir]	(default: corpus/ beside this script)
+#
+# The input format is fuzz_dispatch.c's: one flags byte, then records of
+# a control byte, a 16-bit little-endian length and a datagram.  Every
+# number below is written little-endian, as the protocol has it.
+set -eu
+
+dir=${1:-$(dirname "$0")/corpus}
+mkdir -p "$dir"
+
+# Input flags (byte 0).
+HELLO=1; CONTROL=2; PEER_B=4; FIXHDR=8; LAZY=16; SUBST=32; FREEALL=64
+# Record control bits.
+TO_B=1; WITH_FD=2; TRUNC=4
+# Message types.
+T_HELLO=1; T_NULL=2; T_CAP_CHECK=3; T_FRAME_ALLOC=4; T_FRAME_FREE=5
+T_STATUS=6
+
+u8()  { printf "\\$(printf '%03o' "$(($1 & 255))")"; }
+u16() { u8 "$1"; u8 "$(($1 >> 8))"; }
+u32() { u16 "$(($1 & 65535))"; u16 "$(($1 >> 16))"; }
+u64() { u32 "$(($1 & 4294967295))"; u32 "$(($1 >> 32))"; }
+zeros() { dd if=/dev/zero bs="$1" count=1 2>/dev/null; }
+
+# rec CTL LEN: a record header.
+rec() { u8 "$1"; u16 "$2"; }
+# hdr TYPE ID LEN [VERSION]: a message header (status 0).
+hdr() { u16 "${4:-1}"; u16 "$1"; u32 "$2"; u32 "$3"; u32 0; }
+
+# hello CTL FLAGS NAME: a HELLO record.
+hello() {
+	rec "$1" 56; hdr $T_HELLO 1 40
+	u32 "$2"; u32 0; printf '%s' "$3"; zeros $((32 - ${#3}))
+}
+# null CTL ID: a NULL record.
+null() { rec "$1" 16; hdr $T_NULL "$2" 0; }
+# alloc CTL COUNT: a FRAME_ALLOC record.
+alloc() { rec "$1" 24; hdr $T_FRAME_ALLOC 4 8; u32 "$2"; u32 0; }
+# status CTL: a STATUS record.
+status() { rec "$1" 16; hdr $T_STATUS 6 0; }
+# mark INDEX [XORPOS XORVAL]: a capability slot fuzz_dispatch replaces
+# (with SUBST) by the INDEXth capability exod minted in this input.
+mark() {
+	u8 0; u8 "${3:-0}"; u16 51966; u32 0; u64 "$1"; u64 "${2:-0}"
+	zeros 16
+}
+# bogus: a capability exod never sealed.
+bogus() {
+	u8 1; u8 3; u16 0; u32 1; u64 0; u64 1
+	printf 'AAAAAAAAAAAAAAAA'
+}
+# free CTL N: the record header of a FRAME_FREE of N slots; slots follow.
+free_hdr() {
+	rec "$1" $((24 + 40 * $2)); hdr $T_FRAME_FREE 5 $((8 + 40 * $2))
+	u32 "$2"; u32 0
+}
+# check CTL RIGHTS: the record header of a CAP_CHECK; one slot follows.
+check_hdr() { rec "$1" 64; hdr $T_CAP_CHECK 3 48; }
+check_tail() { u32 "$1"; u32 0; }
+
+seed() { cat > "$dir/$1"; }
+
+# A HELLO, by hand; then the peer's first requests.
+{ u8 $FIXHDR; hello 0 0 seed; null 0 2; } | seed hello
+{ u8 $((HELLO | FIXHDR)); null 0 7; } | seed null
+{ u8 $((HELLO | FIXHDR)); alloc 0 1; } | seed frame_alloc_1
+{ u8 $((HELLO | FIXHDR | FREEALL)); alloc 0 3; } | seed frame_alloc_3
+# Allocate 3, free them with the capabilities exod gave.
+{ u8 $((HELLO | FIXHDR | SUBST)); alloc 0 3
+  free_hdr 0 3; mark 0; mark 1; mark 2; } | seed frame_free_valid
+{ u8 $((HELLO | FIXHDR)); free_hdr 0 1; bogus; } | seed frame_free_bogus
+# The same capability twice in one FRAME_FREE: EINVAL.
+{ u8 $((HELLO | FIXHDR | SUBST)); alloc 0 2
+  free_hdr 0 2; mark 1; mark 1; } | seed frame_free_twice
+{ u8 $((HELLO | PEER_B | FIXHDR)); alloc 0 2; status $TO_B; } | seed status
+{ u8 $((HELLO | FIXHDR | SUBST)); alloc 0 1
+  check_hdr 0; mark 0; check_tail 3; } | seed cap_check
+# One bit of the id flipped: the MAC fails.
+{ u8 $((HELLO | FIXHDR | SUBST)); alloc 0 1
+  check_hdr 0; mark 0 8 1; check_tail 1; } | seed cap_check_forged
+# Freed, then checked: stale.
+{ u8 $((HELLO | FIXHDR | SUBST)); alloc 0 1; free_hdr 0 1; mark 0
+  check_hdr 0; mark 0; check_tail 0; } | seed cap_check_stale
+# B presents A's capability: not the owner.
+{ u8 $((HELLO | PEER_B | FIXHDR | SUBST)); alloc 0 1
+  free_hdr $TO_B 1; mark 0; } | seed cross_owner
+# A control peer may not bind frames.
+{ u8 $((HELLO | CONTROL | FIXHDR)); alloc 0 1; status 0; } | seed control_alloc
+{ u8 $HELLO; rec 0 16; hdr $T_NULL 9 0 2; } | seed bad_version
+{ u8 $HELLO; rec 0 8; u32 1; u32 2; } | seed short_header
+{ u8 $FIXHDR; null 0 3; } | seed before_hello
+{ u8 $((HELLO | FIXHDR)); hello 0 0 again; } | seed hello_twice
+{ u8 $((HELLO | FIXHDR)); rec 0 16; hdr $((T_NULL | 32768)) 5 0; } | seed reply_bit
+{ u8 $((HELLO | FIXHDR)); rec 0 16; hdr 119 5 0; } | seed unknown_type
+{ u8 $((HELLO | FIXHDR)); null $WITH_FD 4; null $TRUNC 5; } | seed fd_trunc
+# Replies left unread pile up in the socket and exod's queue.
+{ u8 $((HELLO | FIXHDR | LAZY | FREEALL)); i=0
+  while [ $i -lt 8 ]; do alloc 0 1; i=$((i + 1)); done
+  i=0; while [ $i -lt 40 ]; do null 0 $i; i=$((i + 1)); done
+  alloc 0 60; } | seed lazy
+# Longer than any datagram exod reads: truncated.
+{ u8 $HELLO; rec 0 40000; hdr $T_NULL 1 39984; zeros 39984; } | seed oversized
