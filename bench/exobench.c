@@ -981,6 +981,7 @@ int
 main(int argc, char **argv)
 {
 	const struct plan	*pl = &plan_full;
+	static char		 exod_real[PATH_MAX];
 	const char		*exod = NULL, *tmp;
 	unsigned long long	 mem;
 	struct sigaction	 sa;
@@ -1008,6 +1009,8 @@ main(int argc, char **argv)
 		exod = find_exod();
 	else if (!is_exec(exod))
 		die("%s: not an executable file", exod);
+	if (realpath(exod, exod_real) != NULL)
+		exod = exod_real;
 	mem = exod_mem();
 
 	memset(&sa, 0, sizeof sa);

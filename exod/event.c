@@ -27,6 +27,8 @@ event_post(struct peer *p, uint32_t from, uint64_t value)
 	}
 	e = &c->ev[(c->ev_head + c->ev_count) % EXOD_EVENTS_MAX];
 	e->from = from;
+	e->dropped = c->ev_dropped_unseen;
+	c->ev_dropped_unseen = 0;
 	e->value = value;
 	c->ev_count++;
 	if (sched_deliverable(p))
@@ -50,11 +52,10 @@ event_flush(struct peer *p)
 	while (c->ev_count > 0) {
 		e = &c->ev[c->ev_head];
 		u.from = e->from;
-		u.dropped = c->ev_dropped_unseen;
+		u.dropped = e->dropped;
 		u.value = e->value;
 		if (chan_upcall(p, EXO_UPCALL_EVENT, &u, sizeof u, 0) == 0)
 			break;
-		c->ev_dropped_unseen = 0;
 		c->ev_head = (c->ev_head + 1) % EXOD_EVENTS_MAX;
 		c->ev_count--;
 		c->events++;

@@ -67,6 +67,7 @@ TAILQ_HEAD(peer_msgq, peer_msg);
 
 struct peer_event {
 	uint32_t		 from;		/* sender's libOS id */
+	uint32_t		 dropped;	/* events lost just before this one */
 	uint64_t		 value;
 };
 
@@ -97,7 +98,7 @@ struct sched_peer {
 	struct peer_event	 ev[EXOD_EVENTS_MAX];
 	unsigned		 ev_head;
 	unsigned		 ev_count;
-	uint32_t		 ev_dropped_unseen; /* told with the next event */
+	uint32_t		 ev_dropped_unseen; /* told with the next queued */
 	uint64_t		 events;	/* delivered */
 	uint64_t		 events_dropped;
 	/* protected control transfer */

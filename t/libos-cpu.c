@@ -13,6 +13,8 @@
  *	-w        wait for events instead of spinning; print each one
  *	-e        register a protected entry that answers "pong:" + request
  *	-P        print "ready" on stdout once set up, then start on stdin
+ *	-C id     call libOS id's protected entry with "ping", print the answer
+ *	-E id:n   send libOS id n events (values 1..n), print each status
  *
  * It prints one line at exit:
  *	libos=ID cpu_ns=N runs=N timer_upcalls=N
@@ -108,11 +110,22 @@ main(int argc, char **argv)
 	struct exo	*e;
 	uint64_t	 ms = 1000, cpu0, until;
 	int		 ch, error, opt_wait = 0, opt_entry = 0, opt_pause = 0;
+	uint32_t	 call_target = 0, event_target = 0;
+	unsigned long	 event_count = 0, k;
+	char		*end, answer[EXO_CALL_MAX + 1];
+	size_t		 alen;
 	FILE		*f;
 	char		 c;
 
-	while ((ch = getopt(argc, argv, "a:c:d:en:Pr:S:wx")) != -1) {
+	while ((ch = getopt(argc, argv, "a:C:c:d:E:en:Pr:S:wx")) != -1) {
 		switch (ch) {
+		case 'C':
+			call_target = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'E':
+			event_target = (uint32_t)strtoul(optarg, &end, 10);
+			event_count = *end == ':' ? strtoul(end + 1, NULL, 10) : 1;
+			break;
 		case 'a':
 			npos = parse_list(optarg, pos);
 			break;
@@ -175,6 +188,19 @@ main(int argc, char **argv)
 		exo_disconnect(e);
 		return (3);
 	}
+	for (k = 1; k <= event_count; k++) {
+		error = exo_event_send(e, event_target, k);
+		printf("event %lu status=%d %s\n", k, error,
+		    exo_strerror(error));
+	}
+	if (call_target != 0) {
+		error = exo_call(e, call_target, "ping", 4, answer,
+		    sizeof answer - 1, &alen);
+		answer[error == 0 ? alen : 0] = '\0';
+		printf("call status=%d %s answer=%s\n", error,
+		    exo_strerror(error), answer);
+	}
+	fflush(stdout);
 	cpu0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
 	until = now_ns(CLOCK_MONOTONIC) + ms * 1000000ULL;
 	if (opt_wait) {

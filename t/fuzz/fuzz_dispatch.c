@@ -4,18 +4,26 @@
  * The real exod code (libexod) runs in this process: a peer is made on
  * one end of a socketpair with peer_new() (no event base, so no events),
  * and each fuzzed datagram goes straight to dispatch_message(); replies
- * are read from the other end.  Beside crashes and sanitizer reports, a
- * small model of exo-protocol(7) predicts the status of every v1 request
- * and the harness aborts when exod disagrees or breaks an invariant:
+ * are read from the other end.  The scheduler is initialised on a private
+ * event base that never runs, with a quantum of an hour: slots can be
+ * claimed and released, but no quantum ever ends, and since the peers have
+ * no pidfd nobody is ever stopped.  Beside crashes and sanitizer reports,
+ * a small model of exo-protocol(7) predicts the status of every request of
+ * the frame layer (types 1 to 6) and the harness aborts when exod
+ * disagrees or breaks an invariant:
  *
- *	- every request gets exactly one reply, in order, with its id and
- *	  type|REPLY; an error reply carries no payload and no descriptor;
+ *	- every request gets exactly one reply, with its id and type|REPLY,
+ *	  in order (only requests the model does not predict, such as CALL
+ *	  and YIELD, may be answered later, or never when a peer leaves);
+ *	  an error reply carries no payload and no descriptor;
  *	- a FRAME_ALLOC reply has count sealed capabilities and count
  *	  descriptors, each a 4096-byte, all-zero object that reaches exactly
  *	  the frame its capability names (checked through exod's own mapping);
  *	- a capability is accepted only from its owner, at its generation;
- *	- at the end of every input the peers are freed and every frame is
- *	  free again, exod's mappings gone, and no descriptor is left open.
+ *	- each libOS's exposed state names exactly its bound frames, at
+ *	  their generations;
+ *	- at the end of every input the peers are freed and every frame and
+ *	  slot is free again, exod's mappings gone, no descriptor left open.
  *
  * Input: byte 0 is a set of FZ_* flags; then records of a control byte
  * (FZ_R_*), a 16-bit little-endian length and that many bytes, each one
@@ -29,6 +37,8 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <event2/event.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +58,7 @@
 #define FZ_POOL		128	/* minted capabilities kept per input */
 #define FZ_ANY		INT_MIN	/* status the model does not predict */
 #define FZ_MARK		0xcafe	/* capability slot to substitute */
+#define FZ_QUANTUM_NS	(3600ULL * 1000000000ULL)	/* no quantum ends */
 
 /* Byte 0 of an input. */
 #define FZ_HELLO	0x01	/* a valid HELLO from peer A first */
@@ -132,12 +143,24 @@ fz_lowest_fd(void)
 static void
 fz_init(void)
 {
-	uint32_t	i;
+	struct event_base	*base;
+	struct sigaction	 alrm;
+	uint32_t		 i;
 
 	signal(SIGPIPE, SIG_IGN);
 	log_init(1, 0);
 	if (cap_init() == -1 || frame_init(FZ_FRAMES) == -1)
 		fz_fail("cap_init or frame_init failed");
+	/*
+	 * The scheduler's events live on a base nobody dispatches.  libevent
+	 * takes SIGALRM for the slot timer: give it back to libFuzzer, which
+	 * times runs with it.
+	 */
+	sched_conf.quantum_ns = FZ_QUANTUM_NS;
+	sigaction(SIGALRM, NULL, &alrm);
+	if ((base = event_base_new()) == NULL || sched_init(base) == -1)
+		fz_fail("sched_init failed");
+	sigaction(SIGALRM, &alrm, NULL);
 	if ((fz_devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fz_fail("/dev/null: %s", strerror(errno));
 	for (i = 0; i < FZ_FRAMES; i++) {
@@ -285,7 +308,9 @@ fz_predict(int k, const unsigned char *m, size_t n, int trunc, unsigned nfds,
 		}
 		fp->hello = 1;
 		fp->control = (hello.flags & EXO_HELLO_CONTROL) != 0;
-		memcpy(fp->name, hello.name, sizeof fp->name);
+		/* Kept zero-padded: nothing after the NUL. */
+		memset(fp->name, 0, sizeof fp->name);
+		memcpy(fp->name, hello.name, strlen(hello.name));
 		break;
 	case EXO_MSG_CAP_CHECK:
 		memcpy(&cc, pl, sizeof cc);
@@ -448,17 +473,26 @@ fz_check_reply(int k, const unsigned char *buf, size_t n, const int *fds,
 {
 	struct fz_peer		*fp = &fz_peers[k];
 	const unsigned char	*pl = buf + sizeof(struct exo_hdr);
-	struct fz_exp		*x;
+	struct fz_exp		*x, **xp;
 	struct exo_hello_reply	 hr;
 	struct exo_hdr		 h;
 
-	if ((x = fp->head) == NULL)
-		fz_fail("a reply nobody asked for");
-	if ((fp->head = x->next) == NULL)
-		fp->tail = &fp->head;
 	if (n < sizeof h || n > EXO_MSG_MAX)
 		fz_fail("reply of %zu bytes", n);
 	memcpy(&h, buf, sizeof h);
+	/*
+	 * The reply owed first; requests the model does not predict may be
+	 * answered later (CALL, YIELD) and are passed over.
+	 */
+	for (xp = &fp->head; (x = *xp) != NULL; xp = &x->next)
+		if (x->status != FZ_ANY || (x->type == h.type &&
+		    x->id == h.id))
+			break;
+	if (x == NULL)
+		fz_fail("reply type %#x id %u that nobody asked for", h.type,
+		    h.id);
+	if ((*xp = x->next) == NULL)
+		fp->tail = xp;
 	if (fz_trace)
 		fprintf(stderr, "peer %c: reply type %#x id %u status %d (%s) "
 		    "len %u fds %u\n", 'A' + k, h.type, h.id, h.status,
@@ -598,7 +632,7 @@ fz_send(int k, int ctl, unsigned char *m, size_t n, int trunc)
 {
 	struct fz_peer	*fp = &fz_peers[k];
 	struct fz_exp	*x;
-	int		 fd = -1;
+	int		 fd = -1, j;
 
 	if ((x = malloc(sizeof *x)) == NULL)
 		fz_fail("out of memory");
@@ -610,8 +644,12 @@ fz_send(int k, int ctl, unsigned char *m, size_t n, int trunc)
 	fp->tail = &x->next;
 	/* dispatch_message closes the descriptor. */
 	dispatch_message(fp->p, m, n, fd != -1 ? &fd : NULL, fd != -1, trunc);
-	if (fp->p->flags & PEER_BROKEN)
-		fz_fail("peer broken: a reply could not be sent or queued");
+	/* A request may answer another peer too (a CALL's EDIED). */
+	for (j = 0; j < FZ_PEERS; j++)
+		if (fz_peers[j].p != NULL &&
+		    (fz_peers[j].p->flags & PEER_BROKEN))
+			fz_fail("peer %c broken: a reply could not be sent or "
+			    "queued", 'A' + j);
 }
 
 static void
@@ -690,21 +728,40 @@ static void
 fz_peer_end(int k)
 {
 	struct fz_peer	*fp = &fz_peers[k];
+	struct fz_exp	*x;
 	struct peer_msg	*pm;
 	uint32_t	 i;
+	uint64_t	 want;
 
+	/* A peer that left before may have ended a call of this one. */
+	fz_drain(k);
 	/* Replies exod could not send yet are owed all the same. */
 	TAILQ_FOREACH(pm, &fp->p->outq, entry) {
 		if (fz_trace)
 			fprintf(stderr, "peer %c: queued in exod:\n", 'A' + k);
 		fz_check_reply(k, pm->buf, pm->len, pm->fds, pm->nfds);
 	}
-	if (fp->head != NULL)
-		fz_fail("request type %#x id %u got no reply", fp->head->req,
-		    fp->head->id);
+	while ((x = fp->head) != NULL) {
+		if (x->status != FZ_ANY)
+			fz_fail("request type %#x id %u got no reply", x->req,
+			    x->id);
+		fp->head = x->next;	/* a CALL or YIELD still open */
+		free(x);
+	}
+	fp->tail = &fp->head;
 	if (fp->p->frames != fp->frames)
 		fz_fail("libOS holds %u frames, want %u", fp->p->frames,
 		    fp->frames);
+	/* Exposed kernel data: my frames at their generations, no others. */
+	if (fp->p->expose != NULL)
+		for (i = 0; i < FZ_FRAMES; i++) {
+			want = fz_live[i].owner == k ? fz_live[i].cap.gen : 0;
+			if (fp->p->expose->frame_gen[i] != want)
+				fz_fail("exposed generation of frame %u is "
+				    "%llu, want %llu", i, (unsigned long long)
+				    fp->p->expose->frame_gen[i],
+				    (unsigned long long)want);
+		}
 	peer_free(fp->p);		/* frame_reclaim */
 	for (i = 0; i < FZ_FRAMES; i++)
 		if (fz_live[i].owner == k)
@@ -718,11 +775,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static unsigned char	m[65536];
+	static unsigned char	slots[sizeof(struct exo_slots_reply) +
+				    EXO_SLOTS_MAX * sizeof(uint32_t)];
 	static int		inited;
+	struct exo_slots_reply	sr;
 	struct exo_hdr		h;
 	size_t			pos, len, n;
-	uint32_t		i;
-	int			flags, ctl, k, npeers, trunc;
+	uint32_t		i, owner;
+	int			flags, ctl, k, npeers, trunc, slen;
 
 	if (!inited) {
 		fz_init();
@@ -785,6 +845,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_fail("frame %u still mapped by exod", i);
 	if (!TAILQ_EMPTY(&peers) || peers_count != 0)
 		fz_fail("peers left on the list");
+	/* Every slot free again, nobody on the CPU. */
+	if ((slen = sched_slots_reply(slots, sizeof slots)) < 0)
+		fz_fail("sched_slots_reply failed");
+	memcpy(&sr, slots, sizeof sr);
+	if (sr.running != 0)
+		fz_fail("libOS %u still on the CPU", sr.running);
+	for (i = 0; i < sr.nslots; i++) {
+		memcpy(&owner, slots + sizeof sr + i * sizeof owner,
+		    sizeof owner);
+		if (owner != 0)
+			fz_fail("slot %u still bound to libOS %u", i, owner);
+	}
 	if (fz_lowest_fd() != fz_lowfd)
 		fz_fail("descriptor leak: lowest free is %d, was %d",
 		    fz_lowest_fd(), fz_lowfd);
