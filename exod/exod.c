@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -137,6 +138,69 @@ exod_raise_nofile(void)
 	}
 }
 
+/* A relative socket path is made absolute: a daemon works from "/". */
+static void
+exod_absolute(char *path, size_t len)
+{
+	char	cwd[PATH_MAX], abs[PATH_MAX + 256];
+
+	if (path[0] == '/')
+		return;
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		fatal("getcwd");
+	if ((size_t)snprintf(abs, sizeof abs, "%s/%s", cwd, path) >= len) {
+		fprintf(stderr, "exod: socket path too long: %s/%s\n", cwd, path);
+		exit(1);
+	}
+	memcpy(path, abs, strlen(abs) + 1);
+}
+
+/*
+ * Become a daemon.  The parent waits until the child says it is serving
+ * (exod_ready) and exits 0, or sees it die during start-up and exits 1:
+ * `exod` returns only once the socket answers, with a true exit status.
+ * Returns the child's end of the readiness pipe.
+ */
+static int
+exod_daemonize(int verbose)
+{
+	int	p[2];
+	char	c;
+	pid_t	pid;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal("pipe");
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid > 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 1 ? 0 : 1);
+	}
+	close(p[0]);
+	if (setsid() == -1 || chdir("/") == -1)
+		fatal("setsid");
+	log_init(0, verbose);
+	return (p[1]);
+}
+
+/* Serving now: release the waiting parent and let go of the terminal. */
+static void
+exod_ready(int fd)
+{
+	int	null;
+
+	if (write(fd, "k", 1) != 1)
+		log_warn("cannot tell the parent exod is ready");
+	close(fd);
+	if ((null = open("/dev/null", O_RDWR)) != -1) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+}
+
 static void
 exod_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
@@ -158,8 +222,9 @@ main(int argc, char **argv)
 	struct event		*ev_listen, *ev_term, *ev_int;
 	unsigned long long	 mem = EXOD_MEM_DEFAULT, frames;
 	char			 path[256];
-	const char		*opt_sock = NULL;
+	const char		*opt_sock = NULL, *env;
 	int			 ch, foreground = 0, verbose = 0, fd, error;
+	int			 ready = -1;
 
 	while ((ch = getopt_long(argc, argv, "b:fhm:n:q:rS:t:v", exod_longopts,
 	    NULL)) != -1) {
@@ -227,18 +292,18 @@ main(int argc, char **argv)
 		exit(1);
 	}
 
+	exod_absolute(path, sizeof path);
 	log_init(1, verbose);
 	signal(SIGPIPE, SIG_IGN);
 	exod_raise_nofile();
 	if (frame_init((uint32_t)frames) == -1)
 		fatal("frame table");
-	fd = listen_open(path, opt_sock == NULL && getenv("EXOD_SOCKET") == NULL);
-	if (!foreground) {
-		if (daemon(0, 0) == -1)
-			fatal("daemon");
-		log_init(0, verbose);
-	}
-	/* After daemon(): memory locks are not inherited across fork. */
+	env = getenv("EXOD_SOCKET");
+	fd = listen_open(path, opt_sock == NULL && (env == NULL || *env == '\0'));
+	if (!foreground)
+		ready = exod_daemonize(verbose);
+	atexit(listen_close);	/* a start-up failure leaves no socket */
+	/* After the fork: memory locks are not inherited across it. */
 	if (cap_init() == -1)
 		fatalx("cannot make the capability key (libsodium)");
 
@@ -263,6 +328,8 @@ main(int argc, char **argv)
 		fatalx("cannot set up the event loop");
 	log_info("listening on %s: %llu frames of %d bytes", path, frames,
 	    EXO_FRAME_SIZE);
+	if (ready != -1)
+		exod_ready(ready);
 
 	event_base_dispatch(base);
 
@@ -273,6 +340,7 @@ main(int argc, char **argv)
 	event_free(ev_listen);
 	event_free(ev_term);
 	event_free(ev_int);
+	/* listen_close has run; atexit's second call finds nothing to do. */
 	event_base_free(base);
 	frame_fini();
 	cap_fini();

@@ -96,6 +96,19 @@ exo_recv(struct exo *e, void *buf, size_t len, int *fds, unsigned *nfds,
 	return (n);
 }
 
+/* Did exod leave an id-0 error header before closing?  Its status. */
+static int
+exo_refused(struct exo *e, int *status)
+{
+	struct exo_hdr	h;
+
+	if (recv(e->fd, &h, sizeof h, MSG_DONTWAIT) != (ssize_t)sizeof h ||
+	    h.id != 0 || h.status >= 0)
+		return (0);
+	*status = h.status;
+	return (1);
+}
+
 static int
 exo_request_once(struct exo *e, uint16_t type, const void *req, size_t reqlen,
     void *reply, size_t replymax, size_t *replylen, int *fds, unsigned maxfds,
@@ -120,8 +133,13 @@ exo_request_once(struct exo *e, uint16_t type, const void *req, size_t reqlen,
 	id = e->next_id++;
 	if (e->next_id == 0)
 		e->next_id = 1;
-	if ((error = exo_send(e, type, id, req, reqlen)) != 0)
+	if ((error = exo_send(e, type, id, req, reqlen)) != 0) {
+		/* exod may have refused us (EBUSY) and closed before we sent:
+		 * its one message may still be waiting to be read. */
+		if (error == -EXO_ECONN && exo_refused(e, &error))
+			return (error);
 		return (error);
+	}
 	for (;;) {
 		n = exo_recv(e, buf, sizeof buf, rfds, &n_rfds, &truncated);
 		if (n < 0)
