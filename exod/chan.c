@@ -92,8 +92,7 @@ uint32_t
 chan_upcall(struct peer *p, uint16_t type, const void *payload, size_t len,
     int ring)
 {
-	unsigned char	buf[sizeof(struct exo_hdr) + sizeof(struct exo_upcall_call)
-			    + EXO_CALL_MAX];
+	unsigned char	buf[EXO_MSG_MAX];
 	struct exo_hdr	h;
 
 	if (p->chan_fd == -1 || len > sizeof buf - sizeof h)

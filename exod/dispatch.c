@@ -26,6 +26,15 @@ static const struct exod_req *const dispatch_table[] = {
 	&req_call,
 	&req_yield,
 	&req_slots,
+	&req_block_alloc,
+	&req_block_free,
+	&req_block_list,
+	&req_disk_io,
+	&req_disk_flush,
+	&req_disk_info,
+	&req_revoke,
+	&req_autosave,
+	&req_protect,
 };
 
 static const struct exod_req *
@@ -52,6 +61,10 @@ dispatch_check(struct peer *p, const struct exo_hdr *h, size_t plen,
 	if (((p->flags & PEER_HELLO) != 0) == ((r->flags & REQ_FIRST) != 0))
 		return (-EXO_ESTATE);
 	if ((r->flags & REQ_LIBOS) && (p->flags & PEER_CONTROL))
+		return (-EXO_EPERM);
+	/* Administration: a control peer of exod's own uid, or root's. */
+	if ((r->flags & REQ_CONTROL) && (!(p->flags & PEER_CONTROL) ||
+	    (p->uid != 0 && p->uid != geteuid())))
 		return (-EXO_EPERM);
 	if (r->flags & REQ_VARLEN) {
 		if (plen < r->minlen || plen > r->maxlen)

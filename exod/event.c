@@ -1,11 +1,12 @@
 /*
- * event.c - events for libOSes, and their queues.
+ * event.c - interrupts for libOSes, and their queues.
  *
- * An event for a libOS that cannot take it now (it is stopped outside its
- * slots) waits in a ring of EXOD_EVENTS_MAX and is delivered, in order, at
- * the start of its next turn.  A full ring drops the new event: the sender
- * is told (EXO_EOVERFLOW), the drop is counted, and the next event the
- * target receives says how many were lost.  Nothing is dropped silently.
+ * Events from other libOSes and disk completions are interrupts: one for
+ * a libOS that cannot take it now (it is stopped outside its slots) waits
+ * in a ring of EXOD_EVENTS_MAX and is delivered, in order, at the start of
+ * its next turn.  A full ring drops the new interrupt: the sender is told
+ * (EXO_EOVERFLOW), the drop is counted, and the next interrupt queued
+ * after it says how many were lost.  Nothing is dropped silently.
  */
 #include "config.h"
 
@@ -13,9 +14,14 @@
 
 #include "exod.h"
 
-/* Queue an event for p, and deliver it if p can take it now. */
+_Static_assert(sizeof(struct exo_upcall_event) <= PEER_EVENT_DATA &&
+    sizeof(struct exo_upcall_disk) <= PEER_EVENT_DATA,
+    "every queued interrupt fits a ring entry");
+
+/* Queue an interrupt for p, and deliver it if p can take it now. */
 int
-event_post(struct peer *p, uint32_t from, uint64_t value)
+event_post_upcall(struct peer *p, uint16_t type, const void *data,
+    size_t len)
 {
 	struct sched_peer	*c = &p->cpu;
 	struct peer_event	*e;
@@ -26,18 +32,31 @@ event_post(struct peer *p, uint32_t from, uint64_t value)
 		return (-EXO_EOVERFLOW);
 	}
 	e = &c->ev[(c->ev_head + c->ev_count) % EXOD_EVENTS_MAX];
-	e->from = from;
+	e->type = type;
+	e->len = (uint16_t)len;
 	e->dropped = c->ev_dropped_unseen;
 	c->ev_dropped_unseen = 0;
-	e->value = value;
+	memcpy(e->data, data, len);
 	c->ev_count++;
 	if (sched_deliverable(p))
 		event_flush(p);
 	return (0);
 }
 
+/* An event from libOS from. */
+int
+event_post(struct peer *p, uint32_t from, uint64_t value)
+{
+	struct exo_upcall_event	u;
+
+	memset(&u, 0, sizeof u);
+	u.from = from;
+	u.value = value;
+	return (event_post_upcall(p, EXO_UPCALL_EVENT, &u, sizeof u));
+}
+
 /*
- * Write p's queued events to its channel, oldest first, as far as the
+ * Write p's queued interrupts to its channel, oldest first, as far as the
  * channel takes them; what does not fit stays queued.  A waiting libOS is
  * blocked reading its channel and needs no doorbell.
  */
@@ -48,13 +67,17 @@ event_flush(struct peer *p)
 	struct exo_upcall_event	 u;
 	struct peer_event	*e;
 	unsigned		 sent = 0;
+	uint32_t		 id;
 
 	while (c->ev_count > 0) {
 		e = &c->ev[c->ev_head];
-		u.from = e->from;
-		u.dropped = e->dropped;
-		u.value = e->value;
-		if (chan_upcall(p, EXO_UPCALL_EVENT, &u, sizeof u, 0) == 0)
+		if (e->type == EXO_UPCALL_EVENT) {
+			memcpy(&u, e->data, sizeof u);
+			u.dropped = e->dropped;
+			id = chan_upcall(p, e->type, &u, sizeof u, 0);
+		} else
+			id = chan_upcall(p, e->type, e->data, e->len, 0);
+		if (id == 0)
 			break;
 		c->ev_head = (c->ev_head + 1) % EXOD_EVENTS_MAX;
 		c->ev_count--;

@@ -22,7 +22,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: exoctl [-S socket] command [--json]\n"
-	    "commands: status, slots\n");
+	    "commands: status, slots, disk,\n"
+	    "          revoke libos frames n | frame id | block id\n");
 	exit(2);
 }
 
@@ -233,9 +234,103 @@ exoctl_slots(struct exo *e, int argc, char **argv)
 	return (0);
 }
 
+static int
+exoctl_disk(struct exo *e, int argc, char **argv)
+{
+	struct exo_disk_info	d;
+	struct exo_status	st;
+	uint32_t		i;
+	int			json = exoctl_json_flag(argc, argv), error;
+
+	if ((error = exo_disk_info(e, &d)) != 0 ||
+	    (error = exo_status(e, &st)) != 0) {
+		fprintf(stderr, "exoctl: disk: %s\n", exo_strerror(error));
+		return (1);
+	}
+	if (json) {
+		printf("{\"blocks_total\":%u,\"blocks_free\":%u,"
+		    "\"block_size\":%u,\"reads\":%llu,\"writes\":%llu,"
+		    "\"flushes\":%llu,\"autosaves\":%llu,\"libos\":[",
+		    d.blocks_total, d.blocks_free, d.block_size,
+		    (unsigned long long)d.reads, (unsigned long long)d.writes,
+		    (unsigned long long)d.flushes,
+		    (unsigned long long)d.autosaves);
+		for (i = 0; i < st.totals.npeers; i++) {
+			printf("%s{\"id\":%u,\"blocks\":%u,\"revocations\":%llu,"
+			    "\"aborts\":%llu,\"name\":", i ? "," : "",
+			    st.peers[i].libos, st.peers[i].blocks,
+			    (unsigned long long)st.peers[i].revocations,
+			    (unsigned long long)st.peers[i].aborts);
+			exoctl_json_string(st.peers[i].name);
+			putchar('}');
+		}
+		printf("]}\n");
+	} else {
+		printf("disk: %u blocks of %u bytes, %u free, %u held by "
+		    "owners\n", d.blocks_total, d.block_size, d.blocks_free,
+		    d.blocks_total - d.blocks_free);
+		printf("i/o: %llu blocks read, %llu written, %llu flushes, "
+		    "%llu autosaves\n\n", (unsigned long long)d.reads,
+		    (unsigned long long)d.writes,
+		    (unsigned long long)d.flushes,
+		    (unsigned long long)d.autosaves);
+		printf("%5s %7s %11s %7s  %s\n", "LIBOS", "BLOCKS",
+		    "REVOCATIONS", "ABORTS", "NAME");
+		for (i = 0; i < st.totals.npeers; i++)
+			printf("%5u %7u %11llu %7llu  %s\n", st.peers[i].libos,
+			    st.peers[i].blocks,
+			    (unsigned long long)st.peers[i].revocations,
+			    (unsigned long long)st.peers[i].aborts,
+			    st.peers[i].name);
+	}
+	exo_status_free(&st);
+	return (0);
+}
+
+/* revoke LIBOS frames N | frame ID | block ID */
+static int
+exoctl_revoke(struct exo *e, int argc, char **argv)
+{
+	struct exo_revoke_reply	 r;
+	unsigned long long	 arg;
+	unsigned long		 target;
+	uint32_t		 kind;
+	char			*end;
+	int			 error;
+
+	if (argc != 4)
+		usage();
+	target = strtoul(argv[1], &end, 10);
+	if (*argv[1] == '\0' || *end != '\0' || target == 0 ||
+	    target > UINT32_MAX)
+		usage();
+	if (strcmp(argv[2], "frames") == 0)
+		kind = EXO_REVOKE_FRAMES;
+	else if (strcmp(argv[2], "frame") == 0)
+		kind = EXO_REVOKE_FRAME;
+	else if (strcmp(argv[2], "block") == 0)
+		kind = EXO_REVOKE_BLOCK;
+	else
+		usage();
+	arg = strtoull(argv[3], &end, 10);
+	if (*argv[3] < '0' || *argv[3] > '9' || *end != '\0')
+		usage();
+	if ((error = exo_revoke(e, (uint32_t)target, kind, arg, &r)) != 0) {
+		fprintf(stderr, "exoctl: revoke: %s\n", exo_strerror(error));
+		return (1);
+	}
+	printf("revoked %u from libOS %lu: %u given back, %u taken at the "
+	    "deadline, %u autosaved\n", r.revoked, target, r.released,
+	    r.aborted, r.autosaved);
+	return (0);
+}
+
 static const struct exoctl_cmd exoctl_cmds[] = {
 	{ "status", "status [--json]", exoctl_status },
 	{ "slots", "slots [--json]", exoctl_slots },
+	{ "disk", "disk [--json]", exoctl_disk },
+	{ "revoke", "revoke libos frames n | frame id | block id",
+	    exoctl_revoke },
 };
 
 int

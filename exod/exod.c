@@ -23,6 +23,7 @@
 #define EXOD_MEM_DEFAULT	(64ULL << 20)
 #define EXOD_MAPS_SPARE		4096	/* mappings kept for libraries etc. */
 #define EXOD_OPT_NO_STLB	256
+#define EXOD_DISK_DEFAULT	(64ULL << 20)
 
 static const struct option exod_longopts[] = {
 	{ "no-stlb", no_argument, NULL, EXOD_OPT_NO_STLB },
@@ -33,8 +34,9 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: exod [-fhrv] [--no-stlb] [-b ms] [-m size] [-n slots] "
-	    "[-q ms] [-S socket]\n            [-t entries]\n");
+	    "usage: exod [-fhrv] [--no-stlb] [-b ms] [-D size] [-d image] "
+	    "[-m size] [-n slots]\n            [-P frames] [-q ms] "
+	    "[-R ms] [-S socket] [-t entries]\n");
 	exit(status);
 }
 
@@ -222,13 +224,34 @@ main(int argc, char **argv)
 	struct event		*ev_listen, *ev_term, *ev_int;
 	unsigned long long	 mem = EXOD_MEM_DEFAULT, frames;
 	char			 path[256];
-	const char		*opt_sock = NULL, *env;
+	const char		*opt_sock = NULL, *env, *opt_disk = NULL;
+	char			 disk_path[PATH_MAX];
+	unsigned long long	 disk_size = EXOD_DISK_DEFAULT;
 	int			 ch, foreground = 0, verbose = 0, fd, error;
 	int			 ready = -1;
 
-	while ((ch = getopt_long(argc, argv, "b:fhm:n:q:rS:t:v", exod_longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "b:D:d:fhm:n:P:q:R:rS:t:v",
+	    exod_longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'D':
+			if ((disk_size = exod_parse_size(optarg)) == 0 ||
+			    disk_size % EXO_BLOCK_SIZE != 0) {
+				fprintf(stderr, "exod: -D %s: not a positive "
+				    "multiple of %d bytes\n", optarg,
+				    EXO_BLOCK_SIZE);
+				exit(1);
+			}
+			break;
+		case 'd':
+			opt_disk = optarg;
+			break;
+		case 'P':
+			revoke_protected_max = (unsigned)exod_parse_num(ch,
+			    optarg, 0, 65536);
+			break;
+		case 'R':
+			revoke_deadline_ns = exod_parse_ms(ch, optarg, 600000);
+			break;
 		case 'b':
 			sched_conf.bound_ns = exod_parse_ms(ch, optarg, 1000);
 			break;
@@ -293,11 +316,20 @@ main(int argc, char **argv)
 	}
 
 	exod_absolute(path, sizeof path);
+	/* The disk image: -d, else beside the socket. */
+	if ((size_t)snprintf(disk_path, sizeof disk_path, "%s%s",
+	    opt_disk != NULL ? opt_disk : path, opt_disk != NULL ? "" :
+	    ".disk") >= sizeof disk_path) {
+		fprintf(stderr, "exod: disk image path too long\n");
+		exit(1);
+	}
+	exod_absolute(disk_path, sizeof disk_path);
 	log_init(1, verbose);
 	signal(SIGPIPE, SIG_IGN);
 	exod_raise_nofile();
 	if (frame_init((uint32_t)frames) == -1)
 		fatal("frame table");
+	disk_init(disk_path, disk_size);
 	env = getenv("EXOD_SOCKET");
 	fd = listen_open(path, opt_sock == NULL && (env == NULL || *env == '\0'));
 	if (!foreground)
@@ -316,8 +348,11 @@ main(int argc, char **argv)
 	if (base == NULL)
 		fatalx("event_base_new");
 	chan_set_base(base);
+	revoke_init(base);
 	if (sched_init(base) == -1)
 		fatal("cannot start the slot timer");
+	if (disk_start(base) == -1)
+		fatal("cannot start the disk");
 	ev_listen = event_new(base, fd, EV_READ | EV_PERSIST, exod_accept_cb,
 	    base);
 	ev_term = evsignal_new(base, SIGTERM, exod_signal_cb, base);
@@ -335,7 +370,9 @@ main(int argc, char **argv)
 
 	sched_shutdown();
 	peer_close_all();
+	revoke_fini();
 	sched_fini();
+	disk_fini();
 	listen_close();
 	event_free(ev_listen);
 	event_free(ev_term);

@@ -27,6 +27,14 @@
 
 struct event_base;
 struct event;
+struct revocation;
+
+#ifndef TAILQ_FOREACH_SAFE
+#define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
+	for ((var) = TAILQ_FIRST(head);					\
+	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
+	    (var) = (tvar))
+#endif
 
 #define EXOD_PEERS_MAX		128	/* connected peers at once */
 #define EXOD_OUTQ_HIGH		16	/* queued replies that pause reading */
@@ -65,10 +73,14 @@ TAILQ_HEAD(peer_msgq, peer_msg);
 
 #define EXOD_EVENTS_MAX		64	/* queued events per libOS */
 
+/* An interrupt waiting for its libOS: an event or a disk completion. */
+#define PEER_EVENT_DATA		24
+
 struct peer_event {
-	uint32_t		 from;		/* sender's libOS id */
-	uint32_t		 dropped;	/* events lost just before this one */
-	uint64_t		 value;
+	uint16_t		 type;		/* EXO_UPCALL_EVENT or _DISK */
+	uint16_t		 len;		/* bytes of data */
+	uint32_t		 dropped;	/* interrupts lost just before it */
+	unsigned char		 data[PEER_EVENT_DATA];
 };
 
 /* A libOS's life on the CPU (sched.c, event.c, call.c). */
@@ -125,6 +137,11 @@ struct peer {
 	struct peer_msgq	 outq;		/* replies in order, at most OUTQ_HIGH+1 */
 	unsigned		 outq_len;
 	uint32_t		 frames;	/* frames bound to this libOS now */
+	uint32_t		 protected_frames; /* of those, never revoked */
+	uint32_t		 frames_revoking; /* of those, being revoked */
+	uint32_t		 blocks;	/* disk blocks bound now */
+	uint64_t		 revocations;	/* repossession vectors sent */
+	uint64_t		 aborts;	/* times resources were taken */
 	/* libOS peers only, from HELLO on; -1/NULL for control peers */
 	int			 chan_fd;	/* exod's end of the upcall channel */
 	struct event		*ev_chan;
@@ -151,6 +168,7 @@ void	peer_free(struct peer *);
 #define REQ_FIRST	0x01	/* only as the first request: HELLO */
 #define REQ_LIBOS	0x02	/* refused to control peers with EPERM */
 #define REQ_VARLEN	0x04	/* minlen..maxlen, handler checks the rest */
+#define REQ_CONTROL	0x08	/* control peers of exod's uid (or root) only */
 
 struct exod_req {
 	uint16_t	 type;		/* EXO_MSG_* */
@@ -178,6 +196,15 @@ extern const struct exod_req req_event_send;
 extern const struct exod_req req_call;
 extern const struct exod_req req_yield;
 extern const struct exod_req req_stlb_set;
+extern const struct exod_req req_block_alloc;
+extern const struct exod_req req_block_free;
+extern const struct exod_req req_block_list;
+extern const struct exod_req req_disk_io;
+extern const struct exod_req req_disk_flush;
+extern const struct exod_req req_disk_info;
+extern const struct exod_req req_revoke;
+extern const struct exod_req req_autosave;
+extern const struct exod_req req_protect;
 
 /* --- frame.c -------------------------------------------------------- */
 int	frame_init(uint32_t);
@@ -189,6 +216,55 @@ int	frame_check(const struct peer *, const struct exo_cap *, unsigned);
 int	frame_release(struct peer *, const struct exo_cap *, unsigned);
 void	frame_reclaim(struct peer *);
 void	*frame_va(uint32_t);
+void	frame_abort(struct peer *, uint32_t);
+void	frame_cap(const struct peer *, uint32_t, struct exo_cap *);
+uint32_t frame_owner(uint32_t);
+struct revocation *frame_rev(uint32_t);
+void	frame_set_rev(uint32_t, struct revocation *);
+uint64_t frame_autosave(uint32_t);
+void	frame_set_autosave(uint32_t, uint64_t);
+int	frame_protected(uint32_t);
+int	frame_protect(struct peer *, uint32_t, int, unsigned);
+unsigned frame_revocable_count(const struct peer *, unsigned);
+unsigned frame_pick_revocable(const struct peer *, unsigned, uint32_t *);
+void	frame_alloc_reply(struct peer *, const struct exo_hdr *, unsigned);
+
+/* --- disk.c --------------------------------------------------------- */
+void	disk_init(const char *, uint64_t);
+int	disk_start(struct event_base *);
+void	disk_fini(void);
+uint32_t disk_blocks(void);
+void	disk_attach(struct peer *);
+void	disk_detach(struct peer *);
+int	disk_alloc(struct peer *, unsigned, struct exo_cap *);
+int	disk_check(const struct peer *, const struct exo_cap *, unsigned);
+int	disk_free(struct peer *, const struct exo_cap *, unsigned);
+void	disk_unbind(struct peer *, uint32_t);
+unsigned disk_list(struct peer *, uint32_t, struct exo_cap *, unsigned,
+	    uint32_t *);
+int	disk_move(uint32_t, uint32_t, void *);
+int	disk_io(struct peer *, uint32_t, uint64_t,
+	    const struct exo_disk_pair *, unsigned);
+void	disk_flush(struct peer *, const struct exo_hdr *);
+void	disk_info(struct exo_disk_info *);
+void	disk_count_autosave(void);
+int	disk_owns(const struct peer *, uint64_t);
+int	disk_bound_to(const struct peer *, uint32_t);
+void	disk_cap(const struct peer *, uint32_t, struct exo_cap *);
+
+/* --- revoke.c ------------------------------------------------------- */
+extern uint64_t revoke_deadline_ns;
+extern unsigned revoke_protected_max;
+void	revoke_init(struct event_base *);
+void	revoke_fini(void);
+uint64_t revoke_autosave(struct peer *, uint32_t);
+void	revoke_frame_gone(struct revocation *, struct peer *, uint32_t, int);
+void	revoke_block_gone(struct peer *, uint32_t);
+void	revoke_settle(void);
+void	revoke_request(struct peer *, const struct exo_hdr *,
+	    const struct exo_revoke *);
+void	revoke_peer_gone(struct peer *);
+int	revoke_for_alloc(struct peer *, const struct exo_hdr *, unsigned);
 
 /* --- expose.c ------------------------------------------------------ */
 int	expose_new(struct peer *, int *, int *);
@@ -223,7 +299,7 @@ int	sched_claim(struct peer *, unsigned, const uint64_t *, struct exo_cap *,
 int	sched_release(struct peer *, const struct exo_cap *, unsigned);
 void	sched_peer_gone(struct peer *);
 void	sched_ack(struct peer *, uint64_t);
-void	sched_yield(struct peer *, const struct exo_hdr *);
+void	sched_relinquish(struct peer *, const struct exo_hdr *);
 void	sched_wait(struct peer *);
 int	sched_deliverable(const struct peer *);
 void	sched_wake(struct peer *);
@@ -234,6 +310,7 @@ void	sched_signal(struct peer *, int);
 
 /* --- event.c -------------------------------------------------------- */
 int	event_post(struct peer *, uint32_t, uint64_t);
+int	event_post_upcall(struct peer *, uint16_t, const void *, size_t);
 void	event_flush(struct peer *);
 
 /* --- call.c --------------------------------------------------------- */

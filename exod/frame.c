@@ -34,6 +34,10 @@ struct frame {
 				   generations are stale */
 	void		*va;	/* exod's one mapping of the backing memfd;
 				   NULL exactly when the frame is free */
+	struct revocation *rev;	/* the revocation taking it back, or NULL */
+	uint64_t	 autosave; /* block to write it to if revoked, or
+				   EXO_NO_BLOCK; reset at every unbinding */
+	int		 protect; /* in its owner's protected minimum */
 };
 
 static struct frame	*frames;	/* frames_n entries */
@@ -51,6 +55,7 @@ frame_init(uint32_t n)
 	frames_n = n;
 	for (i = 0; i < n; i++) {
 		frames[i].gen = 1;
+		frames[i].autosave = EXO_NO_BLOCK;
 		frames[i].next = (i + 1 < n) ? i + 1 : FRAME_NONE;
 	}
 	frames_head = 0;
@@ -112,9 +117,19 @@ bad:
 }
 
 static void
-frame_unbind(struct peer *p, struct frame *f)
+frame_unbind_how(struct peer *p, struct frame *f, int by_force)
 {
-	expose_frame(p, (uint32_t)(f - frames), 0);
+	uint32_t	id = (uint32_t)(f - frames);
+
+	/* A frame being revoked is autosaved before it goes (revoke.c). */
+	if (f->rev != NULL)
+		revoke_frame_gone(f->rev, p, id, by_force);
+	if (f->protect)
+		p->protected_frames--;
+	f->rev = NULL;
+	f->autosave = EXO_NO_BLOCK;
+	f->protect = 0;
+	expose_frame(p, id, 0);
 	munmap(f->va, EXO_FRAME_SIZE);
 	f->va = NULL;
 	f->owner = 0;
@@ -122,6 +137,13 @@ frame_unbind(struct peer *p, struct frame *f)
 	f->next = frames_head;
 	frames_head = (uint32_t)(f - frames);
 	frames_nfree++;
+	p->frames--;
+}
+
+static void
+frame_unbind(struct peer *p, struct frame *f)
+{
+	frame_unbind_how(p, f, 0);
 }
 
 /*
@@ -161,6 +183,7 @@ frame_bind(struct peer *p, unsigned n, struct exo_cap *caps, int *fds)
 	p->frames += n;
 	return (0);
 undo:
+	p->frames += i;		/* frame_unbind takes each back off */
 	while (i-- > 0) {
 		close(fds[i]);
 		frame_unbind(p, &frames[caps[i].id]);
@@ -208,7 +231,7 @@ frame_release(struct peer *p, const struct exo_cap *caps, unsigned n)
 	}
 	for (i = 0; i < n; i++)
 		frame_unbind(p, &frames[caps[i].id]);
-	p->frames -= n;
+	revoke_settle();
 	return (0);
 }
 
@@ -223,5 +246,116 @@ frame_reclaim(struct peer *p)
 	for (i = 0; i < frames_n; i++)
 		if (frames[i].owner == p->libos && frames[i].va != NULL)
 			frame_unbind(p, &frames[i]);
-	p->frames = 0;
+	revoke_settle();
+}
+
+/* The abort protocol for one frame: unbound by force, autosaved first. */
+void
+frame_abort(struct peer *p, uint32_t id)
+{
+	if (id < frames_n && frames[id].owner == p->libos &&
+	    frames[id].va != NULL)
+		frame_unbind_how(p, &frames[id], 1);
+}
+
+/* A current capability for frame id of p (to name it in a vector). */
+void
+frame_cap(const struct peer *p, uint32_t id, struct exo_cap *c)
+{
+	memset(c, 0, sizeof *c);
+	c->type = EXO_RES_FRAME;
+	c->rights = EXO_RIGHTS_ALL;
+	c->owner = p->libos;
+	c->id = id;
+	c->gen = frames[id].gen;
+	cap_seal(c);
+}
+
+uint32_t
+frame_owner(uint32_t id)
+{
+	return (id < frames_n ? frames[id].owner : 0);
+}
+
+struct revocation *
+frame_rev(uint32_t id)
+{
+	return (frames[id].rev);
+}
+
+void
+frame_set_rev(uint32_t id, struct revocation *r)
+{
+	frames[id].rev = r;
+}
+
+uint64_t
+frame_autosave(uint32_t id)
+{
+	return (frames[id].autosave);
+}
+
+void
+frame_set_autosave(uint32_t id, uint64_t block)
+{
+	frames[id].autosave = block;
+}
+
+int
+frame_protected(uint32_t id)
+{
+	return (frames[id].protect);
+}
+
+/* Put frame id of p in or out of its protected minimum. */
+int
+frame_protect(struct peer *p, uint32_t id, int on, unsigned max)
+{
+	struct frame	*f = &frames[id];
+
+	if (on && !f->protect) {
+		if (p->protected_frames >= max)
+			return (-EXO_ELIMIT);
+		if (f->rev != NULL)
+			return (-EXO_EBUSY);	/* being revoked already */
+		f->protect = 1;
+		p->protected_frames++;
+	} else if (!on && f->protect) {
+		f->protect = 0;
+		p->protected_frames--;
+	}
+	return (0);
+}
+
+static int
+frame_revocable(const struct peer *p, const struct frame *f)
+{
+	return (f->owner == p->libos && f->va != NULL && !f->protect &&
+	    f->rev == NULL);
+}
+
+/* How many of p's frames could be revoked, counting up to max. */
+unsigned
+frame_revocable_count(const struct peer *p, unsigned max)
+{
+	uint32_t	i;
+	unsigned	n = 0;
+
+	for (i = 0; i < frames_n && n < max; i++)
+		if (frame_revocable(p, &frames[i]))
+			n++;
+	return (n);
+}
+
+/* Choose up to n revocable frames of p, the highest-numbered first. */
+unsigned
+frame_pick_revocable(const struct peer *p, unsigned n, uint32_t *ids)
+{
+	uint32_t	i;
+	unsigned	k = 0;
+
+	for (i = frames_n; i-- > 0 && k < n;)
+		if (frame_revocable(p, &frames[i]))
+			ids[k++] = i;
+	return (k);
 }

@@ -181,7 +181,10 @@ peer_free(struct peer *p)
 
 	call_peer_gone(p);
 	sched_peer_gone(p);
+	revoke_peer_gone(p);
 	frame_reclaim(p);
+	disk_detach(p);
+	revoke_settle();
 	chan_free(p);
 	expose_free(p);
 	while ((m = TAILQ_FIRST(&p->outq)) != NULL) {

@@ -86,7 +86,7 @@ const struct exod_req req_call = {
 static void
 yield_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 {
-	sched_yield(p, h);
+	sched_relinquish(p, h);
 }
 
 const struct exod_req req_yield = {

@@ -7,32 +7,45 @@
 
 #include "exod.h"
 
+/* Bind n frames to p and answer h: the caps, and the descriptors. */
+void
+frame_alloc_reply(struct peer *p, const struct exo_hdr *h, unsigned n)
+{
+	unsigned char	buf[sizeof(struct exo_frame_alloc_reply) +
+			    EXO_BATCH_MAX * sizeof(struct exo_cap)];
+	struct exo_frame_alloc_reply	rep;
+	struct exo_cap	caps[EXO_BATCH_MAX];
+	int		fds[EXO_BATCH_MAX];
+	int		status;
+
+	if ((status = frame_bind(p, n, caps, fds)) != 0) {
+		peer_reply(p, h, status, NULL, 0, NULL, 0);
+		return;
+	}
+	rep.count = n;
+	rep.reserved = 0;
+	memcpy(buf, &rep, sizeof rep);
+	memcpy(buf + sizeof rep, caps, n * sizeof caps[0]);
+	/* The descriptors are exod's to close once sent (peer_send). */
+	peer_reply(p, h, 0, buf, sizeof rep + n * sizeof caps[0], fds, n);
+}
+
 static void
 frame_alloc_handle(struct peer *p, const struct exo_hdr *h,
     const void *payload)
 {
-	struct {
-		struct exo_frame_alloc_reply	hdr;
-		struct exo_cap			caps[EXO_BATCH_MAX];
-	}			rep;
 	struct exo_frame_alloc	req;
-	int			fds[EXO_BATCH_MAX];
-	int			status;
 
 	memcpy(&req, payload, sizeof req);
 	if (req.count == 0 || req.count > EXO_BATCH_MAX || req.flags != 0) {
 		peer_reply(p, h, -EXO_EINVAL, NULL, 0, NULL, 0);
 		return;
 	}
-	if ((status = frame_bind(p, req.count, rep.caps, fds)) != 0) {
-		peer_reply(p, h, status, NULL, 0, NULL, 0);
-		return;
-	}
-	rep.hdr.count = req.count;
-	rep.hdr.reserved = 0;
-	/* The descriptors are exod's to close once sent (peer_send). */
-	peer_reply(p, h, 0, &rep, sizeof rep.hdr + req.count *
-	    sizeof rep.caps[0], fds, req.count);
+	/* Short of frames: revoke for it, if it is to be honoured. */
+	if (req.count > frame_free_count() &&
+	    revoke_for_alloc(p, h, req.count) == 0)
+		return;		/* answered when the frames are back */
+	frame_alloc_reply(p, h, req.count);
 }
 
 const struct exod_req req_frame_alloc = {

@@ -60,6 +60,8 @@ hello_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 	p->flags |= PEER_HELLO;
 	if (req.flags & EXO_HELLO_CONTROL)
 		p->flags |= PEER_CONTROL;
+	else
+		disk_attach(p);		/* its blocks, by uid and name */
 	memset(&rep, 0, sizeof rep);
 	rep.libos = p->libos;
 	rep.frame_size = EXO_FRAME_SIZE;

@@ -74,6 +74,9 @@ status_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 		memcpy(sp->name, q->name, sizeof sp->name);
 		status_cpu(sp, q);
 		status_memory(sp, q);
+		sp->revocations = q->revocations;
+		sp->aborts = q->aborts;
+		sp->blocks = q->blocks;
 	}
 	rep.hdr.frames_total = frame_total();
 	rep.hdr.frames_free = frame_free_count();

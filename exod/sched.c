@@ -536,7 +536,7 @@ sched_peer_gone(struct peer *p)
 
 /* YIELD: the rest of the slice goes back; the reply waits for a turn. */
 void
-sched_yield(struct peer *p, const struct exo_hdr *h)
+sched_relinquish(struct peer *p, const struct exo_hdr *h)
 {
 	if (p->cpu.yield_pending) {
 		peer_reply(p, h, -EXO_ESTATE, NULL, 0, NULL, 0);

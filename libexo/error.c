@@ -27,6 +27,8 @@ static const char *const exo_errstr[EXO_ERR_MAX + 1] = {
 	[EXO_EOVERFLOW] = "event queue full: event dropped",
 	[EXO_ECONFLICT] = "slot bound to another libOS",
 	[EXO_EBUSYTARGET] = "target is busy with another call",
+	[EXO_EIO] = "disk input/output error",
+	[EXO_ELIMIT] = "over the protected minimum",
 };
 
 const char *

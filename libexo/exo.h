@@ -67,14 +67,22 @@ struct exo_trap {
 
 #define EXO_INTR_TIMER	1	/* end of quantum: save, then return 0 */
 #define EXO_INTR_EVENT	2	/* an event from another libOS */
+#define EXO_INTR_DISK	3	/* a disk request completed */
+#define EXO_INTR_REVOKE	4	/* give vec[] back before deadline_ns */
+#define EXO_INTR_REPOSSESSED 5	/* vec[] was taken (the abort protocol) */
 
 struct exo_intr {
 	int		 kind;		/* EXO_INTR_* */
 	uint64_t	 tick;		/* TIMER: the quantum that ended */
-	uint64_t	 deadline_ns;	/* TIMER: CLOCK_MONOTONIC bound */
+	uint64_t	 deadline_ns;	/* TIMER, REVOKE: CLOCK_MONOTONIC */
 	uint32_t	 from;		/* EVENT: sender's libOS id */
-	uint32_t	 dropped;	/* EVENT: events lost before this one */
-	uint64_t	 value;		/* EVENT */
+	uint32_t	 dropped;	/* EVENT, DISK: interrupts lost before */
+	uint64_t	 value;		/* EVENT; DISK: the request's tag */
+	uint32_t	 op;		/* DISK: EXO_DISK_READ or _WRITE */
+	uint32_t	 count;		/* DISK: blocks; REVOKE, REPOSSESSED:
+					   entries in vec */
+	int32_t		 status;	/* DISK: 0 or -EXO_EIO */
+	const struct exo_revoke_entry *vec; /* REVOKE, REPOSSESSED */
 };
 
 typedef int	(*exo_exception_fn)(struct exo *, const struct exo_trap *,
@@ -96,6 +104,28 @@ int		 exo_ack(struct exo *, uint64_t);
 int		 exo_event_send(struct exo *, uint32_t, uint64_t);
 int		 exo_call(struct exo *, uint32_t, const void *, size_t, void *,
 		    size_t, size_t *);
+
+/* The disk: blocks, DMA between blocks and frames, flush. */
+int		 exo_block_alloc(struct exo *, struct exo_cap *, unsigned);
+int		 exo_block_free(struct exo *, const struct exo_cap *, unsigned);
+int		 exo_block_list(struct exo *, uint32_t, struct exo_cap *,
+		    unsigned, unsigned *, uint32_t *);
+int		 exo_disk_read(struct exo *, uint64_t, const struct exo_cap *,
+		    const struct exo_cap *, unsigned);
+int		 exo_disk_write(struct exo *, uint64_t, const struct exo_cap *,
+		    const struct exo_cap *, unsigned);
+int		 exo_disk_flush(struct exo *);
+int		 exo_disk_info(struct exo *, struct exo_disk_info *);
+
+/* Revocation: what a libOS arranges ahead, and the administrator's call. */
+int		 exo_autosave(struct exo *, const struct exo_cap *,
+		    const struct exo_cap *);
+int		 exo_autosave_clear(struct exo *, const struct exo_cap *);
+int		 exo_frame_protect(struct exo *, const struct exo_cap *,
+		    unsigned, int);
+int		 exo_frame_forget(struct exo_frame *);
+int		 exo_revoke(struct exo *, uint32_t, uint32_t, uint64_t,
+		    struct exo_revoke_reply *);
 
 /* Exposed state: exod's read-only view of this libOS. */
 const struct exo_expose *exo_expose(const struct exo *);

@@ -45,6 +45,15 @@ enum exo_msg_type {
 	EXO_MSG_YIELD = 12,
 	EXO_MSG_SLOTS = 13,
 	EXO_MSG_STLB_SET = 14,
+	EXO_MSG_BLOCK_ALLOC = 15,
+	EXO_MSG_BLOCK_FREE = 16,
+	EXO_MSG_BLOCK_LIST = 17,
+	EXO_MSG_DISK_IO = 18,
+	EXO_MSG_DISK_FLUSH = 19,
+	EXO_MSG_DISK_INFO = 20,
+	EXO_MSG_REVOKE = 21,
+	EXO_MSG_AUTOSAVE = 22,
+	EXO_MSG_PROTECT = 23,
 };
 
 /*
@@ -58,6 +67,9 @@ enum exo_upcall_type {
 	EXO_UPCALL_TIMER = EXO_MSG_UPCALL | 1,	/* end of quantum; ack it */
 	EXO_UPCALL_EVENT = EXO_MSG_UPCALL | 2,	/* an event for this libOS */
 	EXO_UPCALL_CALL = EXO_MSG_UPCALL | 3,	/* a protected call; answer it */
+	EXO_UPCALL_DISK = EXO_MSG_UPCALL | 4,	/* a disk request completed */
+	EXO_UPCALL_REVOKE = EXO_MSG_UPCALL | 5,	/* give these back by the deadline */
+	EXO_UPCALL_REPOSSESSED = EXO_MSG_UPCALL | 6, /* these were taken */
 	EXO_UPCALL_WAIT = EXO_MSG_UPCALL | 0x40, /* libOS -> exod: waiting */
 };
 
@@ -86,13 +98,16 @@ enum exo_err {
 	EXO_EOVERFLOW = 18,	/* target's event queue full: event dropped */
 	EXO_ECONFLICT = 19,	/* slot already bound to another libOS */
 	EXO_EBUSYTARGET = 20,	/* target is serving another call */
-	EXO_ERR_MAX = 20
+	EXO_EIO = 21,		/* the disk image could not be read or written */
+	EXO_ELIMIT = 22,	/* over the protected minimum */
+	EXO_ERR_MAX = 22
 };
 
 /* Resource types named by a capability. */
 enum exo_res {
 	EXO_RES_FRAME = 1,
 	EXO_RES_SLOT = 2,
+	EXO_RES_BLOCK = 3,
 };
 
 /* Rights a capability grants. */
@@ -323,6 +338,126 @@ struct exo_stlb_set {
 	struct exo_stlb_req entries[];
 };
 
+/* BLOCK_ALLOC: bind count fresh, zeroed disk blocks (contiguous if it can). */
+#define EXO_BLOCK_SIZE		4096
+
+struct exo_block_alloc {
+	uint32_t	count;		/* 1 .. EXO_BATCH_MAX */
+	uint32_t	flags;		/* reserved, 0 */
+};
+
+/* Reply: as exo_frame_alloc_reply, without descriptors. */
+
+/* BLOCK_FREE: as exo_frame_free, with block capabilities. */
+
+/* BLOCK_LIST: reissue capabilities for the blocks this libOS owns. */
+struct exo_block_list {
+	uint32_t	start;		/* index into the owned blocks, by number */
+	uint32_t	reserved;	/* 0 */
+};
+
+struct exo_block_list_reply {
+	uint32_t	count;		/* capabilities that follow, <= 253 */
+	uint32_t	total;		/* blocks owned in all */
+	struct exo_cap	caps[];
+};
+
+/* DISK_IO: exod moves blocks to or from frames (the emulation's DMA). */
+#define EXO_DISK_READ		1	/* block -> frame */
+#define EXO_DISK_WRITE		2	/* frame -> block */
+#define EXO_DISK_IO_MAX		64	/* block/frame pairs in one request */
+
+struct exo_disk_pair {
+	struct exo_cap	block;
+	struct exo_cap	frame;
+};
+
+struct exo_disk_io {
+	uint32_t	op;		/* EXO_DISK_READ or EXO_DISK_WRITE */
+	uint32_t	count;		/* 1 .. EXO_DISK_IO_MAX */
+	uint64_t	tag;		/* the libOS's, echoed in the completion */
+	struct exo_disk_pair pairs[];
+};
+
+/* EXO_UPCALL_DISK payload: the completion interrupt. */
+struct exo_upcall_disk {
+	uint64_t	tag;
+	uint32_t	op;
+	uint32_t	count;
+	int32_t		status;		/* 0 or -EXO_EIO */
+	uint32_t	reserved;
+};
+
+/* DISK_INFO reply. */
+struct exo_disk_info {
+	uint32_t	blocks_total;
+	uint32_t	blocks_free;
+	uint32_t	block_size;	/* EXO_BLOCK_SIZE */
+	uint32_t	reserved;
+	uint64_t	reads;		/* blocks read */
+	uint64_t	writes;		/* blocks written (autosaves included) */
+	uint64_t	flushes;
+	uint64_t	autosaves;
+};
+
+/* REVOKE (control peers): take resources back from a libOS. */
+#define EXO_REVOKE_FRAMES	1	/* arg revocable frames, exod's choice */
+#define EXO_REVOKE_FRAME	2	/* frame number arg */
+#define EXO_REVOKE_BLOCK	3	/* block number arg */
+
+struct exo_revoke {
+	uint32_t	target;		/* libOS id */
+	uint32_t	kind;		/* EXO_REVOKE_* */
+	uint64_t	arg;
+};
+
+/* Reply, once the revocation is over (given back or aborted). */
+struct exo_revoke_reply {
+	uint32_t	revoked;	/* capabilities in the vector */
+	uint32_t	released;	/* given back before the deadline */
+	uint32_t	aborted;	/* taken at the deadline */
+	uint32_t	autosaved;	/* frames exod wrote to their seeded block */
+};
+
+/* One entry of a repossession vector. */
+#define EXO_NO_BLOCK		UINT64_MAX
+
+struct exo_revoke_entry {
+	struct exo_cap	cap;		/* what is being taken */
+	uint64_t	autosave;	/* block it is (was) saved to, or NO_BLOCK */
+};
+
+/* EXO_UPCALL_REVOKE and EXO_UPCALL_REPOSSESSED payload. */
+struct exo_upcall_revoke {
+	uint64_t	deadline_ns;	/* REVOKE: CLOCK_MONOTONIC; else 0 */
+	uint32_t	count;
+	uint32_t	reserved;
+	struct exo_revoke_entry entries[];
+};
+
+/* AUTOSAVE: when exod revokes frame, it first writes it to block. */
+#define EXO_AUTOSAVE_CLEAR	0x01	/* forget the seeds of these frames */
+
+struct exo_autosave_pair {
+	struct exo_cap	frame;
+	struct exo_cap	block;		/* ignored with EXO_AUTOSAVE_CLEAR */
+};
+
+struct exo_autosave {
+	uint32_t	count;		/* 1 .. EXO_BATCH_MAX */
+	uint32_t	flags;		/* EXO_AUTOSAVE_* */
+	struct exo_autosave_pair pairs[];
+};
+
+/* PROTECT: frames in the protected minimum are never repossessed. */
+#define EXO_PROTECT_CLEAR	0x01	/* take these out of it */
+
+struct exo_protect {
+	uint32_t	count;		/* 1 .. EXO_BATCH_MAX */
+	uint32_t	flags;		/* EXO_PROTECT_* */
+	struct exo_cap	caps[];
+};
+
 /* Counters libexo keeps for its libOS; exod shows them, trusting nothing. */
 struct exo_stats {
 	uint64_t	traps;
@@ -398,6 +533,20 @@ EXO_STATIC_SIZE(struct exo_expose, 96 + 32 * EXO_STLB_MAX);
 EXO_STATIC_SIZE(struct exo_stats, 128);
 EXO_STATIC_SIZE(struct exo_stlb_req, 56);
 EXO_STATIC_SIZE(struct exo_stlb_set, 8);
+EXO_STATIC_SIZE(struct exo_block_alloc, 8);
+EXO_STATIC_SIZE(struct exo_block_list, 8);
+EXO_STATIC_SIZE(struct exo_block_list_reply, 8);
+EXO_STATIC_SIZE(struct exo_disk_pair, 80);
+EXO_STATIC_SIZE(struct exo_disk_io, 16);
+EXO_STATIC_SIZE(struct exo_upcall_disk, 24);
+EXO_STATIC_SIZE(struct exo_disk_info, 48);
+EXO_STATIC_SIZE(struct exo_revoke, 16);
+EXO_STATIC_SIZE(struct exo_revoke_reply, 16);
+EXO_STATIC_SIZE(struct exo_revoke_entry, 48);
+EXO_STATIC_SIZE(struct exo_upcall_revoke, 16);
+EXO_STATIC_SIZE(struct exo_autosave_pair, 80);
+EXO_STATIC_SIZE(struct exo_autosave, 8);
+EXO_STATIC_SIZE(struct exo_protect, 8);
 EXO_STATIC_SIZE(struct exo_cap_check, 48);
 EXO_STATIC_SIZE(struct exo_frame_alloc, 8);
 EXO_STATIC_SIZE(struct exo_frame_alloc_reply, 8);

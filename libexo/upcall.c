@@ -117,12 +117,51 @@ exo_upcall_call(struct exo *e, uint32_t id, const unsigned char *p,
 	    sizeof r.hdr + rlen);
 }
 
+static void
+exo_upcall_disk(struct exo *e, const struct exo_upcall_disk *d)
+{
+	struct exo_intr	in;
+
+	if (e->pe_interrupt == NULL)
+		return;
+	memset(&in, 0, sizeof in);
+	in.kind = EXO_INTR_DISK;
+	in.value = d->tag;
+	in.op = d->op;
+	in.count = d->count;
+	in.status = d->status;
+	(void)e->pe_interrupt(e, &in, e->pe_interrupt_arg);
+}
+
+/* A repossession vector: being revoked (kind REVOKE) or taken. */
+static void
+exo_upcall_revoke(struct exo *e, int kind, const unsigned char *p,
+    size_t len)
+{
+	struct exo_revoke_entry		 vec[EXO_BATCH_MAX];
+	struct exo_upcall_revoke	 u;
+	struct exo_intr			 in;
+
+	memcpy(&u, p, sizeof u);
+	if (u.count > EXO_BATCH_MAX || len != sizeof u + u.count *
+	    sizeof vec[0] || e->pe_interrupt == NULL)
+		return;
+	memcpy(vec, p + sizeof u, u.count * sizeof vec[0]);
+	memset(&in, 0, sizeof in);
+	in.kind = kind;
+	in.deadline_ns = u.deadline_ns;
+	in.count = u.count;
+	in.vec = vec;
+	(void)e->pe_interrupt(e, &in, e->pe_interrupt_arg);
+}
+
 /* Run one upcall from the channel. */
 static void
 exo_upcall_one(struct exo *e, const unsigned char *buf, size_t n)
 {
 	struct exo_upcall_timer	t;
 	struct exo_upcall_event	ev;
+	struct exo_upcall_disk	d;
 	struct exo_hdr		h;
 
 	if (n < sizeof h)
@@ -147,6 +186,19 @@ exo_upcall_one(struct exo *e, const unsigned char *buf, size_t n)
 		if (h.len >= sizeof(struct exo_upcall_call))
 			exo_upcall_call(e, h.id, buf + sizeof h, h.len);
 		break;
+	case EXO_UPCALL_DISK:
+		if (h.len == sizeof d) {
+			memcpy(&d, buf + sizeof h, sizeof d);
+			exo_upcall_disk(e, &d);
+		}
+		break;
+	case EXO_UPCALL_REVOKE:
+	case EXO_UPCALL_REPOSSESSED:
+		if (h.len >= sizeof(struct exo_upcall_revoke))
+			exo_upcall_revoke(e, h.type == EXO_UPCALL_REVOKE ?
+			    EXO_INTR_REVOKE : EXO_INTR_REPOSSESSED,
+			    buf + sizeof h, h.len);
+		break;
 	}
 }
 
@@ -158,8 +210,7 @@ exo_upcall_one(struct exo *e, const unsigned char *buf, size_t n)
 int
 exo_upcall_drain(struct exo *e, int block)
 {
-	unsigned char	buf[sizeof(struct exo_hdr) +
-			    sizeof(struct exo_upcall_call) + EXO_CALL_MAX];
+	unsigned char	buf[EXO_MSG_MAX];
 	ssize_t		n;
 	int		count = 0, saved = errno;
 

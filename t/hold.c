@@ -6,9 +6,9 @@
  * Connects to the exod on socket as a libOS called name, binds nframes
  * frames (0 is allowed), maps each and writes to it, then prints
  * "ready <libos id> <pid>" on stdout and waits until its standard input
- * reaches end of file (or fails), and exits 0 without freeing anything:
- * exod reclaims the frames.  Exit 1 (message on stderr) if anything
- * fails, 2 on a usage error.  Used by t/exoctl.t.
+ * reaches end of file (or fails), disconnects without freeing the
+ * frames, and exits 0: exod reclaims them.  Exit 1 (message on stderr)
+ * if anything fails, 2 on a usage error.  Used by t/exoctl.t.
  */
 #define _GNU_SOURCE 1
 #include <sys/mman.h>
@@ -72,5 +72,8 @@ main(int argc, char **argv)
 	fflush(stdout);
 	while (read(STDIN_FILENO, buf, sizeof buf) > 0)
 		;
+	/* Frames stay bound: exod reclaims them when the connection goes. */
+	exo_disconnect(x);
+	free(f);
 	return 0;
 }

@@ -34,6 +34,19 @@
 static struct th_exod	exod;
 static unsigned char	rbuf[EXO_MSG_MAX + 4096];
 
+/*
+ * Descriptors a successful HELLO reply carries (a libOS's upcall channel,
+ * its exposed state) belong to the connection: exod may take their
+ * closing for the libOS going away, so they are kept until the
+ * connection itself is closed with xclose().
+ */
+#define KEPT_MAX	2048
+static struct {
+	int	sock;
+	int	fd;
+}			kept[KEPT_MAX];
+static int		nkept;
+
 static long
 now_ms(void)
 {
@@ -147,6 +160,22 @@ xsend(int s, uint16_t version, uint16_t type, uint32_t id, uint32_t len,
 	return n == (ssize_t)(sizeof h + paylen) ? 0 : -1;
 }
 
+/* Close a raw connection and the descriptors its HELLO brought. */
+static void
+xclose(int s)
+{
+	int	i, j;
+
+	close(s);
+	for (i = j = 0; i < nkept; i++) {
+		if (kept[i].sock == s)
+			close(kept[i].fd);
+		else
+			kept[j++] = kept[i];
+	}
+	nkept = j;
+}
+
 /* A raw datagram of exactly these bytes. */
 static int
 xsend_bytes(int s, const void *p, size_t n)
@@ -155,8 +184,10 @@ xsend_bytes(int s, const void *p, size_t n)
 }
 
 /*
- * Receive one datagram into rbuf; count (and close) the descriptors that
- * came with it.  Returns bytes, 0 at EOF, -1 on timeout or error.
+ * Receive one datagram into rbuf; count the descriptors that came with
+ * it and close them, but for those of a successful HELLO reply, which
+ * are kept with the connection.  Returns bytes, 0 at EOF, -1 on timeout
+ * or error.
  */
 static int
 xrecv(int s, int *nfds, int timeout)
@@ -166,11 +197,12 @@ xrecv(int s, int *nfds, int timeout)
 		char		buf[CMSG_SPACE(EXO_BATCH_MAX * sizeof(int))];
 	} cbuf;
 	struct pollfd	 pfd = { s, POLLIN, 0 };
+	struct exo_hdr	 h;
 	struct msghdr	 msg;
 	struct cmsghdr	*cmsg;
 	struct iovec	 iov;
 	ssize_t		 n;
-	int		 i, k, *fds;
+	int		 i, k, keep, *fds;
 
 	*nfds = 0;
 	if (poll(&pfd, 1, timeout) <= 0)
@@ -185,6 +217,11 @@ xrecv(int s, int *nfds, int timeout)
 	n = recvmsg(s, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	if (n == -1)
 		return -1;
+	if ((size_t)n >= sizeof h)
+		memcpy(&h, rbuf, sizeof h);
+	else
+		memset(&h, 0, sizeof h);
+	keep = h.type == (EXO_MSG_HELLO | EXO_MSG_REPLY) && h.status == 0;
 	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg != NULL;
 	    cmsg = CMSG_NXTHDR(&msg, cmsg)) {
 		if (cmsg->cmsg_level != SOL_SOCKET ||
@@ -192,8 +229,13 @@ xrecv(int s, int *nfds, int timeout)
 			continue;
 		fds = (int *)CMSG_DATA(cmsg);
 		k = (int)((cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-		for (i = 0; i < k; i++)
-			close(fds[i]);
+		for (i = 0; i < k; i++) {
+			if (keep && nkept < KEPT_MAX) {
+				kept[nkept].sock = s;
+				kept[nkept++].fd = fds[i];
+			} else
+				close(fds[i]);
+		}
 		*nfds += k;
 	}
 	return (int)n;
@@ -280,6 +322,18 @@ hello(int s, uint32_t flags, uint32_t reserved, const void *name, size_t nlen)
 	if (rh.status != 0 && (rh.len != 0 || n != (int)sizeof rh))
 		return 1;
 	return rh.status;
+}
+
+/* A raw connection that has said HELLO as a libOS called name. */
+static int
+raw_libos(const char *name)
+{
+	int	s, rc;
+
+	s = th_raw_connect(&exod);
+	if ((rc = hello(s, 0, 0, name, strlen(name) + 1)) != 0)
+		bail("HELLO as %s: %d %s", name, rc, exo_strerror(rc));
+	return s;
 }
 
 static void
@@ -585,15 +639,13 @@ test_nonreader(void)
 
 	base = fds_settled();
 	rss0 = vmrss_kb(exod.pid);
-	s = th_raw_connect(&exod);
-	th_raw_hello(s, "never-reads");
+	s = raw_libos("never-reads");
 	sent = spam(s, NSPAM, 1000);
 	diag("the never-reading peer sent %d NULL requests before exod"
 	    " stopped reading it", sent);
 	ok(sent >= 16, "exod took at least 16 requests (%d)", sent);
 
-	s2 = th_raw_connect(&exod);
-	th_raw_hello(s2, "other");
+	s2 = raw_libos("other");
 	ok(bad(s2, 1, EXO_MSG_NULL, 7, 0, 0, NULL, 0, 0x8002, 0),
 	    "another peer is served while one never reads");
 	x = th_connect(&exod, "other-libos");
@@ -603,10 +655,10 @@ test_nonreader(void)
 	ok(rss0 > 0 && rss1 > 0 && rss1 - rss0 < 8 * 1024,
 	    "exod's memory did not explode (+%ld kB)", rss1 - rss0);
 
-	close(s);
+	xclose(s);
 	is_int(0, exo_null(x), "exod fine after the never-reading peer closed");
 	exo_disconnect(x);
-	close(s2);
+	xclose(s2);
 	n = wait_fds(base);
 	is_int(base, n, "exod's descriptors back to %d", base);
 	ok(th_exod_alive(&exod), "exod alive");
@@ -621,8 +673,7 @@ test_slowreader(void)
 	uint32_t	next = 1;
 	int		s, sent, got = 0, n, nfds, wrong = 0;
 
-	s = th_raw_connect(&exod);
-	th_raw_hello(s, "slow-reader");
+	s = raw_libos("slow-reader");
 	sent = spam(s, NSPAM, 1);
 	while (got < NSPAM) {
 		pfd.fd = s;
@@ -650,7 +701,7 @@ test_slowreader(void)
 	}
 	is_int(NSPAM, got, "a slow reader gets all %d replies", NSPAM);
 	is_int(0, wrong, "... each in order, id echoed, status 0");
-	close(s);
+	xclose(s);
 }
 
 static void
@@ -666,15 +717,14 @@ test_disconnects(void)
 	for (i = 0; i < 10; i++) {
 		int j;
 
-		s = th_raw_connect(&exod);
-		th_raw_hello(s, "mid-stream");
+		s = raw_libos("mid-stream");
 		for (j = 0; j < 50; j++)
 			xsend(s, 1, EXO_MSG_NULL, (uint32_t)j, 0, 0, NULL, 0,
 			    NULL, 0);
 		for (j = 0; j < 3; j++)
 			xsend(s, 1, EXO_MSG_FRAME_ALLOC, 100 + (uint32_t)j,
 			    sizeof fa, 0, &fa, sizeof fa, NULL, 0);
-		close(s);
+		xclose(s);
 	}
 	ok(th_exod_alive(&exod), "exod survives peers closing mid-stream");
 	is_int(NFRAMES, th_wait_frames_free(&exod, NFRAMES, TIMEOUT),
@@ -687,7 +737,7 @@ test_disconnects(void)
 	for (i = 0; i < 200; i++) {
 		if (i % 2 == 0) {
 			s = th_raw_connect(&exod);
-			close(s);
+			xclose(s);
 		} else {
 			if (exo_connect(exod.sock, "cycle", &x) != 0) {
 				failed++;
@@ -735,13 +785,13 @@ test_full(void)
 	}
 	n = xrecv(s, &nfds, TIMEOUT);
 	is_int(0, n, "... and is closed");
-	close(s);
+	xclose(s);
 	is_int(-EXO_EBUSY, exo_connect(exod.sock, "one-too-many", &x),
 	    "exo_connect when exod is full: EBUSY");
 	ok(bad(conns[0], 1, EXO_MSG_NULL, 5, 0, 0, NULL, 0, 0x8002, 0),
 	    "the %d peers are still served", MAXPEERS);
 
-	close(conns[0]);
+	xclose(conns[0]);
 	deadline = now_ms() + TIMEOUT;
 	while ((rc = exo_connect(exod.sock, "room-again", &x)) == -EXO_EBUSY &&
 	    now_ms() < deadline)
@@ -753,7 +803,7 @@ test_full(void)
 	} else
 		skip("not connected");
 	for (i = 1; i < MAXPEERS; i++)
-		close(conns[i]);
+		xclose(conns[i]);
 	n = wait_fds(base);
 	is_int(base, n, "exod's descriptors back to %d", base);
 }
@@ -778,7 +828,7 @@ main(void)
 	is_int(0, exo_frame_alloc(x, &f), "a well-behaved libOS binds a frame");
 	is_int(0, exo_frame_free(x, &f), "... and frees it");
 	exo_disconnect(x);
-	close(s);
+	xclose(s);
 	ok(th_exod_alive(&exod), "exod alive after the barrage");
 
 	test_nonreader();

@@ -27,14 +27,17 @@
  *
  * Input: byte 0 is a set of FZ_* flags; then records of a control byte
  * (FZ_R_*), a 16-bit little-endian length and that many bytes, each one
- * datagram.  A capability slot in CAP_CHECK or FRAME_FREE whose flags
- * field is 0xcafe is replaced (with FZ_SUBST) by a capability exod minted
- * earlier in this input: the slot's id picks which, and its rights byte,
- * when not 0, is XORed into byte gen % 40 of it, to forge.
- * t/fuzz/mkcorpus.sh writes seeds in this format.
+ * datagram.  With FZ_SUBST, what a fuzzer cannot guess is filled in:
+ * a capability slot of CAP_CHECK, FRAME_FREE or SLOT_RELEASE whose flags
+ * field is 0xcafe is replaced by a capability exod minted earlier in this
+ * input (frame or slot): the slot's id picks which, and its rights byte,
+ * when not 0, is XORed into byte gen % 40 of it, to forge; the target of
+ * EVENT_SEND or CALL, when 0xffffffff or 0xfffffffe, becomes the libOS id
+ * of peer A or B.  t/fuzz/mkcorpus.sh writes seeds in this format.
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -58,6 +61,7 @@
 #define FZ_POOL		128	/* minted capabilities kept per input */
 #define FZ_ANY		INT_MIN	/* status the model does not predict */
 #define FZ_MARK		0xcafe	/* capability slot to substitute */
+#define FZ_TARGET_A	0xffffffffU	/* EVENT_SEND/CALL target: peer A */
 #define FZ_QUANTUM_NS	(3600ULL * 1000000000ULL)	/* no quantum ends */
 
 /* Byte 0 of an input. */
@@ -96,6 +100,7 @@ struct fz_peer {
 	int		 control;
 	char		 name[EXO_NAME_MAX];
 	uint32_t	 frames;	/* model: frames bound now */
+	int		 chan;		/* our end of its upcall channel, or -1 */
 	struct fz_exp	*head;		/* replies owed, in order */
 	struct fz_exp	**tail;
 };
@@ -140,27 +145,39 @@ fz_lowest_fd(void)
 	return (fd);
 }
 
+/*
+ * A fresh scheduler for every input, so that inputs stay independent.  Its
+ * events live on a base nobody dispatches.  libevent takes SIGALRM for the
+ * slot timer: give it back to libFuzzer, which times runs with it.
+ */
+static void
+fz_sched_reset(void)
+{
+	static struct event_base	*base;
+	struct sigaction		 alrm;
+
+	sigaction(SIGALRM, NULL, &alrm);
+	if (base == NULL) {
+		if ((base = event_base_new()) == NULL)
+			fz_fail("event_base_new failed");
+	} else
+		sched_fini();
+	sched_conf.quantum_ns = FZ_QUANTUM_NS;
+	if (sched_init(base) == -1)
+		fz_fail("sched_init: %s", strerror(errno));
+	sigaction(SIGALRM, &alrm, NULL);
+}
+
 static void
 fz_init(void)
 {
-	struct event_base	*base;
-	struct sigaction	 alrm;
-	uint32_t		 i;
+	uint32_t	i;
 
 	signal(SIGPIPE, SIG_IGN);
 	log_init(1, 0);
 	if (cap_init() == -1 || frame_init(FZ_FRAMES) == -1)
 		fz_fail("cap_init or frame_init failed");
-	/*
-	 * The scheduler's events live on a base nobody dispatches.  libevent
-	 * takes SIGALRM for the slot timer: give it back to libFuzzer, which
-	 * times runs with it.
-	 */
-	sched_conf.quantum_ns = FZ_QUANTUM_NS;
-	sigaction(SIGALRM, NULL, &alrm);
-	if ((base = event_base_new()) == NULL || sched_init(base) == -1)
-		fz_fail("sched_init failed");
-	sigaction(SIGALRM, &alrm, NULL);
+	fz_sched_reset();
 	if ((fz_devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fz_fail("/dev/null: %s", strerror(errno));
 	for (i = 0; i < FZ_FRAMES; i++) {
@@ -466,6 +483,42 @@ fz_check_status(const struct fz_exp *x, const unsigned char *pl, size_t len)
 	}
 }
 
+/* A libOS may map its exposed state, but never to write it. */
+static void
+fz_check_expose(int fd, size_t len)
+{
+	void	*va;
+
+	if (len == 0 || len % EXO_FRAME_SIZE != 0)
+		fz_fail("exposed state of %zu bytes", len);
+	va = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (va != MAP_FAILED)
+		fz_fail("exposed state mapped writable by the libOS");
+	if ((va = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)) == MAP_FAILED)
+		fz_fail("exposed state: mmap: %s", strerror(errno));
+	if (((const struct exo_expose *)va)->magic != EXO_EXPOSE_MAGIC)
+		fz_fail("exposed state: bad magic");
+	munmap(va, len);
+}
+
+/* Slot capabilities join the pool, to be presented (or forged) later. */
+static void
+fz_pool_slots(const unsigned char *pl, size_t len)
+{
+	struct exo_slot_claim_reply	r;
+	struct exo_cap			c;
+	unsigned			i;
+
+	if (len < sizeof r)
+		return;
+	memcpy(&r, pl, sizeof r);
+	for (i = 0; i < r.count && sizeof r + (i + 1) * sizeof c <= len; i++) {
+		memcpy(&c, pl + sizeof r + i * sizeof c, sizeof c);
+		if (fz_npool < FZ_POOL)
+			fz_pool[fz_npool++] = c;
+	}
+}
+
 /* One reply of n bytes from exod to peer k, against what is owed. */
 static void
 fz_check_reply(int k, const unsigned char *buf, size_t n, const int *fds,
@@ -481,16 +534,23 @@ fz_check_reply(int k, const unsigned char *buf, size_t n, const int *fds,
 		fz_fail("reply of %zu bytes", n);
 	memcpy(&h, buf, sizeof h);
 	/*
-	 * The reply owed first; requests the model does not predict may be
-	 * answered later (CALL, YIELD) and are passed over.
+	 * The reply owed first.  Requests the model does not predict may be
+	 * answered later (CALL, YIELD): before the first predicted request,
+	 * such a request with the same type and id may be the one answered.
 	 */
 	for (xp = &fp->head; (x = *xp) != NULL; xp = &x->next)
-		if (x->status != FZ_ANY || (x->type == h.type &&
-		    x->id == h.id))
+		if (x->status != FZ_ANY)
 			break;
-	if (x == NULL)
-		fz_fail("reply type %#x id %u that nobody asked for", h.type,
-		    h.id);
+	if (x == NULL || x->type != h.type || x->id != h.id ||
+	    x->status != h.status) {
+		for (xp = &fp->head; *xp != x; xp = &(*xp)->next)
+			if ((*xp)->type == h.type && (*xp)->id == h.id)
+				break;
+		if (*xp == NULL)
+			fz_fail("reply type %#x id %u that nobody asked for",
+			    h.type, h.id);
+		x = *xp;
+	}
 	if ((*xp = x->next) == NULL)
 		fp->tail = xp;
 	if (fz_trace)
@@ -511,7 +571,10 @@ fz_check_reply(int k, const unsigned char *buf, size_t n, const int *fds,
 		    nfds != 0)
 			fz_fail("error reply %d with %u bytes, %u descriptors",
 			    h.status, h.len, nfds);
-	} else if (x->status != FZ_ANY) {
+	} else if (x->status == FZ_ANY) {
+		if (h.type == (EXO_MSG_SLOT_CLAIM | EXO_MSG_REPLY))
+			fz_pool_slots(pl, h.len);
+	} else {
 		switch (x->req) {
 		case EXO_MSG_HELLO:
 			/* Later versions may say more and pass descriptors. */
@@ -523,6 +586,11 @@ fz_check_reply(int k, const unsigned char *buf, size_t n, const int *fds,
 			    hr.frames_total != FZ_FRAMES ||
 			    hr.batch_max != EXO_BATCH_MAX)
 				fz_fail("HELLO reply wrong");
+			if (fp->control ? nfds != 0 : nfds != 3)
+				fz_fail("HELLO reply with %u descriptors",
+				    nfds);
+			if (nfds == 3)
+				fz_check_expose(fds[1], hr.expose_size);
 			break;
 		case EXO_MSG_FRAME_ALLOC:
 			fz_check_alloc(k, x, pl, h.len, fds, nfds);
@@ -588,7 +656,13 @@ fz_drain(int k)
 		if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
 			fz_fail("reply truncated (%zd bytes)", n);
 		fz_check_reply(k, buf, (size_t)n, fds, nfds);
-		for (i = 0; i < nfds; i++)
+		/* Keep the upcall channel open: upcalls to it then succeed. */
+		i = 0;
+		if (n >= (ssize_t)sizeof(struct exo_hdr) && nfds == 3 &&
+		    buf[2] == EXO_MSG_HELLO && buf[3] == EXO_MSG_REPLY >> 8 &&
+		    fz_peers[k].chan == -1)
+			fz_peers[k].chan = fds[i++];
+		for (; i < nfds; i++)
 			close(fds[i]);
 	}
 }
@@ -602,16 +676,33 @@ fz_subst(unsigned char *m, size_t n)
 	struct exo_hdr	h;
 	struct exo_cap	slot;
 	size_t		off, first;
+	uint32_t	target;
 	uint16_t	t;
+	int		k;
 
-	if (n < sizeof h || fz_npool == 0)
+	if (n < sizeof h)
 		return;
 	memcpy(&h, m, sizeof h);
 	t = h.type & ~EXO_MSG_REPLY;
+	if ((t == EXO_MSG_EVENT_SEND || t == EXO_MSG_CALL) &&
+	    n >= sizeof h + sizeof target) {
+		memcpy(&target, m + sizeof h, sizeof target);
+		k = target == FZ_TARGET_A ? 0 : target == FZ_TARGET_A - 1 ?
+		    1 : -1;
+		if (k >= 0 && fz_peers[k].p != NULL) {
+			target = fz_peers[k].p->libos;
+			memcpy(m + sizeof h, &target, sizeof target);
+		}
+		return;
+	}
+	if (fz_npool == 0)
+		return;
 	if (t == EXO_MSG_CAP_CHECK)
 		first = sizeof h;
 	else if (t == EXO_MSG_FRAME_FREE)
 		first = sizeof h + sizeof(struct exo_frame_free);
+	else if (t == EXO_MSG_SLOT_RELEASE)
+		first = sizeof h + sizeof(struct exo_slot_release);
 	else
 		return;
 	for (off = first; off + sizeof slot <= n; off += sizeof slot) {
@@ -707,6 +798,7 @@ fz_peer_new(int k, int lazy)
 
 	memset(fp, 0, sizeof *fp);
 	fp->tail = &fp->head;
+	fp->chan = -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0, sv) == -1)
 		fz_fail("socketpair: %s", strerror(errno));
@@ -767,8 +859,10 @@ fz_peer_end(int k)
 		if (fz_live[i].owner == k)
 			fz_unbind(i);
 	close(fp->fd);
+	if (fp->chan != -1)
+		close(fp->chan);
 	fp->p = NULL;
-	fp->fd = -1;
+	fp->fd = fp->chan = -1;
 }
 
 int
@@ -792,6 +886,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return (0);
 	flags = data[0];
 	fz_npool = 0;
+	fz_sched_reset();
 	npeers = (flags & FZ_PEER_B) ? 2 : 1;
 	for (k = 0; k < npeers; k++)
 		fz_peer_new(k, flags & FZ_LAZY);

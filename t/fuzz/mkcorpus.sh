@@ -17,7 +17,11 @@ HELLO=1; CONTROL=2; PEER_B=4; FIXHDR=8; LAZY=16; SUBST=32; FREEALL=64
 TO_B=1; WITH_FD=2; TRUNC=4
 # Message types.
 T_HELLO=1; T_NULL=2; T_CAP_CHECK=3; T_FRAME_ALLOC=4; T_FRAME_FREE=5
-T_STATUS=6
+T_STATUS=6; T_SLOT_CLAIM=7; T_SLOT_RELEASE=8; T_ENTRY_SET=9
+T_EVENT_SEND=10; T_CALL=11; T_YIELD=12; T_SLOTS=13
+# EVENT_SEND and CALL targets fuzz_dispatch replaces (SUBST) by A's or
+# B's libOS id.
+PEER_A=4294967295; PEER_B_ID=4294967294
 
 u8()  { printf "\\$(printf '%03o' "$(($1 & 255))")"; }
 u16() { u8 "$1"; u8 "$(($1 >> 8))"; }
@@ -61,6 +65,28 @@ free_hdr() {
 check_hdr() { rec "$1" 64; hdr $T_CAP_CHECK 3 48; }
 check_tail() { u32 "$1"; u32 0; }
 
+# claim CTL COUNT FLAGS MASK0: a SLOT_CLAIM record (mask word 0 only).
+claim() {
+	rec "$1" 56; hdr $T_SLOT_CLAIM 7 40; u32 "$2"; u32 "$3"; u64 "$4"
+	zeros 24
+}
+# release_hdr CTL N: the header of a SLOT_RELEASE of N slots.
+release_hdr() {
+	rec "$1" $((24 + 40 * $2)); hdr $T_SLOT_RELEASE 8 $((8 + 40 * $2))
+	u32 "$2"; u32 0
+}
+# entries CTL MASK: an ENTRY_SET record.
+entries() { rec "$1" 24; hdr $T_ENTRY_SET 9 8; u32 "$2"; u32 0; }
+# event CTL TARGET VALUE: an EVENT_SEND record.
+event() { rec "$1" 32; hdr $T_EVENT_SEND 10 16; u32 "$2"; u32 0; u64 "$3"; }
+# call CTL TARGET DATA: a CALL record.
+call() {
+	rec "$1" $((24 + ${#3})); hdr $T_CALL 11 $((8 + ${#3}))
+	u32 "$2"; u32 ${#3}; printf '%s' "$3"
+}
+# empty CTL TYPE: a request with no payload.
+empty() { rec "$1" 16; hdr "$2" "$2" 0; }
+
 seed() { cat > "$dir/$1"; }
 
 # A HELLO, by hand; then the peer's first requests.
@@ -103,3 +129,18 @@ seed() { cat > "$dir/$1"; }
   alloc 0 60; } | seed lazy
 # Longer than any datagram exod reads: truncated.
 { u8 $HELLO; rec 0 40000; hdr $T_NULL 1 39984; zeros 39984; } | seed oversized
+
+# The CPU: slots by count, the vector, a yield.
+{ u8 $((HELLO | FIXHDR)); claim 0 2 0 0; empty 0 $T_SLOTS
+  empty 0 $T_YIELD; } | seed slots
+# Slot 0 by position: A holds the CPU; its YIELD waits for a turn that
+# comes when it releases the slot.
+{ u8 $((HELLO | FIXHDR | SUBST)); claim 0 0 1 1; empty 0 $T_YIELD
+  release_hdr 0 1; mark 0; empty 0 $T_SLOTS; } | seed slot_yield_release
+# Events to B, and a protected call into B, which never answers.
+{ u8 $((HELLO | PEER_B | FIXHDR | SUBST)); event 0 $PEER_B_ID 7
+  entries $TO_B 4; call 0 $PEER_B_ID ping; event $TO_B $PEER_A 9; } |
+    seed event_call
+# B calls A; A leaves first: B's call ends with EDIED.
+{ u8 $((HELLO | PEER_B | FIXHDR | SUBST)); entries 0 15
+  call $TO_B $PEER_A hello; empty 0 $T_NULL; } | seed call_died
