@@ -78,8 +78,19 @@ exo_recv(struct exo *e, void *buf, size_t len, int *fds, unsigned *nfds,
 	do
 		n = recvmsg(e->fd, &msg, MSG_CMSG_CLOEXEC);
 	while (n == -1 && errno == EINTR);
+	/*
+	 * A reset is reported before the data queued ahead of it (the kernel
+	 * checks the socket's error first): exod's last message, such as the
+	 * EBUSY of a refused connection, may still be there.
+	 */
+	if (n == -1 && errno == ECONNRESET) {
+		msg.msg_controllen = sizeof cmsg.buf;
+		n = recvmsg(e->fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+		if (n == -1)
+			return (-EXO_ECONN);
+	}
 	if (n == -1)
-		return (errno == ECONNRESET ? -EXO_ECONN : -EXO_ESYS);
+		return (-EXO_ESYS);
 	if (n == 0)
 		return (-EXO_ECONN);
 	*nfds = 0;
