@@ -12,7 +12,56 @@
 
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "exod.h"
+
+uint64_t			call_deadline_ns = 1000 * 1000000ULL; /* -c */
+static struct event_base	*call_base;
+
+void
+call_init(struct event_base *base)
+{
+	call_base = base;
+}
+
+/* End a's call to b: the links go, the deadline is off. */
+static void
+call_unlink(struct peer *a, struct peer *b)
+{
+	a->cpu.call_target = NULL;
+	if (b != NULL)
+		b->cpu.call_caller = NULL;
+	if (a->cpu.call_timer != NULL)
+		event_del(a->cpu.call_timer);
+}
+
+/* The callee did not answer in time: the caller goes on without it. */
+static void
+call_deadline_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct peer	*a = arg, *b = a->cpu.call_target;
+
+	if (b == NULL)
+		return;
+	call_unlink(a, b);
+	peer_reply(a, &a->cpu.call_hdr, -EXO_ETIMEDOUT, NULL, 0, NULL, 0);
+	sched_undonate(a, b);
+}
+
+static void
+call_arm(struct peer *a)
+{
+	struct timeval	tv;
+
+	if (a->cpu.call_timer == NULL && call_base != NULL)
+		a->cpu.call_timer = evtimer_new(call_base, call_deadline_cb, a);
+	if (a->cpu.call_timer == NULL)
+		return;
+	tv.tv_sec = (time_t)(call_deadline_ns / 1000000000ULL);
+	tv.tv_usec = (suseconds_t)(call_deadline_ns % 1000000000ULL / 1000);
+	event_add(a->cpu.call_timer, &tv);
+}
 
 void
 call_start(struct peer *a, const struct exo_hdr *h, uint32_t target,
@@ -43,6 +92,7 @@ call_start(struct peer *a, const struct exo_hdr *h, uint32_t target,
 	}
 	memset(&u, 0, sizeof u);
 	u.caller = a->libos;
+	u.callid = chan_next_id(b);	/* the id the upcall will carry */
 	u.len = len;
 	memcpy(buf, &u, sizeof u);
 	memcpy(buf + sizeof u, data, len);
@@ -54,11 +104,11 @@ call_start(struct peer *a, const struct exo_hdr *h, uint32_t target,
 		peer_reply(a, h, -EXO_EBUSYTARGET, NULL, 0, NULL, 0);
 		return;
 	}
-	b->cpu.waiting = 0;
 	a->cpu.call_target = b;
 	a->cpu.call_hdr = *h;
 	a->cpu.call_id = id;
 	b->cpu.call_caller = a;
+	call_arm(a);
 	sched_donate(a, b);
 }
 
@@ -77,8 +127,7 @@ call_answer(struct peer *b, const struct exo_hdr *h, const void *payload,
 		return;			/* malformed: the call stays open */
 	if (a == NULL || h->id != a->cpu.call_id)
 		return;			/* stale, or the caller is gone */
-	a->cpu.call_target = NULL;
-	b->cpu.call_caller = NULL;
+	call_unlink(a, b);
 	peer_reply(a, &a->cpu.call_hdr, 0, payload, len, NULL, 0);
 	sched_undonate(a, b);
 }
@@ -90,14 +139,16 @@ call_peer_gone(struct peer *p)
 	struct peer	*a = p->cpu.call_caller, *b = p->cpu.call_target;
 
 	if (a != NULL) {		/* p was serving a's call */
-		a->cpu.call_target = NULL;
-		p->cpu.call_caller = NULL;
+		call_unlink(a, p);
 		peer_reply(a, &a->cpu.call_hdr, -EXO_EDIED, NULL, 0, NULL, 0);
 		sched_undonate(a, p);
 	}
 	if (b != NULL) {		/* p was calling b */
-		b->cpu.call_caller = NULL;
-		p->cpu.call_target = NULL;
+		call_unlink(p, b);
 		sched_undonate(NULL, b);
+	}
+	if (p->cpu.call_timer != NULL) {
+		event_free(p->cpu.call_timer);
+		p->cpu.call_timer = NULL;
 	}
 }

@@ -6,7 +6,8 @@
  * rings the doorbell, signal EXO_SIG_UPCALL through the pidfd, when the
  * libOS must notice now.  The libOS answers on the same channel: timer
  * acknowledgements, protected-call replies, and WAIT.  Every answer is
- * checked as strictly as a request; anything else is dropped.
+ * checked as strictly as a request; anything else is dropped.  A libOS
+ * that closes its end takes no more upcalls but keeps its connection.
  */
 #include "config.h"
 
@@ -84,6 +85,13 @@ chan_doorbell(struct peer *p)
 		    NULL, 0);
 }
 
+/* The id the next upcall to p will carry. */
+uint32_t
+chan_next_id(const struct peer *p)
+{
+	return (p->upcall_seq + 1 != 0 ? p->upcall_seq + 1 : 1);
+}
+
 /*
  * Write one upcall, never waiting.  Returns its id, or 0 when the channel
  * is full or gone (the libOS has not been reading).
@@ -97,8 +105,7 @@ chan_upcall(struct peer *p, uint16_t type, const void *payload, size_t len,
 
 	if (p->chan_fd == -1 || len > sizeof buf - sizeof h)
 		return (0);
-	if (++p->upcall_seq == 0)
-		p->upcall_seq = 1;
+	p->upcall_seq = chan_next_id(p);
 	h.version = EXO_PROTO_VERSION;
 	h.type = type;
 	h.id = p->upcall_seq;
@@ -110,8 +117,10 @@ chan_upcall(struct peer *p, uint16_t type, const void *payload, size_t len,
 	if (send(p->chan_fd, buf, sizeof h + len, MSG_DONTWAIT |
 	    MSG_NOSIGNAL) == -1)
 		return (0);
-	if (ring)
+	/* A waiting libOS is blocked reading the channel: this wakes it. */
+	if (ring && !p->cpu.waiting)
 		chan_doorbell(p);
+	p->cpu.waiting = 0;
 	return (h.id);
 }
 
@@ -176,7 +185,9 @@ chan_read_cb(int fd, short events, void *arg)
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0) {
-			peer_close(p, "upcall channel closed");
+			/* The libOS wants no upcalls: it keeps its requests. */
+			log_debug("libOS %u closed its upcall channel", p->libos);
+			chan_free(p);
 			return;
 		}
 		/* No answer carries a descriptor: close any that came. */

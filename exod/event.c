@@ -65,9 +65,11 @@ event_flush(struct peer *p)
 {
 	struct sched_peer	*c = &p->cpu;
 	struct exo_upcall_event	 u;
+	struct exo_upcall_disk	 d;
 	struct peer_event	*e;
 	unsigned		 sent = 0;
 	uint32_t		 id;
+	int			 was_waiting = c->waiting;
 
 	while (c->ev_count > 0) {
 		e = &c->ev[c->ev_head];
@@ -75,8 +77,11 @@ event_flush(struct peer *p)
 			memcpy(&u, e->data, sizeof u);
 			u.dropped = e->dropped;
 			id = chan_upcall(p, e->type, &u, sizeof u, 0);
-		} else
-			id = chan_upcall(p, e->type, e->data, e->len, 0);
+		} else {
+			memcpy(&d, e->data, sizeof d);
+			d.dropped = e->dropped;
+			id = chan_upcall(p, e->type, &d, sizeof d, 0);
+		}
 		if (id == 0)
 			break;
 		c->ev_head = (c->ev_head + 1) % EXOD_EVENTS_MAX;
@@ -84,9 +89,6 @@ event_flush(struct peer *p)
 		c->events++;
 		sent++;
 	}
-	if (sent == 0)
-		return;
-	if (!c->waiting)
+	if (sent > 0 && !was_waiting)
 		chan_doorbell(p);
-	c->waiting = 0;
 }

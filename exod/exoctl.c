@@ -319,8 +319,8 @@ exoctl_revoke(struct exo *e, int argc, char **argv)
 		fprintf(stderr, "exoctl: revoke: %s\n", exo_strerror(error));
 		return (1);
 	}
-	printf("revoked %u from libOS %lu: %u given back, %u taken at the "
-	    "deadline, %u autosaved\n", r.revoked, target, r.released,
+	printf("revoked %u from libOS %lu: %u given back, %u taken by force "
+	    "(deadline passed or libOS gone), %u autosaved\n", r.revoked, target, r.released,
 	    r.aborted, r.autosaved);
 	return (0);
 }

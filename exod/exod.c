@@ -34,9 +34,9 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: exod [-fhrv] [--no-stlb] [-b ms] [-D size] [-d image] "
-	    "[-m size] [-n slots]\n            [-P frames] [-q ms] "
-	    "[-R ms] [-S socket] [-t entries]\n");
+	    "usage: exod [-fhrv] [--no-stlb] [-b ms] [-c ms] [-D size] "
+	    "[-d image] [-m size]\n            [-n slots] [-P frames] "
+	    "[-q ms] [-R ms] [-S socket] [-t entries]\n");
 	exit(status);
 }
 
@@ -230,9 +230,12 @@ main(int argc, char **argv)
 	int			 ch, foreground = 0, verbose = 0, fd, error;
 	int			 ready = -1;
 
-	while ((ch = getopt_long(argc, argv, "b:D:d:fhm:n:P:q:R:rS:t:v",
+	while ((ch = getopt_long(argc, argv, "b:c:D:d:fhm:n:P:q:R:rS:t:v",
 	    exod_longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'c':
+			call_deadline_ns = exod_parse_ms(ch, optarg, 600000);
+			break;
 		case 'D':
 			if ((disk_size = exod_parse_size(optarg)) == 0 ||
 			    disk_size % EXO_BLOCK_SIZE != 0) {
@@ -329,12 +332,13 @@ main(int argc, char **argv)
 	exod_raise_nofile();
 	if (frame_init((uint32_t)frames) == -1)
 		fatal("frame table");
-	disk_init(disk_path, disk_size);
 	env = getenv("EXOD_SOCKET");
 	fd = listen_open(path, opt_sock == NULL && (env == NULL || *env == '\0'));
+	atexit(listen_close);	/* a start-up failure leaves no socket */
+	/* Only once the socket is ours: a refused exod touches no image. */
+	disk_init(disk_path, disk_size);
 	if (!foreground)
 		ready = exod_daemonize(verbose);
-	atexit(listen_close);	/* a start-up failure leaves no socket */
 	/* After the fork: memory locks are not inherited across it. */
 	if (cap_init() == -1)
 		fatalx("cannot make the capability key (libsodium)");
@@ -349,6 +353,7 @@ main(int argc, char **argv)
 		fatalx("event_base_new");
 	chan_set_base(base);
 	revoke_init(base);
+	call_init(base);
 	if (sched_init(base) == -1)
 		fatal("cannot start the slot timer");
 	if (disk_start(base) == -1)

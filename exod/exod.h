@@ -119,6 +119,7 @@ struct sched_peer {
 	uint32_t		 call_id;	/* upcall id of the call */
 	struct peer		*call_caller;	/* serving a call from it */
 	int			 call_donated;	/* running on the caller's slice */
+	struct event		*call_timer;	/* the caller's deadline */
 };
 
 struct peer {
@@ -277,6 +278,7 @@ int	chan_new(struct peer *, int *);
 void	chan_free(struct peer *);
 void	chan_set_base(struct event_base *);
 uint32_t chan_upcall(struct peer *, uint16_t, const void *, size_t, int);
+uint32_t chan_next_id(const struct peer *);
 void	chan_doorbell(struct peer *);
 
 /* --- sched.c -------------------------------------------------------- */
@@ -297,12 +299,12 @@ uint64_t sched_t0(void);
 int	sched_claim(struct peer *, unsigned, const uint64_t *, struct exo_cap *,
 	    unsigned *);
 int	sched_release(struct peer *, const struct exo_cap *, unsigned);
+int	sched_check(const struct peer *, const struct exo_cap *, unsigned);
 void	sched_peer_gone(struct peer *);
 void	sched_ack(struct peer *, uint64_t);
 void	sched_relinquish(struct peer *, const struct exo_hdr *);
 void	sched_wait(struct peer *);
 int	sched_deliverable(const struct peer *);
-void	sched_wake(struct peer *);
 void	sched_donate(struct peer *, struct peer *);
 void	sched_undonate(struct peer *, struct peer *);
 int	sched_slots_reply(void *, size_t);
@@ -314,6 +316,8 @@ int	event_post_upcall(struct peer *, uint16_t, const void *, size_t);
 void	event_flush(struct peer *);
 
 /* --- call.c --------------------------------------------------------- */
+extern uint64_t call_deadline_ns;
+void	call_init(struct event_base *);
 void	call_start(struct peer *, const struct exo_hdr *, uint32_t,
 	    const void *, uint32_t);
 void	call_answer(struct peer *, const struct exo_hdr *, const void *,

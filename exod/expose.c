@@ -76,6 +76,7 @@ expose_new(struct peer *p, int *expose_fd, int *stats_fd)
 	x->flags = sched_conf.no_stlb ? EXO_EXPOSE_NO_STLB : 0;
 	x->nslots = sched_conf.nslots;
 	x->quantum_us = (uint32_t)(sched_conf.quantum_ns / 1000);
+	x->t0_ns = sched_t0();
 	*stats_fd = expose_memfd("exo-stats", EXO_FRAME_SIZE, 0, &va);
 	if (*stats_fd == -1) {
 		close(*expose_fd);

@@ -317,7 +317,7 @@ frame_protect(struct peer *p, uint32_t id, int on, unsigned max)
 		if (p->protected_frames >= max)
 			return (-EXO_ELIMIT);
 		if (f->rev != NULL)
-			return (-EXO_EBUSY);	/* being revoked already */
+			return (-EXO_EREVOKING);
 		f->protect = 1;
 		p->protected_frames++;
 	} else if (!on && f->protect) {

@@ -92,7 +92,7 @@ protect_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 			if (status == 0 && on &&
 			    !frame_protected((uint32_t)caps[i].id)) {
 				if (frame_rev((uint32_t)caps[i].id) != NULL)
-					status = -EXO_EBUSY;
+					status = -EXO_EREVOKING;
 				adding++;
 			}
 		}

@@ -246,7 +246,7 @@ revoke_frames(struct peer *p, unsigned n, int64_t id, uint32_t waiter,
 		if (frame_protected((uint32_t)id))
 			return (-EXO_EPERM);
 		if (frame_rev((uint32_t)id) != NULL)
-			return (-EXO_EBUSY);
+			return (-EXO_EREVOKING);
 		ids[0] = (uint32_t)id;
 		got = 1;
 	} else if ((got = frame_pick_revocable(p, n, ids)) == 0)

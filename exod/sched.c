@@ -166,7 +166,9 @@ sched_rr_pick(void)
 	struct peer	*p, *first = NULL, *after = NULL;
 
 	TAILQ_FOREACH(p, &peers, entry) {
-		if (p->cpu.call_target != NULL || sched_runnable(p) == NULL)
+		/* A libOS that just yielded does not get the time back. */
+		if (p->cpu.call_target != NULL || p->cpu.yield_pending ||
+		    sched_runnable(p) == NULL)
 			continue;
 		if (first == NULL)
 			first = p;
@@ -454,9 +456,9 @@ sched_claim(struct peer *p, unsigned count, const uint64_t *want,
 	return (0);
 }
 
-/* Is c a current slot capability of p? */
-static int
-sched_check(const struct peer *p, const struct exo_cap *c)
+/* Is c a current slot capability of p, with rights? */
+int
+sched_check(const struct peer *p, const struct exo_cap *c, unsigned rights)
 {
 	int	error;
 
@@ -468,6 +470,8 @@ sched_check(const struct peer *p, const struct exo_cap *c)
 		return (-EXO_EINVAL);
 	if (sched.owner[c->id] != p->libos || sched.gen[c->id] != c->gen)
 		return (-EXO_ESTALE);
+	if ((rights & ~(unsigned)c->rights) != 0)
+		return (-EXO_ERIGHTS);
 	return (0);
 }
 
@@ -503,7 +507,7 @@ sched_release(struct peer *p, const struct exo_cap *caps, unsigned n)
 	int		error;
 
 	for (i = 0; i < n; i++) {
-		if ((error = sched_check(p, &caps[i])) != 0)
+		if ((error = sched_check(p, &caps[i], 0)) != 0)
 			return (error);
 		for (j = 0; j < i; j++)
 			if (caps[j].id == caps[i].id)
@@ -526,6 +530,9 @@ sched_peer_gone(struct peer *p)
 	for (i = 0; i < sched_conf.nslots; i++)
 		if (sched.owner[i] == p->libos)
 			sched_unbind(p, i);
+	/* If it lives on (exod dropped it), it must not stay stopped. */
+	if (p->cpu.state == SCHED_STOPPED)
+		sched_signal(p, SIGCONT);
 	if (sched.running == p) {
 		sched.running = NULL;
 		event_del(sched.ev_bound);

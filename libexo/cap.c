@@ -29,6 +29,10 @@ exo_cap_type(uint8_t type)
 	switch (type) {
 	case EXO_RES_FRAME:
 		return ("frame");
+	case EXO_RES_SLOT:
+		return ("slot");
+	case EXO_RES_BLOCK:
+		return ("block");
 	default:
 		return ("unknown");
 	}

@@ -100,7 +100,9 @@ enum exo_err {
 	EXO_EBUSYTARGET = 20,	/* target is serving another call */
 	EXO_EIO = 21,		/* the disk image could not be read or written */
 	EXO_ELIMIT = 22,	/* over the protected minimum */
-	EXO_ERR_MAX = 22
+	EXO_ETIMEDOUT = 23,	/* the callee did not answer in time */
+	EXO_EREVOKING = 24,	/* the resource is being revoked already */
+	EXO_ERR_MAX = 24
 };
 
 /* Resource types named by a capability. */
@@ -385,7 +387,7 @@ struct exo_upcall_disk {
 	uint32_t	op;
 	uint32_t	count;
 	int32_t		status;		/* 0 or -EXO_EIO */
-	uint32_t	reserved;
+	uint32_t	dropped;	/* interrupts lost just before this one */
 };
 
 /* DISK_INFO reply. */

@@ -74,8 +74,13 @@ pe_trap(int signo, siginfo_t *si, void *uctx)
 		    e->pe_exception(e, &t, e->pe_exception_arg) == 0)
 			goto resume;
 	}
-	/* Unhandled: the host's default action, at the same instruction. */
+	/*
+	 * Unhandled: the host's default action.  A fault comes again when
+	 * the instruction is retried; a signal someone sent is raised anew.
+	 */
 	signal(signo, SIG_DFL);
+	if (si->si_code <= 0)
+		raise(signo);
 resume:
 	errno = saved;
 }

@@ -130,6 +130,7 @@ exo_upcall_disk(struct exo *e, const struct exo_upcall_disk *d)
 	in.op = d->op;
 	in.count = d->count;
 	in.status = d->status;
+	in.dropped = d->dropped;
 	(void)e->pe_interrupt(e, &in, e->pe_interrupt_arg);
 }
 
@@ -233,18 +234,49 @@ exo_upcall_drain(struct exo *e, int block)
 	return (count);
 }
 
+/*
+ * During a request only end-of-quantum upcalls run at once (saving and
+ * acknowledging needs no request, and a libOS blocked in a long request,
+ * a yield or a call, must not overrun for it); the first upcall of any
+ * other kind, and all behind it, wait for the request to end.
+ */
+static void
+exo_doorbell_in_request(struct exo *e)
+{
+	unsigned char	buf[sizeof(struct exo_hdr) +
+			    sizeof(struct exo_upcall_timer)];
+	struct exo_hdr	h;
+	ssize_t		n;
+
+	for (;;) {
+		n = recv(e->chan_fd, &h, sizeof h, MSG_PEEK | MSG_DONTWAIT);
+		if (n != (ssize_t)sizeof h)
+			return;
+		if (h.type != EXO_UPCALL_TIMER ||
+		    h.len != sizeof(struct exo_upcall_timer)) {
+			e->upcall_pending = 1;	/* exo_request runs them */
+			return;
+		}
+		n = recv(e->chan_fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n <= 0)
+			return;
+		exo_upcall_one(e, buf, (size_t)n);
+	}
+}
+
 static void
 exo_doorbell(int sig, siginfo_t *si, void *uc)
 {
 	struct exo	*e = exo_self;
+	int		 saved = errno;
 
 	if (e == NULL || e->chan_fd == -1)
 		return;
-	if (e->in_request) {
-		e->upcall_pending = 1;	/* exo_request runs them */
-		return;
-	}
-	(void)exo_upcall_drain(e, 0);
+	if (e->in_request)
+		exo_doorbell_in_request(e);
+	else
+		(void)exo_upcall_drain(e, 0);
+	errno = saved;
 }
 
 /* The first libOS connection of the process takes its upcalls. */

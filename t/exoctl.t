@@ -42,6 +42,29 @@ skip() {		# skip COUNT REASON
 	done
 }
 
+# Wait for background child $1, killing it if it is not gone in 10 s;
+# returns its exit status (137 if it had to be killed).
+reap() {
+	local w st
+	( sleep 10; kill -KILL "$1" ) >/dev/null 2>&1 &
+	w=$!
+	wait "$1"
+	st=$?
+	kill "$w" 2>/dev/null
+	wait "$w" 2>/dev/null
+	forget "$1"
+	return $st
+}
+
+# Take pid $1 off the list cleanup kills: it is gone.
+forget() {
+	local p keep=()
+	for p in "${pids[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	pids=("${keep[@]}")
+}
+
 cleanup() {
 	local p
 	exec 7>&- 8>&- 2>/dev/null
@@ -200,7 +223,7 @@ if [ -x "$HOLD" ]; then
 	ok $? "JSON totals"
 
 	exec 7>&-
-	wait "$apid"
+	reap "$apid"
 	is 0 $? "demo-a exits"
 	sed 's/^/#   /' "$d/a.err"
 	wait_summary "$d/s" "frames: 3 bound, 13 free, 16 total (4096 bytes each)"
@@ -210,7 +233,7 @@ if [ -x "$HOLD" ]; then
 	    "$(row "$d/st.out" 2)" \
 	    "only demo-b is listed"
 	exec 8>&-
-	wait "$bpid"
+	reap "$bpid"
 	is 0 $? "demo-b exits"
 	sed 's/^/#   /' "$d/b.err"
 	wait_summary "$d/s" "frames: 0 bound, 16 free, 16 total (4096 bytes each)"
@@ -254,7 +277,7 @@ timeout 10 "$EXOCTL" -S "$d/$(printf 'x%.0s' $(seq 1 120))" status \
 ok $(( $? == 0 )) "a socket path longer than sun_path fails"
 
 kill -TERM "$epid"
-wait "$epid"
+reap "$epid"
 is 0 $? "exod stops cleanly"
 
 [ "$n" -eq "$PLAN" ] || echo "# ran $n tests, planned $PLAN"

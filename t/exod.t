@@ -35,6 +35,29 @@ is() {			# is WANTED SEEN DESCRIPTION
 	fi
 }
 
+# Wait for background child $1, killing it if it is not gone in 10 s;
+# returns its exit status (137 if it had to be killed).
+reap() {
+	local w st
+	( sleep 10; kill -KILL "$1" ) >/dev/null 2>&1 &
+	w=$!
+	wait "$1"
+	st=$?
+	kill "$w" 2>/dev/null
+	wait "$w" 2>/dev/null
+	forget "$1"
+	return $st
+}
+
+# Take pid $1 off the list cleanup kills: it is gone.
+forget() {
+	local p keep=()
+	for p in "${pids[@]}"; do
+		[ "$p" = "$1" ] || keep+=("$p")
+	done
+	pids=("${keep[@]}")
+}
+
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do
@@ -100,7 +123,7 @@ trap 'exit 1' INT TERM HUP
 echo "1..25"
 
 # -h
-"$EXOD" -h >"$d/h.out" 2>"$d/h.err"
+timeout 10 "$EXOD" -h >"$d/h.out" 2>"$d/h.err"
 ok $? "exod -h exits 0"
 grep -qi 'usage' "$d/h.out"
 ok $? "exod -h prints its usage on stdout"
@@ -124,6 +147,7 @@ ok $? "the first exod still answers"
 # kill -9 leaves a stale socket; the next exod replaces it.
 kill -KILL "$a"
 wait "$a" 2>/dev/null
+forget "$a"
 [ -S "$d/s" ]
 ok $? "exod killed with SIGKILL leaves its socket file"
 "$EXOD" -f -S "$d/s" -m 64K 2>"$d/c.log" &
@@ -134,7 +158,7 @@ ok $? "a new exod replaces the stale socket and answers"
 
 # SIGTERM: clean shutdown.
 kill -TERM "$c"
-wait "$c"
+reap "$c"
 is 0 $? "SIGTERM: exod exits 0"
 [ ! -e "$d/s" ]
 ok $? "SIGTERM: the socket is removed"
@@ -146,7 +170,7 @@ i=$!
 pids+=("$i")
 wait_ready "$d/i"
 kill -INT "$i"
-wait "$i"
+reap "$i"
 is 0 $? "SIGINT: exod exits 0"
 [ ! -e "$d/i" ]
 ok $? "SIGINT: the socket is removed"
@@ -180,7 +204,7 @@ pids+=("$e")
 wait_ready "$d/env"
 ok $? "\$EXOD_SOCKET names the socket"
 kill -TERM "$e"
-wait "$e"
+reap "$e"
 is 0 $? "... and that exod stops with exit 0"
 
 # Daemon mode: returns once the socket is ready.
@@ -200,6 +224,7 @@ if [ -n "$dpid" ]; then
 	done
 	kill -0 "$dpid" 2>/dev/null
 	is 1 $? "the daemon is gone"
+	kill -0 "$dpid" 2>/dev/null || forget "$dpid"
 else
 	ok 1 "the daemon's process was found"
 	ok 1 "the daemon is gone"
