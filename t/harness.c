@@ -371,59 +371,32 @@ th_install(void)
 			sysbail("sigaction");
 }
 
-void
-th_exod_start(struct th_exod *d, ...)
+/*
+ * Run exod -f -S d->sock plus the extra arguments in ap, its output
+ * appended to the slot's exod.log, and wait until the socket accepts a
+ * connection.  Bails on failure.
+ */
+static void
+th_spawn(struct th_slot *s, struct th_exod *d, va_list ap)
 {
-	const char *argv[TH_ARGS_MAX + 6], *base, *arg;
+	const char *argv[TH_ARGS_MAX + 6], *arg;
 	struct sockaddr_un sun;
-	struct th_slot *s = NULL;
 	sigset_t none;
-	va_list ap;
 	long deadline;
-	int i, n, fd, logfd, devnull;
+	int n, fd, logfd, devnull;
 	pid_t pid, parent;
-
-	th_install();
-	for (i = 0; i < TH_SLOTS; i++)
-		if (!th_slots[i].used) {
-			s = &th_slots[i];
-			break;
-		}
-	if (s == NULL)
-		bail("th_exod_start: more than %d exods in one test", TH_SLOTS);
-	memset(d, 0, sizeof *d);
-	d->pid = -1;
-
-	/* A directory of our own; its socket path must fit sun_path. */
-	base = getenv("TMPDIR");
-	if (base == NULL || *base != '/' ||
-	    strlen(base) + sizeof "/exo-test.XXXXXX/sock" > sizeof sun.sun_path)
-		base = "/tmp";
-	snprintf(d->dir, sizeof d->dir, "%s/exo-test.XXXXXX", base);
-	if (mkdtemp(d->dir) == NULL)
-		sysbail("mkdtemp %s", d->dir);
-	snprintf(d->sock, sizeof d->sock, "%s/sock", d->dir);
-	memset(s, 0, sizeof *s);
-	s->used = 1;
-	s->pid = -1;
-	snprintf(s->dir, sizeof s->dir, "%s", d->dir);
-	snprintf(s->log, sizeof s->log, "%s/exod.log", d->dir);
 
 	n = 0;
 	argv[n++] = th_path("exod/exod");
 	argv[n++] = "-f";
 	argv[n++] = "-S";
 	argv[n++] = d->sock;
-	va_start(ap, d);
 	while ((arg = va_arg(ap, const char *)) != NULL) {
-		if (n >= TH_ARGS_MAX + 4) {
-			va_end(ap);
+		if (n >= TH_ARGS_MAX + 4)
 			bail("th_exod_start: more than %d arguments",
 			    TH_ARGS_MAX);
-		}
 		argv[n++] = arg;
 	}
-	va_end(ap);
 	argv[n] = NULL;
 
 	logfd = open(s->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -461,6 +434,7 @@ th_exod_start(struct th_exod *d, ...)
 	close(logfd);
 	close(devnull);
 	s->pid = d->pid = pid;
+	s->dumped = 0;
 
 	/* Wait until the socket accepts a connection. */
 	memset(&sun, 0, sizeof sun);
@@ -491,6 +465,69 @@ th_exod_start(struct th_exod *d, ...)
 		}
 		th_sleep_ms(10);
 	}
+}
+
+void
+th_exod_start(struct th_exod *d, ...)
+{
+	struct sockaddr_un sun;
+	struct th_slot *s = NULL;
+	const char *base;
+	va_list ap;
+	int i;
+
+	th_install();
+	for (i = 0; i < TH_SLOTS; i++)
+		if (!th_slots[i].used) {
+			s = &th_slots[i];
+			break;
+		}
+	if (s == NULL)
+		bail("th_exod_start: more than %d exods in one test", TH_SLOTS);
+	memset(d, 0, sizeof *d);
+	d->pid = -1;
+
+	/* A directory of our own; its socket path must fit sun_path. */
+	base = getenv("TMPDIR");
+	if (base == NULL || *base != '/' ||
+	    strlen(base) + sizeof "/exo-test.XXXXXX/sock" > sizeof sun.sun_path)
+		base = "/tmp";
+	snprintf(d->dir, sizeof d->dir, "%s/exo-test.XXXXXX", base);
+	if (mkdtemp(d->dir) == NULL)
+		sysbail("mkdtemp %s", d->dir);
+	snprintf(d->sock, sizeof d->sock, "%s/sock", d->dir);
+	memset(s, 0, sizeof *s);
+	s->used = 1;
+	s->pid = -1;
+	snprintf(s->dir, sizeof s->dir, "%s", d->dir);
+	snprintf(s->log, sizeof s->log, "%s/exod.log", d->dir);
+
+	va_start(ap, d);
+	th_spawn(s, d, ap);
+	va_end(ap);
+}
+
+void
+th_exod_restart(struct th_exod *d, ...)
+{
+	struct th_slot *s = NULL;
+	va_list ap;
+	int i;
+
+	if (th_exod_alive(d))
+		bail("th_exod_restart: exod %ld still runs", (long)d->pid);
+	for (i = 0; i < TH_SLOTS; i++)
+		if (th_slots[i].used && th_slots[i].pid == -1 &&
+		    strcmp(th_slots[i].dir, d->dir) == 0) {
+			s = &th_slots[i];
+			break;
+		}
+	if (s == NULL)
+		bail("th_exod_restart: %s is no directory of a stopped exod",
+		    d->dir);
+	va_start(ap, d);
+	th_spawn(s, d, ap);
+	va_end(ap);
 }
 
 int

@@ -25,6 +25,10 @@ const char	*th_path(const char *);
 /* Start exod -f -S <dir>/sock plus extra args (NULL-terminated); wait until
  * it answers.  Bails on failure.  Stopped and cleaned up at exit. */
 void		 th_exod_start(struct th_exod *, ...);
+/* Start exod again, after it stopped or died (reaped: th_exod_stop or
+ * th_exod_alive), in the same directory on the same socket, with these
+ * extra args (NULL-terminated); wait until it answers.  Bails on failure. */
+void		 th_exod_restart(struct th_exod *, ...);
 /* SIGTERM, wait; returns exit status as from waitpid (or -1). */
 int		 th_exod_stop(struct th_exod *);
 /* Is the exod still alive (no zombie)? */

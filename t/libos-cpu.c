@@ -3,7 +3,7 @@
  * slots and burns the CPU, and says what it got.
  *
  *	libos-cpu -S socket [-n name] [-c count | -a pos,pos,...] [-d ms]
- *	    [-x] [-r file] [-g us] [-s file] [-u file] [-w] [-e] [-P]
+ *	    [-x] [-r file] [-g us] [-s file] [-t t1,t2] [-u file] [-w] [-e] [-P]
  *	    [-C id] [-E id:n]
  *
  *	-c count  claim count slots, spread by exod
@@ -12,12 +12,16 @@
  *	-x        hostile: never acknowledge the end-of-quantum upcall
  *	-r file   record each stretch of time it ran: "start end" in ns
  *	-g us     a pause longer than this ends a stretch (default 200)
+ *	-t t1,t2  also measure the CPU time it gets between these two
+ *	          CLOCK_MONOTONIC instants (ns), the same for every libOS
+ *	          that is given them: it spins until t2 at least
  *	-s file   record each switch-in (SIGCONT from exod): its time in ns
  *	-u file   record each end-of-quantum (TIMER) upcall: "at rel" in ns,
  *	          at its CLOCK_MONOTONIC time, rel the time since the start of
  *	          the stretch it ends (-1 when no stretch had started)
  *	-w        wait for events instead of spinning; print each one, with
- *	          the CLOCK_MONOTONIC time it arrived
+ *	          the CLOCK_MONOTONIC time it arrived (and with -s, each
+ *	          switch-in: "switched-in t_ns=N")
  *	-e        register a protected entry that answers "pong:" + request
  *	-P        print "ready" on stdout once set up, then start on stdin
  *	-C id     call libOS id's protected entry with "ping", print the answer
@@ -29,8 +33,8 @@
  *	claimed libos=ID t0_ns=N quantum_us=N nslots=N slots=P,P,...
  * It prints one line at exit, cpu_ns its own CPU time while it ran (or
  * waited), then exod's figures for it (exoctl slots) when STATUS answers:
- *	libos=ID cpu_ns=N runs=N timer_upcalls=N events=N exod_cpu_ns=N
- *	    quanta=N overruns=N penalty_ns=N
+ *	libos=ID cpu_ns=N runs=N timer_upcalls=N events=N [win_cpu_ns=N]
+ *	    exod_cpu_ns=N quanta=N overruns=N penalty_ns=N
  */
 #include <errno.h>
 #include <signal.h>
@@ -48,6 +52,7 @@
 static uint64_t	 runs_start[RUNS_MAX], runs_end[RUNS_MAX];
 static unsigned	 nruns;
 static uint64_t	 gap_ns = GAP_NS;
+static uint64_t	 win_from, win_to, win_cpu0, win_cpu1;
 static uint64_t	 upcall_at[RUNS_MAX];
 static uint64_t	 cont_at[RUNS_MAX];
 static volatile unsigned long nconts;
@@ -125,9 +130,21 @@ spin(uint64_t until)
 			runs_end[nruns - 1] = last;
 			runs_start[nruns++] = t;
 		}
+		/*
+		 * The CPU clock stands still while exod keeps us stopped, so
+		 * its value when we first see a time past win_from is its
+		 * value at win_from itself: a window every libOS can share.
+		 */
+		if (win_from != 0 && win_cpu0 == 0 && t >= win_from)
+			win_cpu0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
+		if (win_to != 0 && win_cpu1 == 0 && t >= win_to)
+			win_cpu1 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
 		last = t;
 	}
 	runs_end[nruns - 1] = last;
+	/* Stopped across the end of the window: it has not run since. */
+	if (win_to != 0 && win_cpu1 == 0 && t >= win_to)
+		win_cpu1 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static unsigned
@@ -163,7 +180,7 @@ main(int argc, char **argv)
 	FILE		*f;
 	char		 c;
 
-	while ((ch = getopt(argc, argv, "a:C:c:d:E:eg:n:Pr:S:s:u:wx")) != -1) {
+	while ((ch = getopt(argc, argv, "a:C:c:d:E:eg:n:Pr:S:s:t:u:wx")) != -1) {
 		switch (ch) {
 		case 'C':
 			call_target = (uint32_t)strtoul(optarg, NULL, 10);
@@ -202,6 +219,12 @@ main(int argc, char **argv)
 		case 's':
 			srecord = optarg;
 			break;
+		case 't':
+			win_from = strtoull(optarg, &end, 10);
+			win_to = *end == ',' ? strtoull(end + 1, NULL, 10) : 0;
+			if (win_to <= win_from)
+				win_from = win_to = 0;
+			break;
 		case 'u':
 			urecord = optarg;
 			break;
@@ -214,7 +237,8 @@ main(int argc, char **argv)
 		default:
 			fprintf(stderr, "usage: libos-cpu -S socket [-n name] "
 			    "[-c count | -a list] [-d ms] [-x] [-r file] [-g us] "
-			    "[-s file] [-u file] [-w] [-e] [-P] [-C id] [-E id:n]\n");
+			    "[-s file] [-t t1,t2] [-u file] [-w] [-e] [-P] [-C id] "
+			    "[-E id:n]\n");
 			return (2);
 		}
 	}
@@ -276,15 +300,27 @@ main(int argc, char **argv)
 	cpu0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
 	until = now_ns(CLOCK_MONOTONIC) + ms * 1000000ULL;
 	if (opt_wait) {
-		while (now_ns(CLOCK_MONOTONIC) < until)
-			if ((error = exo_wait(e)) < 0)
+		k = 0;
+		while (now_ns(CLOCK_MONOTONIC) < until) {
+			error = exo_wait(e);
+			/* With -s, the switch-ins so far, as they happen. */
+			for (; srecord != NULL && k < nconts && k < RUNS_MAX;
+			    k++)
+				printf("switched-in t_ns=%llu\n",
+				    (unsigned long long)cont_at[k]);
+			fflush(stdout);
+			if (error < 0)
 				break;
+		}
 	} else
-		spin(until);
+		spin(until > win_to ? until : win_to + 1000000ULL);
 	cpu0 = now_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
 	printf("libos=%u cpu_ns=%llu runs=%u timer_upcalls=%lu events=%lu",
 	    exo_libos_id(e), (unsigned long long)cpu0, nruns, timer_upcalls,
 	    events_seen);
+	if (win_cpu1 != 0)
+		printf(" win_cpu_ns=%llu",
+		    (unsigned long long)(win_cpu1 - win_cpu0));
 	/* And exod's view of us, while we are still connected. */
 	if (exo_status(e, &st) == 0) {
 		for (i = 0; i < st.totals.npeers; i++) {

@@ -2,7 +2,7 @@
  * libos-disk.c - a small libOS for the revocation and disk tests.
  *
  *	libos-disk -S socket [-n name] [-f frames] [-b blocks] [-m mode]
- *	    [-a] [-P n] [-t ms] [-W] [-V]
+ *	    [-a] [-P n] [-t ms] [-v] [-W] [-V]
  *
  * It binds -f frames (default 8) and fills frame i with a pattern made of
  * its name and i, and binds -b blocks (default = frames).
@@ -10,18 +10,24 @@
  *	-P n    put the first n frames in the protected minimum
  *	-m mode what to do with a repossession vector:
  *	        polite  write each revoked frame to its block, then free it
+ *	        free    free each revoked frame at once, writing nothing
+ *	                (a seeded autosave is then exod's to do)
  *	        ignore  nothing: be aborted at the deadline
  *	        exit    _exit(0) at once (dies mid-revocation)
  *	-W      write every frame to its block and flush before waiting
  *	-V      verify instead: list the blocks this uid/name owns, read each
  *	        into a fresh frame and check the pattern ("verified=N bad=N")
- *	-t ms   how long to serve upcalls (default 2000)
+ *	-t ms   how long to serve upcalls (default 2000); 0: until standard
+ *	        input reaches end of file (the test closes it)
+ *	-v      before "ready", one line per frame: "frame i=I id=F block=B"
+ *	        (frame and block numbers; block=-1 when it has none)
  *
  * Output lines: "ready libos=ID", "revoke n=N", "repossessed n=N saved=N",
  * "disk tag=T status=S", "flushed", and at the end "frames_ok=N lost=N".
  */
 #include <sys/mman.h>
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,13 +76,13 @@ on_revoke(struct exo *e, const struct exo_intr *in)
 	fflush(stdout);
 	if (strcmp(mode, "exit") == 0)
 		_exit(0);
-	if (strcmp(mode, "polite") != 0)
+	if (strcmp(mode, "polite") != 0 && strcmp(mode, "free") != 0)
 		return;
 	for (i = 0; i < in->count; i++) {
 		if (in->vec[i].cap.type != EXO_RES_FRAME ||
 		    (k = index_of(in->vec[i].cap.id)) < 0)
 			continue;
-		if ((unsigned)k < nblocks)
+		if ((unsigned)k < nblocks && strcmp(mode, "polite") == 0)
 			(void)exo_disk_write(e, 100 + k, &blocks[k],
 			    &frames[k].cap, 1);
 		if (exo_frame_free(e, &frames[k]) == 0)
@@ -172,10 +178,12 @@ main(int argc, char **argv)
 	struct exo	*e;
 	unsigned	 i, nprot = 0, ok = 0, nlost = 0;
 	uint64_t	 ms = 2000, until;
-	int		 ch, error, seed = 0, flush = 0, check = 0;
+	int		 ch, error, seed = 0, flush = 0, check = 0, list = 0;
+	struct pollfd	 pfd;
+	char		 junk[256];
 
 	nblocks = (unsigned)-1;
-	while ((ch = getopt(argc, argv, "ab:f:m:n:P:S:t:VW")) != -1) {
+	while ((ch = getopt(argc, argv, "ab:f:m:n:P:S:t:vVW")) != -1) {
 		switch (ch) {
 		case 'a': seed = 1; break;
 		case 'b': nblocks = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -185,12 +193,13 @@ main(int argc, char **argv)
 		case 'P': nprot = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'S': sock = optarg; break;
 		case 't': ms = strtoull(optarg, NULL, 10); break;
+		case 'v': list = 1; break;
 		case 'V': check = 1; break;
 		case 'W': flush = 1; break;
 		default:
 			fprintf(stderr, "usage: libos-disk -S socket [-n name] "
 			    "[-f frames] [-b blocks] [-m mode] [-a] [-P n] "
-			    "[-t ms] [-W] [-V]\n");
+			    "[-t ms] [-v] [-W] [-V]\n");
 			return (2);
 		}
 	}
@@ -236,14 +245,27 @@ main(int argc, char **argv)
 			goto bad;
 		printf("flushed\n");
 	}
+	for (i = 0; list && i < nframes; i++)
+		printf("frame i=%u id=%llu block=%lld\n", i,
+		    (unsigned long long)frames[i].cap.id, i < nblocks ?
+		    (long long)blocks[i].id : -1LL);
 	printf("ready libos=%u frames=%u blocks=%u\n", exo_libos_id(e),
 	    nframes, nblocks);
 	until = now_ms() + ms;
 	/* Upcalls ring the doorbell and run in its handler meanwhile. */
-	while (now_ms() < until) {
+	while (ms == 0 || now_ms() < until) {
 		if (exo_poll(e) < 0)
 			break;
-		usleep(1000);
+		if (ms == 0) {
+			/* Served until the test closes our standard input. */
+			pfd.fd = STDIN_FILENO;
+			pfd.events = POLLIN;
+			pfd.revents = 0;
+			if (poll(&pfd, 1, 1) == 1 && (read(STDIN_FILENO, junk,
+			    sizeof junk) <= 0))
+				break;
+		} else
+			usleep(1000);
 	}
 	for (i = 0; i < nframes; i++) {
 		if (lost[i]) {
