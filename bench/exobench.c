@@ -46,7 +46,7 @@
 #include "exod.h"
 
 #define MIB			(1024UL * 1024UL)
-#define MEM_WANT		(256ULL * MIB)	/* -m given to exod */
+#define MEM_WANT		(32ULL * MIB)	/* -m given to exod */
 #define MAPS_SPARE		4096	/* as exod keeps (exod.c) */
 #define COPY_FRAMES		256	/* 1 MiB */
 #define MSG_SIZE		16	/* raw round trip payload */

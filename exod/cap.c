@@ -23,34 +23,51 @@ _Static_assert(offsetof(struct exo_cap, mac) == EXO_CAP_SEALED,
 _Static_assert(EXO_CAP_MACLEN >= crypto_generichash_BYTES_MIN,
     "MAC length within BLAKE2b's range");
 
-static unsigned char	*cap_key;	/* NULL until cap_init; read-only */
+/*
+ * The key, and BLAKE2b's state after absorbing it: each MAC starts from a
+ * copy of that state instead of compressing the key block again, which
+ * halves the cost of sealing and verifying.  Both live in sodium_malloc()
+ * memory, read-only once made.
+ */
+struct cap_secret {
+	unsigned char			key[CAP_KEYLEN];
+	crypto_generichash_state	keyed;
+};
+static struct cap_secret	*cap_secret;	/* NULL until cap_init */
 
 int
 cap_init(void)
 {
 	if (sodium_init() < 0)
 		return (-1);
-	if ((cap_key = sodium_malloc(CAP_KEYLEN)) == NULL)
+	if ((cap_secret = sodium_malloc(sizeof *cap_secret)) == NULL)
 		return (-1);
-	randombytes_buf(cap_key, CAP_KEYLEN);
-	sodium_mprotect_readonly(cap_key);
+	randombytes_buf(cap_secret->key, CAP_KEYLEN);
+	if (crypto_generichash_init(&cap_secret->keyed, cap_secret->key,
+	    CAP_KEYLEN, EXO_CAP_MACLEN) != 0)
+		return (-1);
+	sodium_mprotect_readonly(cap_secret);
 	return (0);
 }
 
 void
 cap_fini(void)
 {
-	if (cap_key != NULL) {
-		sodium_free(cap_key);	/* wipes before unmapping */
-		cap_key = NULL;
+	if (cap_secret != NULL) {
+		sodium_free(cap_secret);	/* wipes before unmapping */
+		cap_secret = NULL;
 	}
 }
 
 static void
 cap_mac(const struct exo_cap *c, unsigned char *mac)
 {
-	crypto_generichash(mac, EXO_CAP_MACLEN, (const unsigned char *)c,
-	    EXO_CAP_SEALED, cap_key, CAP_KEYLEN);
+	crypto_generichash_state	st = cap_secret->keyed;
+
+	crypto_generichash_update(&st, (const unsigned char *)c,
+	    EXO_CAP_SEALED);
+	crypto_generichash_final(&st, mac, EXO_CAP_MACLEN);
+	sodium_memzero(&st, sizeof st);
 }
 
 void

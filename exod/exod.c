@@ -112,20 +112,29 @@ exod_parse_size(const char *s)
 	return (v << shift);
 }
 
-/* Frames exod may bind: each bound frame costs exod one mapping. */
+/*
+ * Frames exod may bind: each bound frame costs exod a descriptor and, once
+ * it is touched, a mapping; beside them exod keeps the pool, and a few
+ * descriptors for each peer.
+ */
 static unsigned long long
 exod_frames_max(void)
 {
 	FILE			*f;
-	unsigned long long	 maps = 65530;
+	struct rlimit		 rl;
+	unsigned long long	 maps = 65530, fds = 1024, spare;
 
 	if ((f = fopen("/proc/sys/vm/max_map_count", "r")) != NULL) {
 		if (fscanf(f, "%llu", &maps) != 1)
 			maps = 65530;
 		fclose(f);
 	}
-	return (maps > 2 * EXOD_MAPS_SPARE ? maps - EXOD_MAPS_SPARE :
-	    EXOD_MAPS_SPARE);
+	maps = maps > 2 * EXOD_MAPS_SPARE ? maps - EXOD_MAPS_SPARE : 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		fds = rl.rlim_max;
+	spare = 1024 + 4 * EXOD_PEERS_MAX + 64;	/* pool, peers, exod */
+	fds = fds > spare ? fds - spare : 0;
+	return (maps < fds ? maps : fds);
 }
 
 /* Each frame in flight is a descriptor for a moment: allow many. */
@@ -309,7 +318,8 @@ main(int argc, char **argv)
 	frames = mem / EXO_FRAME_SIZE;
 	if (frames > exod_frames_max()) {
 		fprintf(stderr, "exod: -m: at most %llu frames (%llu MiB) fit "
-		    "in vm.max_map_count\n", exod_frames_max(),
+		    "in vm.max_map_count and the descriptor limit (ulimit "
+		    "-Hn)\n", exod_frames_max(),
 		    exod_frames_max() * EXO_FRAME_SIZE >> 20);
 		exit(1);
 	}
@@ -339,7 +349,9 @@ main(int argc, char **argv)
 	disk_init(disk_path, disk_size);
 	if (!foreground)
 		ready = exod_daemonize(verbose);
-	/* After the fork: memory locks are not inherited across it. */
+	/* After the fork: threads and memory locks do not survive one. */
+	if (pool_init((unsigned)(frames < 1024 ? frames : 1024)) == -1)
+		fatal("frame pool");
 	if (cap_init() == -1)
 		fatalx("cannot make the capability key (libsodium)");
 
@@ -385,6 +397,7 @@ main(int argc, char **argv)
 	/* listen_close has run; atexit's second call finds nothing to do. */
 	event_base_free(base);
 	frame_fini();
+	pool_fini();
 	cap_fini();
 	log_info("stopped");
 	return (0);

@@ -207,6 +207,12 @@ extern const struct exod_req req_revoke;
 extern const struct exod_req req_autosave;
 extern const struct exod_req req_protect;
 
+/* --- pool.c --------------------------------------------------------- */
+int	pool_init(unsigned);
+int	pool_make(void);
+int	pool_take(void);
+void	pool_fini(void);
+
 /* --- frame.c -------------------------------------------------------- */
 int	frame_init(uint32_t);
 void	frame_fini(void);
@@ -271,6 +277,9 @@ int	revoke_for_alloc(struct peer *, const struct exo_hdr *, unsigned);
 int	expose_new(struct peer *, int *, int *);
 void	expose_free(struct peer *);
 void	expose_frame(struct peer *, uint32_t, uint64_t);
+void	expose_stlb_set(struct peer *, const struct exo_stlb_entry *,
+	    unsigned);
+void	expose_stlb_drop(struct peer *, uint32_t);
 void	expose_slots(struct peer *);
 
 /* --- chan.c --------------------------------------------------------- */

@@ -2,13 +2,14 @@
  * frame.c - physical memory: the frame store.
  *
  * Each frame, while bound, is backed by its own memfd of EXO_FRAME_SIZE
- * bytes.  The descriptor goes to the owner once (SCM_RIGHTS) and exod keeps
- * only a mapping of it, so no descriptor that reaches any frame stays in
- * exod and none that reaches another frame ever leaves it.  Unbinding drops
- * exod's mapping and the next binding makes a fresh memfd: the new owner
- * starts from zeros by construction, and a mapping the old owner kept can
- * never observe what the frame holds next.  A later abort protocol breaks a
- * binding the same way, by giving the frame a fresh backing object.
+ * bytes, fresh from the pool (pool.c).  A duplicate of the descriptor goes
+ * to the owner once (SCM_RIGHTS), so none that reaches another frame ever
+ * leaves exod.  exod keeps its own descriptor, and maps the frame only
+ * when it must touch it (disk DMA, autosave).  Unbinding closes exod's
+ * descriptor and mapping, and the next binding takes a fresh memfd: the
+ * new owner starts from zeros by construction, and a mapping the old owner
+ * kept can never observe what the frame holds next.  The abort protocol
+ * breaks a binding the same way.
  *
  * The memfd's size is sealed, so a libOS cannot shrink it under exod's
  * mapping and make exod fault when it touches the frame.
@@ -32,8 +33,10 @@ struct frame {
 	uint32_t	 next;	/* free list link; FRAME_NONE at the end */
 	uint64_t	 gen;	/* moves on at every unbinding; caps of older
 				   generations are stale */
-	void		*va;	/* exod's one mapping of the backing memfd;
-				   NULL exactly when the frame is free */
+	int		 fd;	/* exod's descriptor of the backing memfd;
+				   -1 exactly when the frame is free */
+	void		*va;	/* exod's mapping of it, made on first use;
+				   NULL when free or not yet needed */
 	struct revocation *rev;	/* the revocation taking it back, or NULL */
 	uint64_t	 autosave; /* block to write it to if revoked, or
 				   EXO_NO_BLOCK; reset at every unbinding */
@@ -54,6 +57,7 @@ frame_init(uint32_t n)
 		return (-1);
 	frames_n = n;
 	for (i = 0; i < n; i++) {
+		frames[i].fd = -1;
 		frames[i].gen = 1;
 		frames[i].autosave = EXO_NO_BLOCK;
 		frames[i].next = (i + 1 < n) ? i + 1 : FRAME_NONE;
@@ -68,9 +72,12 @@ frame_fini(void)
 {
 	uint32_t	i;
 
-	for (i = 0; i < frames_n; i++)
+	for (i = 0; i < frames_n; i++) {
 		if (frames[i].va != NULL)
 			munmap(frames[i].va, EXO_FRAME_SIZE);
+		if (frames[i].fd != -1)
+			close(frames[i].fd);
+	}
 	free(frames);
 	frames = NULL;
 	frames_n = frames_nfree = 0;
@@ -91,29 +98,19 @@ frame_free_count(void)
 void *
 frame_va(uint32_t id)
 {
-	return (id < frames_n ? frames[id].va : NULL);
-}
+	struct frame	*f;
 
-/* A fresh, zero-filled, size-sealed backing object; -1 on failure. */
-static int
-frame_backing(void **va)
-{
-	int	fd;
-
-	fd = memfd_create("exo-frame", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd == -1)
-		return (-1);
-	if (ftruncate(fd, EXO_FRAME_SIZE) == -1 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == -1)
-		goto bad;
-	*va = mmap(NULL, EXO_FRAME_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    fd, 0);
-	if (*va == MAP_FAILED)
-		goto bad;
-	return (fd);
-bad:
-	close(fd);
-	return (-1);
+	if (id >= frames_n || (f = &frames[id])->fd == -1)
+		return (NULL);
+	if (f->va == NULL) {
+		f->va = mmap(NULL, EXO_FRAME_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, f->fd, 0);
+		if (f->va == MAP_FAILED) {
+			log_warn("mapping frame %u", id);
+			f->va = NULL;
+		}
+	}
+	return (f->va);
 }
 
 static void
@@ -130,8 +127,11 @@ frame_unbind_how(struct peer *p, struct frame *f, int by_force)
 	f->autosave = EXO_NO_BLOCK;
 	f->protect = 0;
 	expose_frame(p, id, 0);
-	munmap(f->va, EXO_FRAME_SIZE);
+	if (f->va != NULL)
+		munmap(f->va, EXO_FRAME_SIZE);
 	f->va = NULL;
+	close(f->fd);
+	f->fd = -1;
 	f->owner = 0;
 	f->gen++;
 	f->next = frames_head;
@@ -163,9 +163,15 @@ frame_bind(struct peer *p, unsigned n, struct exo_cap *caps, int *fds)
 	for (i = 0; i < n; i++) {
 		id = frames_head;
 		f = &frames[id];
-		if ((fds[i] = frame_backing(&f->va)) == -1) {
+		if ((f->fd = pool_take()) == -1) {
 			log_warn("frame backing for libOS %u", p->libos);
-			f->va = NULL;
+			goto undo;
+		}
+		/* Theirs to keep; exod's own stays here. */
+		if ((fds[i] = fcntl(f->fd, F_DUPFD_CLOEXEC, 0)) == -1) {
+			log_warn("frame descriptor for libOS %u", p->libos);
+			close(f->fd);
+			f->fd = -1;
 			goto undo;
 		}
 		frames_head = f->next;
@@ -244,7 +250,7 @@ frame_reclaim(struct peer *p)
 	if (p->frames == 0)
 		return;
 	for (i = 0; i < frames_n; i++)
-		if (frames[i].owner == p->libos && frames[i].va != NULL)
+		if (frames[i].owner == p->libos && frames[i].fd != -1)
 			frame_unbind(p, &frames[i]);
 	revoke_settle();
 }
@@ -254,7 +260,7 @@ void
 frame_abort(struct peer *p, uint32_t id)
 {
 	if (id < frames_n && frames[id].owner == p->libos &&
-	    frames[id].va != NULL)
+	    frames[id].fd != -1)
 		frame_unbind_how(p, &frames[id], 1);
 }
 
@@ -330,7 +336,7 @@ frame_protect(struct peer *p, uint32_t id, int on, unsigned max)
 static int
 frame_revocable(const struct peer *p, const struct frame *f)
 {
-	return (f->owner == p->libos && f->va != NULL && !f->protect &&
+	return (f->owner == p->libos && f->fd != -1 && !f->protect &&
 	    f->rev == NULL);
 }
 

@@ -151,8 +151,8 @@ round_kill(int k)
 	ok(tp_expect(&p, "revoke n=8", TIMEOUT) != NULL, "%s: it has the "
 	    "vector", name);
 	/* While it runs, nothing more of that libOS can be revoked. */
-	is_int(-EXO_EBUSY, dh_revoke(&exod, id, EXO_REVOKE_FRAME, fid[3], &r),
-	    "%s: a second REVOKE of a frame being revoked: EBUSY", name);
+	is_int(-EXO_EREVOKING, dh_revoke(&exod, id, EXO_REVOKE_FRAME, fid[3], &r),
+	    "%s: a second REVOKE of a frame being revoked: EREVOKING", name);
 	is_int(-EXO_ELIMIT, dh_revoke(&exod, id, EXO_REVOKE_FRAMES, 1, &r),
 	    "%s: REVOKE of 1 more frame, none left to take: ELIMIT", name);
 	tp_kill(&p, SIGKILL);

@@ -111,7 +111,7 @@ test_polite(void)
 	    "frames", "8", (char *)NULL);
 	is_int(0, rc, "polite: exoctl revoke %u frames 8 succeeds", id);
 	snprintf(want, sizeof want, "revoked 8 from libOS %u: 8 given back, "
-	    "0 taken at the deadline, 0 autosaved", id);
+	    "0 taken by force (deadline passed or libOS gone), 0 autosaved", id);
 	if (!ok(strstr(out, want) != NULL, "polite: exoctl reports 8 given "
 	    "back, none taken"))
 		diag("exoctl said: %s", out);
