@@ -372,6 +372,22 @@ disk_find(unsigned n, uint32_t *ids)
 	return (0);
 }
 
+/*
+ * Wipe a block before it is bound: a punched hole reads as zeros; where
+ * the file system cannot punch, zeros are written.
+ */
+static int
+disk_wipe(uint32_t id)
+{
+	static const unsigned char	zero[EXO_BLOCK_SIZE];
+	off_t				off = (off_t)id * EXO_BLOCK_SIZE;
+
+	if (fallocate(disk.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
+	    EXO_BLOCK_SIZE) == 0)
+		return (0);
+	return (pwrite(disk.fd, zero, sizeof zero, off) == sizeof zero ? 0 : -1);
+}
+
 /* Bind n fresh, zeroed blocks to p, all or none. */
 int
 disk_alloc(struct peer *p, unsigned n, struct exo_cap *caps)
@@ -381,13 +397,9 @@ disk_alloc(struct peer *p, unsigned n, struct exo_cap *caps)
 
 	if (disk_find(n, ids) == -1)
 		return (-EXO_ENOMEM);
-	for (i = 0; i < n; i++) {
-		/* Wiped before it is bound: a hole reads as zeros. */
-		if (fallocate(disk.fd, FALLOC_FL_PUNCH_HOLE |
-		    FALLOC_FL_KEEP_SIZE, (off_t)ids[i] * EXO_BLOCK_SIZE,
-		    EXO_BLOCK_SIZE) == -1)
+	for (i = 0; i < n; i++)
+		if (disk_wipe(ids[i]) == -1)
 			goto bad;
-	}
 	for (i = 0; i < n; i++) {
 		struct block	*b = &disk.b[ids[i]];
 

@@ -22,7 +22,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: exoctl [-S socket] command [--json]\n"
-	    "commands: status, slots, disk,\n"
+	    "commands: status, slots, tlb, disk,\n"
 	    "          revoke libos frames n | frame id | block id\n");
 	exit(2);
 }
@@ -90,8 +90,11 @@ exoctl_status_json(const struct exo_status *st)
 	for (i = 0; i < st->totals.npeers; i++) {
 		p = &st->peers[i];
 		printf("%s{\"id\":%u,\"pid\":%d,\"uid\":%u,\"frames\":%u,"
-		    "\"slots\":%u,\"name\":", i ? "," : "", p->libos, p->pid,
-		    p->uid, p->frames, p->slots);
+		    "\"slots\":%u,\"blocks\":%u,\"revocations\":%llu,"
+		    "\"aborts\":%llu,\"name\":", i ? "," : "", p->libos,
+		    p->pid, p->uid, p->frames, p->slots, p->blocks,
+		    (unsigned long long)p->revocations,
+		    (unsigned long long)p->aborts);
 		exoctl_json_string(p->name);
 		exoctl_json_cpu(p);
 		printf(",\"tlb\":{\"traps\":%llu,\"misses\":%llu,"
@@ -114,12 +117,14 @@ exoctl_status_table(const struct exo_status *st)
 {
 	uint32_t	i;
 
-	printf("%5s %6s %5s %7s %5s  %s\n", "LIBOS", "PID", "UID", "FRAMES",
-	    "SLOTS", "NAME");
+	printf("%5s %6s %5s %7s %5s %6s %7s %6s  %s\n", "LIBOS", "PID", "UID",
+	    "FRAMES", "SLOTS", "BLOCKS", "REVOKED", "ABORTS", "NAME");
 	for (i = 0; i < st->totals.npeers; i++)
-		printf("%5u %6d %5u %7u %5u  %s\n", st->peers[i].libos,
-		    st->peers[i].pid, st->peers[i].uid, st->peers[i].frames,
-		    st->peers[i].slots, st->peers[i].name);
+		printf("%5u %6d %5u %7u %5u %6u %7llu %6llu  %s\n",
+		    st->peers[i].libos, st->peers[i].pid, st->peers[i].uid,
+		    st->peers[i].frames, st->peers[i].slots, st->peers[i].blocks,
+		    (unsigned long long)st->peers[i].revocations,
+		    (unsigned long long)st->peers[i].aborts, st->peers[i].name);
 	printf("frames: %u bound, %u free, %u total (%d bytes each)\n",
 	    st->totals.frames_total - st->totals.frames_free,
 	    st->totals.frames_free, st->totals.frames_total, EXO_FRAME_SIZE);
@@ -301,7 +306,7 @@ exoctl_revoke(struct exo *e, int argc, char **argv)
 	if (argc != 4)
 		usage();
 	target = strtoul(argv[1], &end, 10);
-	if (*argv[1] == '\0' || *end != '\0' || target == 0 ||
+	if (*argv[1] < '0' || *argv[1] > '9' || *end != '\0' || target == 0 ||
 	    target > UINT32_MAX)
 		usage();
 	if (strcmp(argv[2], "frames") == 0)
@@ -325,9 +330,87 @@ exoctl_revoke(struct exo *e, int argc, char **argv)
 	return (0);
 }
 
+/*
+ * tlb: each libOS's memory counters, as its libexo keeps them (the
+ * emulated TLB lives in the libOS; exod only shows what libexo wrote).
+ */
+static void
+exoctl_tlb_table(const struct exo_status *st, uint32_t entries)
+{
+	const struct exo_status_peer	*p;
+	uint32_t			 i;
+
+	printf("TLB: %u entries per libOS (exod -t), software-loaded\n\n",
+	    entries);
+	printf("%5s %10s %10s %10s %10s %9s %9s %9s %6s  %s\n", "LIBOS",
+	    "TRAPS", "MISSES", "INSTALLS", "EVICTIONS", "STLB_SAVE",
+	    "STLB_LOAD", "STLB_HIT", "HIT%", "NAME");
+	for (i = 0; i < st->totals.npeers; i++) {
+		p = &st->peers[i];
+		printf("%5u %10llu %10llu %10llu %10llu %9llu %9llu %9llu ",
+		    p->libos, (unsigned long long)p->traps,
+		    (unsigned long long)p->tlb_misses,
+		    (unsigned long long)p->tlb_installs,
+		    (unsigned long long)p->tlb_evictions,
+		    (unsigned long long)p->stlb_saves,
+		    (unsigned long long)p->stlb_preloads,
+		    (unsigned long long)p->stlb_hits);
+		if (p->tlb_misses > 0)
+			printf("%6.1f", 100.0 * (double)p->stlb_hits /
+			    (double)p->tlb_misses);
+		else
+			printf("%6s", "-");
+		printf("  %s\n", p->name);
+	}
+}
+
+static void
+exoctl_tlb_json(const struct exo_status *st, uint32_t entries)
+{
+	const struct exo_status_peer	*p;
+	uint32_t			 i;
+
+	printf("{\"tlb_entries\":%u,\"libos\":[", entries);
+	for (i = 0; i < st->totals.npeers; i++) {
+		p = &st->peers[i];
+		printf("%s{\"id\":%u,\"name\":", i ? "," : "", p->libos);
+		exoctl_json_string(p->name);
+		printf(",\"traps\":%llu,\"misses\":%llu,\"installs\":%llu,"
+		    "\"evictions\":%llu,\"stlb_saves\":%llu,"
+		    "\"stlb_preloads\":%llu,\"stlb_hits\":%llu}",
+		    (unsigned long long)p->traps,
+		    (unsigned long long)p->tlb_misses,
+		    (unsigned long long)p->tlb_installs,
+		    (unsigned long long)p->tlb_evictions,
+		    (unsigned long long)p->stlb_saves,
+		    (unsigned long long)p->stlb_preloads,
+		    (unsigned long long)p->stlb_hits);
+	}
+	printf("]}\n");
+}
+
+static int
+exoctl_tlb(struct exo *e, int argc, char **argv)
+{
+	struct exo_status	st;
+	int			json = exoctl_json_flag(argc, argv), error;
+
+	if ((error = exo_status(e, &st)) != 0) {
+		fprintf(stderr, "exoctl: status: %s\n", exo_strerror(error));
+		return (1);
+	}
+	if (json)
+		exoctl_tlb_json(&st, exo_tlb_size(e));
+	else
+		exoctl_tlb_table(&st, exo_tlb_size(e));
+	exo_status_free(&st);
+	return (0);
+}
+
 static const struct exoctl_cmd exoctl_cmds[] = {
 	{ "status", "status [--json]", exoctl_status },
 	{ "slots", "slots [--json]", exoctl_slots },
+	{ "tlb", "tlb [--json]", exoctl_tlb },
 	{ "disk", "disk [--json]", exoctl_disk },
 	{ "revoke", "revoke libos frames n | frame id | block id",
 	    exoctl_revoke },

@@ -74,7 +74,7 @@ protect_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 {
 	struct exo_protect	req;
 	struct exo_cap		caps[EXO_BATCH_MAX];
-	unsigned		i, adding = 0;
+	unsigned		i, j, adding = 0;
 	int			status = 0, on;
 
 	memcpy(&req, payload, sizeof req);
@@ -89,6 +89,9 @@ protect_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 		    req.count * sizeof caps[0]);
 		for (i = 0; i < req.count && status == 0; i++) {
 			status = frame_check(p, &caps[i], 0);
+			for (j = 0; j < i && status == 0; j++)
+				if (caps[j].id == caps[i].id)
+					status = -EXO_EINVAL;
 			if (status == 0 && on &&
 			    !frame_protected((uint32_t)caps[i].id)) {
 				if (frame_rev((uint32_t)caps[i].id) != NULL)

@@ -175,6 +175,8 @@ revoke_settle(void)
 	TAILQ_FOREACH_SAFE(r, &revocations, entry, next)
 		if (r->outstanding == 0)
 			revoke_finish(r);
+	/* Frames given back of a libOS's own accord serve waiters too. */
+	revoke_retry_allocs();
 }
 
 /* Send the repossession vector; start the deadline. */
@@ -270,6 +272,21 @@ revoke_frames(struct peer *p, unsigned n, int64_t id, uint32_t waiter,
 	return (0);
 }
 
+/* Is block id of p in a revocation already? */
+static int
+revoke_block_busy(const struct peer *p, uint64_t id)
+{
+	struct revocation	*r;
+	unsigned		 i;
+
+	TAILQ_FOREACH(r, &revocations, entry)
+		if (r->target == p && r->type == EXO_RES_BLOCK)
+			for (i = 0; i < r->count; i++)
+				if (r->ent[i].cap.id == id && !r->back[i])
+					return (1);
+	return (0);
+}
+
 static int
 revoke_block(struct peer *p, uint64_t id, uint32_t waiter,
     const struct exo_hdr *wh)
@@ -279,6 +296,8 @@ revoke_block(struct peer *p, uint64_t id, uint32_t waiter,
 
 	if (id >= disk_blocks() || !disk_bound_to(p, (uint32_t)id))
 		return (-EXO_EINVAL);
+	if (revoke_block_busy(p, id))
+		return (-EXO_EREVOKING);
 	if ((r = revoke_new(p, EXO_RES_BLOCK)) == NULL)
 		return (-EXO_ENOMEM);
 	e = &r->ent[r->count++];

@@ -198,19 +198,20 @@ exo_request(struct exo *e, uint16_t type, const void *req, size_t reqlen,
     void *reply, size_t replymax, size_t *replylen, int *fds, unsigned maxfds,
     unsigned *nfds)
 {
-	int	error, outer;
+	int	error;
 
 	if (e == NULL)
 		return (-EXO_ECONN);
-	outer = !e->in_request;
+	/* From a handler that interrupted a request: its reply would be
+	 * taken for a stray, and the interrupted request would never end. */
+	if (e->in_request)
+		return (-EXO_ESTATE);
 	e->in_request = 1;
 	error = exo_request_once(e, type, req, reqlen, reply, replymax,
 	    replylen, fds, maxfds, nfds);
-	if (outer) {
-		e->in_request = 0;
-		if (e->upcall_pending)
-			(void)exo_poll(e);
-	}
+	e->in_request = 0;
+	if (e->upcall_pending)
+		(void)exo_poll(e);
 	return (error);
 }
 
@@ -343,7 +344,7 @@ exo_disconnect(struct exo *e)
 		munmap((void *)e->expose, e->expose_size);
 	if (e->stats != NULL)
 		munmap(e->stats, EXO_FRAME_SIZE);
-	free(e->mem);
+	exo_mem_fini(e);
 	free(e);
 }
 
