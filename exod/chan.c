@@ -157,6 +157,17 @@ bad:
 	    h.type, h.len);
 }
 
+/*
+ * Read what p has answered but exod has not yet looked at: an
+ * acknowledgement may be waiting while exod itself ran late.
+ */
+void
+chan_poll(struct peer *p)
+{
+	if (p->chan_fd != -1)
+		chan_read_cb(p->chan_fd, EV_READ, p);
+}
+
 static void
 chan_read_cb(int fd, short events, void *arg)
 {

@@ -24,6 +24,7 @@
 #define EXOD_MAPS_SPARE		4096	/* mappings kept for libraries etc. */
 #define EXOD_OPT_NO_STLB	256
 #define EXOD_DISK_DEFAULT	(64ULL << 20)
+#define EXOD_NICE		(-10)	/* exod's priority, where permitted */
 
 static const struct option exod_longopts[] = {
 	{ "no-stlb", no_argument, NULL, EXOD_OPT_NO_STLB },
@@ -135,6 +136,18 @@ exod_frames_max(void)
 	spare = 1024 + 4 * EXOD_PEERS_MAX + 64;	/* pool, peers, exod */
 	fds = fds > spare ? fds - spare : 0;
 	return (maps < fds ? maps : fds);
+}
+
+/*
+ * The exokernel must not be kept from its quantum boundaries by the very
+ * libOSes it schedules: where permitted, it runs at a higher priority.
+ */
+static void
+exod_priority(void)
+{
+	errno = 0;
+	if (setpriority(PRIO_PROCESS, 0, EXOD_NICE) == -1)
+		log_debug("cannot raise exod's priority: %s", strerror(errno));
 }
 
 /* Each frame in flight is a descriptor for a moment: allow many. */
@@ -339,6 +352,7 @@ main(int argc, char **argv)
 	exod_absolute(disk_path, sizeof disk_path);
 	log_init(1, verbose);
 	signal(SIGPIPE, SIG_IGN);
+	exod_priority();
 	exod_raise_nofile();
 	if (frame_init((uint32_t)frames) == -1)
 		fatal("frame table");

@@ -288,6 +288,7 @@ void	chan_free(struct peer *);
 void	chan_set_base(struct event_base *);
 uint32_t chan_upcall(struct peer *, uint16_t, const void *, size_t, int);
 uint32_t chan_next_id(const struct peer *);
+void	chan_poll(struct peer *);
 void	chan_doorbell(struct peer *);
 
 /* --- sched.c -------------------------------------------------------- */

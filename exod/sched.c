@@ -238,6 +238,10 @@ sched_bound_cb(evutil_socket_t fd, short events, void *arg)
 
 	if (p == NULL || p->cpu.state != SCHED_SAVING)
 		return;
+	/* exod may be the late one: an ack in the channel counts first. */
+	chan_poll(p);
+	if (sched.running != p || p->cpu.state != SCHED_SAVING)
+		return;
 	over = sched_now() - p->cpu.save_start_ns;
 	p->cpu.overruns++;
 	p->cpu.penalty_due_ns += over;
