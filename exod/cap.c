@@ -45,15 +45,29 @@ static struct cap_secret	*cap_secret;	/* NULL until cap_init */
  */
 #define CAP_CACHE	4096
 _Static_assert(CAP_CACHE == 1 << 12, "cap_cache_slot takes 12 bits");
-static struct exo_cap	 cap_cache[CAP_CACHE];
 
-static struct exo_cap *
+struct cap_cached {
+	struct exo_cap	cap;
+	int		valid;	/* cap was sealed or verified; else unused */
+};
+static struct cap_cached	 cap_cache[CAP_CACHE];
+
+static struct cap_cached *
 cap_cache_slot(const struct exo_cap *c)
 {
 	uint64_t	h = (c->id ^ ((uint64_t)c->type << 56) ^
 			    ((uint64_t)c->owner << 24)) * 0x9e3779b97f4a7c15ULL;
 
 	return (&cap_cache[h >> 52]);
+}
+
+static void
+cap_cache_put(const struct exo_cap *c)
+{
+	struct cap_cached	*slot = cap_cache_slot(c);
+
+	slot->cap = *c;
+	slot->valid = 1;
 }
 
 int
@@ -96,21 +110,22 @@ void
 cap_seal(struct exo_cap *c)
 {
 	cap_mac(c, c->mac);
-	*cap_cache_slot(c) = *c;
+	cap_cache_put(c);
 }
 
 /* 0 when the MAC is exod's own, else -EXO_EBADCAP. */
 int
 cap_verify(const struct exo_cap *c)
 {
-	struct exo_cap	*hit = cap_cache_slot(c);
-	unsigned char	 mac[EXO_CAP_MACLEN];
+	struct cap_cached	*hit = cap_cache_slot(c);
+	unsigned char		 mac[EXO_CAP_MACLEN];
 
-	if (sodium_memcmp(hit, c, sizeof *c) == 0)
+	/* An empty slot must never match: all zeros is no capability. */
+	if (hit->valid && sodium_memcmp(&hit->cap, c, sizeof *c) == 0)
 		return (0);
 	cap_mac(c, mac);
 	if (sodium_memcmp(mac, c->mac, EXO_CAP_MACLEN) != 0)
 		return (-EXO_EBADCAP);
-	*hit = *c;
+	cap_cache_put(c);
 	return (0);
 }

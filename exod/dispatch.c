@@ -35,6 +35,7 @@ static const struct exod_req *const dispatch_table[] = {
 	&req_revoke,
 	&req_autosave,
 	&req_protect,
+	&req_stlb_set,
 };
 
 static const struct exod_req *

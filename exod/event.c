@@ -26,6 +26,9 @@ event_post_upcall(struct peer *p, uint16_t type, const void *data,
 	struct sched_peer	*c = &p->cpu;
 	struct peer_event	*e;
 
+	/* A full ring may only wait for a channel that has room again. */
+	if (c->ev_count == EXOD_EVENTS_MAX && sched_deliverable(p))
+		event_flush(p);
 	if (c->ev_count == EXOD_EVENTS_MAX) {
 		c->events_dropped++;
 		c->ev_dropped_unseen++;

@@ -101,6 +101,7 @@ struct sched_peer {
 	uint64_t		 save_start_ns;	/* when its save began */
 	uint64_t		 save_tick;	/* tick the TIMER upcall named */
 	uint64_t		 penalty_due_ns; /* to deduct from next quanta */
+	uint64_t		 paid_tick;	/* quantum it paid a penalty in */
 	uint64_t		 quanta;
 	uint64_t		 cpu_ns;
 	uint64_t		 overruns;

@@ -98,10 +98,54 @@ expose_free(struct peer *p)
 	p->stats = NULL;
 }
 
-/* Publish that frame id is bound to p at gen (0: no longer bound). */
+/*
+ * Publish that frame id is bound to p at gen (0: no longer bound).  A
+ * binding that ends takes the guaranteed mappings naming it along.
+ */
 void
 expose_frame(struct peer *p, uint32_t id, uint64_t gen)
 {
-	if (p->expose != NULL && id < p->expose->frames_total)
-		p->expose->frame_gen[id] = gen;
+	if (p->expose == NULL || id >= p->expose->frames_total)
+		return;
+	if (p->expose->frame_gen[id] != gen)
+		expose_stlb_drop(p, id);
+	p->expose->frame_gen[id] = gen;
+}
+
+/*
+ * Replace p's software TLB with n checked entries (req_stlb.c).  libexo
+ * may read while exod writes: the count goes to 0 first and to n last,
+ * and libexo checks every entry it uses against frame_gen[] anyway.
+ */
+void
+expose_stlb_set(struct peer *p, const struct exo_stlb_entry *ents,
+    unsigned n)
+{
+	struct exo_expose	*x = p->expose;
+
+	if (x == NULL || n > EXO_STLB_MAX)
+		return;
+	__atomic_store_n(&x->stlb_count, 0, __ATOMIC_RELEASE);
+	if (n > 0)
+		memcpy(x->stlb, ents, n * sizeof ents[0]);
+	memset(x->stlb + n, 0, (EXO_STLB_MAX - n) * sizeof ents[0]);
+	__atomic_store_n(&x->stlb_count, n, __ATOMIC_RELEASE);
+}
+
+/* Frame id is no longer p's: no guaranteed mapping may name it. */
+void
+expose_stlb_drop(struct peer *p, uint32_t id)
+{
+	struct exo_stlb_entry	 keep[EXO_STLB_MAX];
+	struct exo_expose	*x = p->expose;
+	unsigned		 i, n = 0, count;
+
+	if (x == NULL)
+		return;
+	count = x->stlb_count < EXO_STLB_MAX ? x->stlb_count : EXO_STLB_MAX;
+	for (i = 0; i < count; i++)
+		if (x->stlb[i].frame != id)
+			keep[n++] = x->stlb[i];
+	if (n != count)
+		expose_stlb_set(p, keep, n);
 }

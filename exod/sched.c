@@ -118,6 +118,7 @@ sched_run(struct peer *p)
 			/* The whole remainder goes to pay the penalty. */
 			p->cpu.penalty_due_ns -= left;
 			p->cpu.penalty_ns += left;
+			p->cpu.paid_tick = sched.tick;
 			sched.slot_done = 1;
 			return;
 		}
@@ -166,9 +167,10 @@ sched_rr_pick(void)
 	struct peer	*p, *first = NULL, *after = NULL;
 
 	TAILQ_FOREACH(p, &peers, entry) {
-		/* A libOS that just yielded does not get the time back. */
+		/* A libOS that just yielded, or just paid a penalty, does
+		 * not get that time back. */
 		if (p->cpu.call_target != NULL || p->cpu.yield_pending ||
-		    sched_runnable(p) == NULL)
+		    p->cpu.paid_tick == sched.tick || sched_runnable(p) == NULL)
 			continue;
 		if (first == NULL)
 			first = p;
@@ -256,8 +258,10 @@ sched_bound_cb(evutil_socket_t fd, short events, void *arg)
 static void
 sched_early_cb(evutil_socket_t fd, short events, void *arg)
 {
-	if (sched.running != NULL && sched.running->cpu.state == SCHED_RUNNING)
+	if (sched.running != NULL && sched.running->cpu.state == SCHED_RUNNING) {
+		sched.running->cpu.paid_tick = sched.tick;
 		sched_save(sched.running);
+	}
 }
 
 /* A quantum boundary: the SIGALRM, fielded in the event loop. */

@@ -336,6 +336,7 @@ exo_disconnect(struct exo *e)
 		return;
 	if (exo_self == e)
 		exo_self = NULL;	/* upcalls and traps stop here */
+	exo_mem_fini(e);	/* the address space, while expose is mapped */
 	if (e->fd != -1)
 		close(e->fd);
 	if (e->chan_fd != -1)
@@ -344,7 +345,6 @@ exo_disconnect(struct exo *e)
 		munmap((void *)e->expose, e->expose_size);
 	if (e->stats != NULL)
 		munmap(e->stats, EXO_FRAME_SIZE);
-	exo_mem_fini(e);
 	free(e);
 }
 

@@ -130,6 +130,26 @@ int		 exo_revoke(struct exo *, uint32_t, uint32_t, uint64_t,
 /* Exposed state: exod's read-only view of this libOS. */
 const struct exo_expose *exo_expose(const struct exo *);
 
+/* Memory: the address space, the software-loaded TLB, the STLB. */
+#define EXO_TLB_WIRED_MAX	8	/* wired pages, at most half the TLB */
+
+int		 exo_as_create(struct exo *, size_t, void **);
+int		 exo_as_destroy(struct exo *);
+int		 exo_tlb_install(struct exo *, const void *,
+		    const struct exo_cap *, unsigned);
+int		 exo_tlb_probe(struct exo *, const void *);
+int		 exo_tlb_wire(struct exo *, const void *);
+int		 exo_tlb_unwire(struct exo *, const void *);
+int		 exo_tlb_protect(struct exo *, const void *, size_t, unsigned);
+int		 exo_tlb_unprotect(struct exo *, const void *, size_t,
+		    unsigned);
+int		 exo_tlb_dirty(struct exo *, const void *);
+int		 exo_tlb_flush(struct exo *);
+uint32_t	 exo_tlb_size(const struct exo *);
+int		 exo_stlb_set(struct exo *, const struct exo_stlb_req *,
+		    unsigned);
+const struct exo_stats *exo_stats(const struct exo *);
+
 /* Capabilities. */
 int		 exo_cap_check(struct exo *, const struct exo_cap *, unsigned);
 int		 exo_cap_format(const struct exo_cap *, char *, size_t);

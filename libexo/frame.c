@@ -46,6 +46,7 @@ exo_frame_alloc_batch(struct exo *e, struct exo_frame *f, unsigned n)
 		f[i].cap = rep.caps[i];
 		f[i].fd = fds[i];
 		f[i].va = NULL;
+		exo_mem_frame_bound(e, &f[i].cap, f[i].fd);
 	}
 	return (0);
 }
@@ -77,6 +78,7 @@ exo_frame_free_batch(struct exo *e, struct exo_frame *f, unsigned n)
 	if (error != 0)
 		return (error);
 	for (i = 0; i < n; i++) {
+		exo_mem_frame_gone(e, f[i].cap.id);	/* out of TLB, region */
 		if (f[i].va != NULL)
 			exo_frame_unmap(&f[i]);
 		if (f[i].fd != -1)

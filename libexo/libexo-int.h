@@ -43,5 +43,11 @@ int	exo_upcall_drain(struct exo *, int);
 void	exo_upcall_init(struct exo *);
 int	exo_pe_init(struct exo *);
 int	exo_pe_sync(struct exo *);
+int	exo_pe_traps(void);
+
+/* The memory layer (as.c): the frame registry follows frame.c. */
+void	exo_mem_frame_bound(struct exo *, const struct exo_cap *, int);
+void	exo_mem_frame_gone(struct exo *, uint64_t);
+void	exo_mem_fini(struct exo *);
 
 #endif /* LIBEXO_INT_H */

@@ -22,6 +22,7 @@
 
 static const int pe_trap_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
 static int	 pe_traps_on;
+static void	*volatile pe_altstack; /* the alternate stack, kept for life */
 
 /* Tell exod which entry points this libOS has. */
 int
@@ -102,17 +103,26 @@ pe_traps(void)
 		free(ss.ss_sp);
 		return (-EXO_ESYS);
 	}
+	pe_altstack = ss.ss_sp;		/* for good: the kernel holds it */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = pe_trap;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, EXO_SIG_UPCALL);
+	sigaddset(&sa.sa_mask, SIGCONT);	/* the TLB reload waits */
 	for (i = 0; i < sizeof pe_trap_signals / sizeof pe_trap_signals[0];
 	    i++)
 		if (sigaction(pe_trap_signals[i], &sa, NULL) == -1)
 			return (-EXO_ESYS);
 	pe_traps_on = 1;
 	return (0);
+}
+
+/* Traps go to libexo from now on (the memory layer needs them too). */
+int
+exo_pe_traps(void)
+{
+	return (pe_traps());
 }
 
 /* SIGCONT: exod switched us in; the memory layer reloads its TLB. */

@@ -142,12 +142,19 @@ exo_upcall_revoke(struct exo *e, int kind, const unsigned char *p,
 	struct exo_revoke_entry		 vec[EXO_BATCH_MAX];
 	struct exo_upcall_revoke	 u;
 	struct exo_intr			 in;
+	uint32_t			 i;
 
 	memcpy(&u, p, sizeof u);
 	if (u.count > EXO_BATCH_MAX || len != sizeof u + u.count *
-	    sizeof vec[0] || e->pe_interrupt == NULL)
+	    sizeof vec[0])
 		return;
 	memcpy(vec, p + sizeof u, u.count * sizeof vec[0]);
+	/* Frames taken leave the TLB and the region (the memory layer). */
+	for (i = 0; kind == EXO_INTR_REPOSSESSED && i < u.count; i++)
+		if (vec[i].cap.type == EXO_RES_FRAME)
+			exo_mem_frame_gone(e, vec[i].cap.id);
+	if (e->pe_interrupt == NULL)
+		return;
 	memset(&in, 0, sizeof in);
 	in.kind = kind;
 	in.deadline_ns = u.deadline_ns;

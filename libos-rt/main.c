@@ -77,7 +77,7 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: libos-rt [-q] [--json] [--force] [-S socket] [-d seconds] "
 	    "[-a us]\n                [-m slots] [-f file] "
-	    "name:period=T[,deadline=T][,budget=T][,work=W] ...\n"
+	    "name:period=T,budget=T[,deadline=T][,work=W] ...\n"
 	    "  work: spin[:cost=T] | touch[:pages=N][:passes=N] | "
 	    "control[:steps=N]\n");
 	exit(status ? RT_EXIT_ERROR : RT_EXIT_OK);

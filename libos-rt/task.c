@@ -3,7 +3,7 @@
  * the workloads touch.
  *
  * A task is written
- *	name:period=T[,deadline=D][,budget=C][,work=KIND[:k=v...]][,k=v...]
+ *	name:period=T,budget=C[,deadline=D][,work=KIND[:k=v...]][,k=v...]
  * with times as a number and a unit (ns, us, ms, s; no unit: ms).  The
  * workloads:
  *	spin[:cost=T]		burns T of CPU time (default 3/4 of C: the

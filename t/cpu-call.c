@@ -144,9 +144,12 @@ caller(int slot, uint32_t target, int n, uint32_t then, int fd)
 	for (i = 0; i < n + (then != 0); i++) {
 		if (slot >= 0) {
 			/* Running means in our window: enough of it left? */
-			while ((wend = ch_window_end(&v, now = ch_now())) == 0 ||
-			    wend < now + LEFT_NS)
-				;
+			for (;;) {
+				now = ch_now();
+				wend = ch_window_end(&v, now);
+				if (wend != 0 && wend >= now + LEFT_NS)
+					break;
+			}
 		} else
 			wend = 0;
 		memset(&r, 0, sizeof r);

@@ -21,7 +21,8 @@
  *	STATUS and exoctl status --json count 6 dropped; the 64 arrive in
  *	order at the next window; the next event queued carries dropped=6.
  *
- * TOL is 3 ms plus the bound.  The target is continued at the start of
+ * While the target waits with nothing queued, its slots are skipped: it
+ * runs no quantum.  TOL is 3 ms plus the bound.  The target is continued at the start of
  * its window, but on a loaded machine the host may take milliseconds to
  * give it a CPU: how long after the window's start it was switched in is
  * shown, not judged.  If the host starves it for its whole window, exod
@@ -207,9 +208,10 @@ main(void)
 	}			 raw;
 	uint64_t		 w, sent_end, v, t0, over0;
 	uint32_t		 rid;
-	int			 i, n, rc, st[70], good, over, in_gap, r, fds[3];
+	int			 i, n, rc, st[70], good, over, in_gap;
+	int			 r, fds[3];
 
-	plan(34);
+	plan(35);
 	th_exod_start(&d, "-n", "4", "-q", "40", "-b", "2", (char *)NULL);
 	s = th_connect(&d, "sender");		/* and EXO_SIG_UPCALL handled */
 	r = th_raw_connect(&d);
@@ -253,6 +255,14 @@ main(void)
 			break;
 		ch_sleep_ms(10);
 	}
+	/* Waiting with nothing queued, its slots are skipped. */
+	v = sp.quanta;
+	ch_sleep_ms(3 * 4 * QUANTUM_MS);
+	rc = ch_status_of(d.sock, t.libos, &sp);
+	ok(rc == 1 && (sp.state & EXO_PEER_WAITING) && sp.quanta == v,
+	    "while it waits, its slots are skipped: no quantum in 3 passes "
+	    "over the vector (%llu)", rc == 1 ?
+	    (unsigned long long)(sp.quanta - v) : 0ULL);
 	w = quiet_point(&t.vec);
 	over0 = overruns(t.libos);
 	sent_end = burst(r, t.libos, 101, 70, st);

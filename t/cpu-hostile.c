@@ -9,16 +9,20 @@
  * sizes) get EXO_EINVAL or EXO_EPROTO.  After every one its slots, and the
  * other libOS's, are what they were.
  *
- * The upcall channel: a libOS speaking the protocol raw (it got its
- * channel from its own HELLO) holds slot 0 of 2 and, for two seconds,
- * writes garbage on its channel while it runs: random and short
+ * The upcall channel (exod -n 2 -q 20 -b 2): a libOS speaking the protocol
+ * raw (it got its channel from its own HELLO) holds slot 0 and, for two
+ * seconds, writes garbage on its channel while it runs: random and short
  * datagrams, bad versions and lengths, acknowledgements with wrong ticks
  * or sizes, forged call answers, descriptors, oversized datagrams; it
  * never reads its channel and never acknowledges.  exod keeps serving
  * (a NULL round trip answers throughout), never counts a forged
  * acknowledgement (every quantum of the garbage writer ends in an
- * overrun), the garbage writer gets no more CPU than the libOS in the
- * other slot (within 15%), and exod keeps no descriptor it was sent.
+ * overrun), the garbage writer holds the CPU no longer than the libOS in
+ * the other slot and measures no more CPU time (within 15%; it may get
+ * less: it pays for its overruns; the CPU times are compared only when
+ * the host gave both at least 3/4 of that time on a CPU), and exod keeps
+ * no descriptor it was sent.  A libOS that sends an empty
+ * datagram (which reads as end-of-file) may be dropped; the others go on.
  *
  * A libOS that never reads its channel: events pile up in the channel,
  * then in exod's queue up to its bound of 64, then overflow; the senders
@@ -519,7 +523,8 @@ send:
 		c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
 		memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
 	}
-	return (sendmsg(chan, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == -1 ? -1 : 0);
+	return (sendmsg(chan, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == -1 ?
+	    -1 : 0);
 }
 
 /* The garbage writer: claims slot 0, then writes garbage while it runs. */
@@ -540,6 +545,8 @@ garbage_writer(int fd, uint64_t t1, uint64_t t2)
 		_exit(90);
 	if (pipe(p) == -1)
 		_exit(91);
+	if (write(fd, &rep.libos, sizeof rep.libos) != sizeof rep.libos)
+		_exit(94);
 	gfds[0] = fds[1];	/* its exposed state */
 	gfds[1] = p[0];
 	gfds[2] = open("/dev/null", O_RDONLY);
@@ -590,23 +597,26 @@ static void
 test_channel_garbage(void)
 {
 	struct garbage_report	 rep;
-	struct exo_status_peer	 gs;
+	struct exo_status_peer	 gs, g0, g1, b0, b1;
 	struct exo		*t;
 	struct lc		 b;
 	uint64_t		 t1, t2, v, b_cpu = 0, lat[64], x;
-	char			 win[64];
-	double			 ratio;
-	int			 base, p[2], i, n, answered, rc;
+	uint64_t		 held_g, held_b;
+	char			 win[64], dur[16];
+	double			 ratio, eff_g, eff_b;
+	int			 base, p[2], i, n, answered, rc, st;
 	pid_t			 g;
 
-	th_exod_start(&d, "-n", "2", "-q", "10", "-b", "2", (char *)NULL);
+	th_exod_start(&d, "-n", "2", "-q", "20", "-b", "2", (char *)NULL);
 	base = exod_fds_settled();
 	t = th_connect(&d, "prober");
 	t1 = ch_now() + GARBAGE_LEAD_MS * CH_MS;
 	t2 = t1 + GARBAGE_WINDOW_MS * CH_MS;
 	snprintf(win, sizeof win, "%llu,%llu", (unsigned long long)t1,
 	    (unsigned long long)t2);
-	lc_spawn(&b, d.sock, "-n", "bystander", "-a", "1", "-d", "10", "-t",
+	snprintf(dur, sizeof dur, "%d", GARBAGE_LEAD_MS + GARBAGE_WINDOW_MS +
+	    500);
+	lc_spawn(&b, d.sock, "-n", "bystander", "-a", "1", "-d", dur, "-t",
 	    win, (char *)NULL);
 	if (!lc_claimed(&b, 10000))
 		bail("the bystander did not claim slot 1");
@@ -615,15 +625,26 @@ test_channel_garbage(void)
 	if ((g = ch_fork()) == 0)
 		garbage_writer(p[1], t1, t2);
 	close(p[1]);
+	if (read(p[0], &rep.libos, sizeof rep.libos) != sizeof rep.libos)
+		bail("the garbage writer did not start");
 
 	/* exod answers throughout. */
+	memset(&g0, 0, sizeof g0);
+	memset(&g1, 0, sizeof g1);
+	memset(&b0, 0, sizeof b0);
+	memset(&b1, 0, sizeof b1);
 	ch_sleep_until(t1);
+	st = ch_status_of(d.sock, rep.libos, &g0) == 1 &&
+	    ch_status_of(d.sock, b.libos, &b0) == 1;
 	for (i = 0, answered = 0; i < 40; i++) {
 		x = ch_now();
 		if (exo_null(t) == 0)
 			lat[answered++] = ch_now() - x;
-		ch_sleep_ms(GARBAGE_WINDOW_MS / 40);
+		ch_sleep_ms(GARBAGE_WINDOW_MS / 40 - 2);
 	}
+	ch_sleep_until(t2);
+	st = st && ch_status_of(d.sock, rep.libos, &g1) == 1 &&
+	    ch_status_of(d.sock, b.libos, &b1) == 1;
 	is_int(40, answered, "under the garbage, every NULL round trip "
 	    "answered");
 	qsort(lat, (size_t)answered, sizeof lat[0], ch_cmp_i64);
@@ -647,10 +668,23 @@ test_channel_garbage(void)
 	    rc == 1 ? (unsigned long long)gs.overruns : 0ULL);
 	ok(rc == 1 && gs.quanta >= 20 && gs.overruns * 10 >= gs.quanta * 9,
 	    "no forged acknowledgement counted: its quanta end in overruns");
-	ratio = b_cpu > 0 ? (double)rep.win_cpu_ns / (double)b_cpu : 0;
-	ok(ratio >= 0.85 && ratio <= 1.15, "over the same %d ms it got %.1f "
-	    "ms of CPU, the bystander %.1f ms: %.3f, want 1 within 15%%",
-	    GARBAGE_WINDOW_MS, rep.win_cpu_ns / 1e6, b_cpu / 1e6, ratio);
+	held_g = g1.cpu_ns - g0.cpu_ns;
+	held_b = b1.cpu_ns - b0.cpu_ns;
+	ratio = st && held_b > 0 ? (double)held_g / (double)held_b : 9;
+	ok(ratio <= 1.15, "over the same %d ms exod gave it the CPU %.1f ms, "
+	    "the bystander %.1f ms: %.3f, no more than 1 + 15%%",
+	    GARBAGE_WINDOW_MS, held_g / 1e6, held_b / 1e6, ratio);
+	eff_g = held_g > 0 ? (double)rep.win_cpu_ns / (double)held_g : 0;
+	eff_b = held_b > 0 ? (double)b_cpu / (double)held_b : 0;
+	ratio = b_cpu > 0 ? (double)rep.win_cpu_ns / (double)b_cpu : 9;
+	if (eff_g < 0.75 || eff_b < 0.75)
+		skip("the host gave them only %.0f%% and %.0f%% of that time "
+		    "on a CPU: too loaded to compare CPU times (%.3f)",
+		    eff_g * 100, eff_b * 100, ratio);
+	else
+		ok(ratio <= 1.15, "it measured %.1f ms of CPU, the bystander "
+		    "%.1f ms: %.3f, no more than 1 + 15%%",
+		    rep.win_cpu_ns / 1e6, b_cpu / 1e6, ratio);
 	ok(exo_null(t) == 0, "exod answers");
 
 	/* Its descriptors: kept none it was sent; all back once it goes. */
@@ -757,10 +791,10 @@ test_never_reads(void)
 	struct exo_status_peer	 sp;
 	struct exo_hdr		 h;
 	struct exo		*s;
-	uint64_t		 value = 1, x, worst = 0;
+	uint64_t		 value = 1, x, worst = 0, late;
 	uint32_t		 id;
-	long			 sent_ok = 0, overflowed = 0, i;
-	int			 r, fds[3], n, rc, all_over;
+	long			 sent_ok = 0, overflowed = 0, i, told;
+	int			 r, fds[3], n, k, rc, all_over, want, teller;
 
 	th_exod_start(&d, "-n", "2", "-q", "10", "-b", "2", (char *)NULL);
 	s = th_connect(&d, "sender");	/* and EXO_SIG_UPCALL handled */
@@ -805,32 +839,41 @@ test_never_reads(void)
 	n = drain(fds[0], evs, (int)(sizeof evs / sizeof evs[0]));
 	ok(n == sent_ok - 64 && in_order(evs, n, 1), "reading its channel it "
 	    "finds the %d written, in order", n);
-	rc = exo_event_send(s, id, value);
+	late = value++;
+	rc = exo_event_send(s, id, late);
 	ok(rc == 0, "with its channel read, a new event is accepted again "
 	    "(%s)", exo_strerror(rc));
+	want = 64 + (rc == 0);
 	if (rc != 0)
 		overflowed++;
-	value++;
 	/* It says WAIT: the queued ones come, then the gap is told. */
 	memset(&h, 0, sizeof h);
 	h.version = EXO_PROTO_VERSION;
 	h.type = EXO_UPCALL_WAIT;
 	ok(send(fds[0], &h, sizeof h, MSG_NOSIGNAL) == sizeof h, "it says "
 	    "WAIT on its channel");
-	for (i = 0, n = 0; i < 200 && n < 64; i++) {
+	for (i = 0, n = 0; i < 200 && n < want; i++) {
 		ch_sleep_ms(10);
-		n += drain(fds[0], evs + n, 64 - n);
+		n += drain(fds[0], evs + n, want - n);
 	}
-	ok(n == 64 && in_order(evs, n, (uint64_t)sent_ok - 64 + 1),
-	    "the 64 queued arrive, in order (%d)", n);
+	ok(n == want && in_order(evs, 64, (uint64_t)sent_ok - 64 + 1) &&
+	    (want == 64 || evs[64].value == late), "the 64 queued arrive, in "
+	    "order, %s(%d)", want > 64 ? "then the new one " : "", n);
 	is_int(0, exo_event_send(s, id, 424242), "a new event is accepted");
-	for (i = 0, n = 0; i < 200 && n < 1; i++) {
+	for (i = 0, k = 0; i < 200 && k < 1; i++) {
 		ch_sleep_ms(10);
-		n = drain(fds[0], evs, 1);
+		k = drain(fds[0], evs + n, 1);
 	}
-	ok(n >= 1 && evs[0].value == 424242 && (long)evs[0].dropped ==
-	    overflowed, "it arrives saying %ld were dropped before it (%u)",
-	    overflowed, n >= 1 ? evs[0].dropped : 0);
+	n += k;
+	/* Exactly one, the first queued after the gap, tells of it. */
+	for (i = 0, told = 0, teller = -1; i < n; i++) {
+		told += evs[i].dropped;
+		if (evs[i].dropped != 0 && teller == -1)
+			teller = (int)i;
+	}
+	ok(k == 1 && evs[n - 1].value == 424242 && told == overflowed &&
+	    teller == 64, "the first event queued after the drops, and only "
+	    "it, says %ld were dropped (%ld)", overflowed, told);
 	rc = ch_status_of(d.sock, id, &sp);
 	ok(rc == 1 && (long)sp.events_dropped == overflowed &&
 	    sp.events_queued == 0, "STATUS: %ld dropped, none queued",
@@ -847,7 +890,7 @@ test_never_reads(void)
 int
 main(void)
 {
-	plan(K_N + 3 + 9 + 4 + 15);
+	plan(K_N + 3 + 10 + 4 + 15);
 	test_slot_caps();
 	test_channel_garbage();
 	test_empty_datagram();

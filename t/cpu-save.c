@@ -13,7 +13,14 @@
  *	bad runs on for about the bound after its upcall, good stops at once;
  *	bad's upcall comes at least 4 ms (half the bound) sooner into its
  *	stretch than good's: its quantum was cut by its last overrun;
- *	over the same two seconds both got the same CPU time within 10%.
+ *	bad cannot keep the CPU: over the same two seconds exod gave it the
+ *	CPU (STATUS cpu_ns) no longer than good, within 10%, and it measured
+ *	no more CPU time than good, within 10% (unless the host gave one of
+ *	them less than 3/4 of that time on a CPU: then that check is
+ *	skipped, saying so).  It may get less, but not much less (0.75):
+ *	on a loaded host exod is late to stop it at the bound as it is late
+ *	to stop good at its acknowledgement, and bad pays for that lateness
+ *	with its penalty while good does not.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +36,7 @@
 #define WINDOW_MS	2000
 #define LEAD_MS		800
 #define NREC		200000
+#define MIN_EFFICIENCY	0.75
 
 static int64_t	rec[NREC], ups[NREC], rel[NREC / 2], after[NREC / 2];
 
@@ -68,18 +76,20 @@ int
 main(void)
 {
 	struct th_exod		d;
-	struct exo_status_peer	sp;
+	struct exo_status_peer	sp, g0, g1, b0, b1;
 	struct lc		good, bad;
 	char			gr[300], gu[300], br[300], bu[300], win[64];
+	char			dur[16];
 	char			json[65536];
 	uint64_t		t1, t2, v, g_cpu = 0, b_cpu = 0, g_over = 0;
 	uint64_t		b_over = 0, b_pen = 0, deadline;
 	int64_t			g_rel = 0, g_after = 0, b_rel = 0, b_after = 0;
-	double			ratio;
-	int			have_g, have_b, seen;
+	uint64_t		held_g, held_b;
+	double			ratio, eff_g, eff_b;
+	int			have_g, have_b, seen, st;
 
 	memset(&sp, 0, sizeof sp);
-	plan(13);
+	plan(14);
 	th_exod_start(&d, "-n", "2", "-q", "30", "-b", "8", (char *)NULL);
 	snprintf(gr, sizeof gr, "%s/good.rec", d.dir);
 	snprintf(gu, sizeof gu, "%s/good.up", d.dir);
@@ -89,9 +99,11 @@ main(void)
 	t2 = t1 + WINDOW_MS * CH_MS;
 	snprintf(win, sizeof win, "%llu,%llu", (unsigned long long)t1,
 	    (unsigned long long)t2);
-	lc_spawn(&good, d.sock, "-n", "good", "-a", "0", "-d", "10", "-t",
+	/* They spin on a while after the window, for STATUS to see them. */
+	snprintf(dur, sizeof dur, "%d", LEAD_MS + WINDOW_MS + 500);
+	lc_spawn(&good, d.sock, "-n", "good", "-a", "0", "-d", dur, "-t",
 	    win, "-g", "10000", "-r", gr, "-u", gu, (char *)NULL);
-	lc_spawn(&bad, d.sock, "-n", "bad", "-x", "-a", "1", "-d", "10", "-t",
+	lc_spawn(&bad, d.sock, "-n", "bad", "-x", "-a", "1", "-d", dur, "-t",
 	    win, "-g", "10000", "-r", br, "-u", bu, (char *)NULL);
 	ok(lc_claimed(&good, 10000) && lc_claimed(&bad, 10000),
 	    "good holds slot 0, bad (never acknowledges) slot 1");
@@ -114,6 +126,16 @@ main(void)
 	    ch_json_libos(json, bad.libos, "penalty_ns", &v) && v > 0,
 	    "exoctl slots --json shows them too");
 
+	memset(&g0, 0, sizeof g0);
+	memset(&g1, 0, sizeof g1);
+	memset(&b0, 0, sizeof b0);
+	memset(&b1, 0, sizeof b1);
+	ch_sleep_until(t1);
+	st = ch_status_of(d.sock, good.libos, &g0) == 1 &&
+	    ch_status_of(d.sock, bad.libos, &b0) == 1;
+	ch_sleep_until(t2);
+	st = st && ch_status_of(d.sock, good.libos, &g1) == 1 &&
+	    ch_status_of(d.sock, bad.libos, &b1) == 1;
 	lc_finish(&good, LEAD_MS + WINDOW_MS + 20000);
 	lc_finish(&bad, 20000);
 	diag("good: %s", good.last);
@@ -152,10 +174,23 @@ main(void)
 		g_cpu = v;
 	if (ch_field(bad.last, "win_cpu_ns", &v))
 		b_cpu = v;
+	held_g = g1.cpu_ns - g0.cpu_ns;
+	held_b = b1.cpu_ns - b0.cpu_ns;
+	ratio = st && held_g > 0 ? (double)held_b / (double)held_g : 0;
+	ok(ratio >= 0.75 && ratio <= 1.1, "over the same %d ms exod gave bad "
+	    "the CPU %.1f ms, good %.1f ms: %.3f, want 0.75 .. 1.10",
+	    WINDOW_MS, held_b / 1e6, held_g / 1e6, ratio);
+	eff_g = held_g > 0 ? (double)g_cpu / (double)held_g : 0;
+	eff_b = held_b > 0 ? (double)b_cpu / (double)held_b : 0;
 	ratio = g_cpu > 0 ? (double)b_cpu / (double)g_cpu : 0;
-	ok(ratio >= 0.9 && ratio <= 1.1, "over the same %d ms bad got %.1f ms "
-	    "of CPU, good %.1f ms: %.3f, want 1 within 10%%", WINDOW_MS,
-	    b_cpu / 1e6, g_cpu / 1e6, ratio);
+	if (eff_g < MIN_EFFICIENCY || eff_b < MIN_EFFICIENCY)
+		skip("the host gave them only %.0f%% and %.0f%% of that time "
+		    "on a CPU: too loaded to compare CPU times (%.3f)",
+		    eff_b * 100, eff_g * 100, ratio);
+	else
+		ok(ratio >= 0.75 && ratio <= 1.1, "and bad measured %.1f ms "
+		    "of CPU, good %.1f ms: %.3f, want 0.75 .. 1.10",
+		    b_cpu / 1e6, g_cpu / 1e6, ratio);
 
 	ok(th_exod_alive(&d), "exod alive");
 	is_int(0, th_exod_stop(&d), "exod stops cleanly");

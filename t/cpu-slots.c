@@ -190,7 +190,8 @@ main(void)
 	    "of the stretches, half the upcalls", TOL_NS / 1e6, BOUND_MS);
 	if (!have_t0) {
 		for (i = 0; i < 2 * 4; i++)
-			skip("exod does not publish t0_ns: no windows to check");
+			skip("exod does not publish t0_ns: no windows to "
+			    "check");
 	} else {
 		check_libos("slot-a", &a, ra, ca, ua);
 		check_libos("slot-b", &b, rb, cb, ub);

@@ -414,7 +414,8 @@ ch_exoctl_json(const char *sock, const char *cmd, char *out, size_t max)
 	}
 	close(p[1]);
 	out[0] = '\0';
-	while (len + 1 < max && (n = read(p[0], out + len, max - len - 1)) != 0) {
+	while (len + 1 < max &&
+	    (n = read(p[0], out + len, max - len - 1)) != 0) {
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -549,8 +550,8 @@ ch_raw_hello(int fd, const char *name, uint32_t *libos, int *fds)
 		nf = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
 		for (i = 0; i < nf; i++) {
 			if (k < 3)
-				memcpy(&fds[k++], CMSG_DATA(c) + i * sizeof(int),
-				    sizeof(int));
+				memcpy(&fds[k++], CMSG_DATA(c) +
+				    i * sizeof(int), sizeof(int));
 			else
 				close(((int *)CMSG_DATA(c))[i]);
 		}

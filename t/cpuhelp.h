@@ -75,7 +75,8 @@ int		 ch_slots(const char *, struct exo_slots *);
 /* exoctl -S sock cmd --json, its stdout into out: its exit status. */
 int		 ch_exoctl_json(const char *, const char *, char *, size_t);
 /* In exoctl JSON: member key of the libOS object with this id. */
-int		 ch_json_libos(const char *, uint32_t, const char *, uint64_t *);
+int		 ch_json_libos(const char *, uint32_t, const char *,
+		    uint64_t *);
 /* In exoctl slots JSON: the owner array; how many, -1 if absent. */
 int		 ch_json_owners(const char *, uint32_t *, unsigned);
 /* Wait until pid's /proc/pid/stat says stopped (T) or not: 1 reached. */

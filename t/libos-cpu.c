@@ -3,8 +3,8 @@
  * slots and burns the CPU, and says what it got.
  *
  *	libos-cpu -S socket [-n name] [-c count | -a pos,pos,...] [-d ms]
- *	    [-x] [-r file] [-g us] [-s file] [-t t1,t2] [-u file] [-w] [-e] [-P]
- *	    [-C id] [-E id:n]
+ *	    [-x] [-r file] [-g us] [-s file] [-t t1,t2] [-u file] [-w] [-e]
+ *	    [-P] [-C id] [-E id:n]
  *
  *	-c count  claim count slots, spread by exod
  *	-a list   claim exactly these slot positions
@@ -180,7 +180,8 @@ main(int argc, char **argv)
 	FILE		*f;
 	char		 c;
 
-	while ((ch = getopt(argc, argv, "a:C:c:d:E:eg:n:Pr:S:s:t:u:wx")) != -1) {
+	while ((ch = getopt(argc, argv, "a:C:c:d:E:eg:n:Pr:S:s:t:u:wx")) !=
+	    -1) {
 		switch (ch) {
 		case 'C':
 			call_target = (uint32_t)strtoul(optarg, NULL, 10);
@@ -236,9 +237,9 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: libos-cpu -S socket [-n name] "
-			    "[-c count | -a list] [-d ms] [-x] [-r file] [-g us] "
-			    "[-s file] [-t t1,t2] [-u file] [-w] [-e] [-P] [-C id] "
-			    "[-E id:n]\n");
+			    "[-c count | -a list] [-d ms] [-x] [-r file] "
+			    "[-g us] [-s file] [-t t1,t2] [-u file] [-w] [-e] "
+			    "[-P] [-C id] [-E id:n]\n");
 			return (2);
 		}
 	}
@@ -353,7 +354,8 @@ main(int argc, char **argv)
 	if (urecord != NULL && (f = fopen(urecord, "w")) != NULL) {
 		/* Each upcall ends the last stretch that began before it. */
 		for (k = 0, i = 0; k < nup; k++) {
-			while (i + 1 < nruns && runs_start[i + 1] <= upcall_at[k])
+			while (i + 1 < nruns &&
+			    runs_start[i + 1] <= upcall_at[k])
 				i++;
 			if (nruns > 0 && runs_start[i] <= upcall_at[k])
 				fprintf(f, "%llu %lld\n",

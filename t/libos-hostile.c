@@ -2,8 +2,10 @@
  * libos-hostile.c - the hostile neighbour: a libOS that takes slots, burns
  * the CPU in them, never acknowledges the end-of-quantum upcall (so exod
  * must stop it at the save bound, every time), ignores revocations, and
- * thrashes memory: it binds frames and writes through all of them, over
- * and over.  libos-rt's tests and the demo run beside it.
+ * thrashes memory: it binds frames, maps them in its address space
+ * (exo_as_create) and writes through all of them, over and over; with
+ * more frames than its TLB holds, every lap misses on every page.
+ * libos-rt's tests and the demo run beside it.
  *
  *	libos-hostile -S socket [-n name] [-c count | -a pos,pos,...]
  *	    [-m frames] [-d ms] [-A]
@@ -11,15 +13,14 @@
  *	-c count  claim count slots, spread by exod (default 4)
  *	-a list   claim exactly these slot positions
  *	-m frames bind this many frames and write every cache line of every
- *	          one of them in turn, for as long as it runs (default 64)
+ *	          one of them in turn, through the TLB, for as long as it
+ *	          runs (default 128: twice the default TLB)
  *	-d ms     run this long, then exit (default: until killed)
  *	-A        acknowledge the end-of-quantum upcall after all (polite)
  *
  * It prints "hostile libos=ID slots=P,P,... frames=N" once set up, and at
- * exit "hostile cpu_ns=N timer_upcalls=N sweeps=N".
+ * exit "hostile cpu_ns=N timer_upcalls=N revokes=N sweeps=N".
  */
-#include <sys/mman.h>
-
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,9 @@
 
 static volatile unsigned long	timer_upcalls, revokes;
 static int			polite;
+static struct exo_frame		*frames;
+static unsigned			 nframes = 128;
+static unsigned char		*base;
 
 static uint64_t
 now_ns(clockid_t clk)
@@ -53,15 +57,30 @@ on_interrupt(struct exo *e, const struct exo_intr *in, void *arg)
 	return (0);
 }
 
+/* A TLB miss: load the page's translation (evicting another, at random). */
+static int
+on_fault(struct exo *e, const struct exo_trap *t, void *arg)
+{
+	size_t	i;
+
+	if ((unsigned char *)t->addr < base)
+		return (-1);
+	i = (size_t)((unsigned char *)t->addr - base) / EXO_FRAME_SIZE;
+	if (i >= nframes)
+		return (-1);
+	return (exo_tlb_install(e, base + i * EXO_FRAME_SIZE, &frames[i].cap,
+	    EXO_RIGHTS_ALL));
+}
+
 int
 main(int argc, char **argv)
 {
 	struct exo_cap		 caps[EXO_SLOTS_MAX];
 	unsigned		 pos[EXO_SLOTS_MAX], npos = 0, count = 4, got = 0;
-	unsigned		 nframes = 64, i, j, k, done;
+	unsigned		 i, j, k, done;
 	const char		*sock = NULL, *name = "hostile";
-	struct exo_frame	*frames = NULL;
 	struct exo		*e;
+	void			*va;
 	uint64_t		 ms = 0, until, cpu0, sweeps = 0;
 	volatile uint64_t	*w;
 	char			*tok;
@@ -121,12 +140,14 @@ main(int argc, char **argv)
 				return (1);
 			}
 		}
-		for (i = 0; i < nframes; i++)
-			if (exo_frame_map(&frames[i], PROT_READ | PROT_WRITE) ==
-			    NULL) {
-				perror("libos-hostile: map");
-				return (1);
-			}
+		if ((error = exo_as_create(e, (size_t)nframes *
+		    EXO_FRAME_SIZE, &va)) != 0 ||
+		    (error = exo_pe_addressing(e, on_fault, NULL)) != 0) {
+			fprintf(stderr, "libos-hostile: address space: %s\n",
+			    exo_strerror(error));
+			return (1);
+		}
+		base = va;
 	}
 	if (npos > 0)
 		error = exo_slot_claim_at(e, pos, npos, caps), got = npos;
@@ -142,17 +163,13 @@ main(int argc, char **argv)
 		printf("%s%llu", i ? "," : "", (unsigned long long)caps[i].id);
 	printf(" frames=%u\n", nframes);
 	fflush(stdout);
-	/*
-	 * Burn and thrash.  HOOK(memory layer, issue 4): once libexo has an
-	 * address space and a software-loaded TLB, touch these frames
-	 * through it, more pages than the TLB holds, so that every lap
-	 * misses.
-	 */
+	/* Burn, and thrash the TLB and the caches. */
 	cpu0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
 	until = ms > 0 ? now_ns(CLOCK_MONOTONIC) + ms * 1000000ULL : 0;
 	for (;;) {
 		for (i = 0; i < nframes; i++) {
-			w = frames[i].va;
+			w = (volatile uint64_t *)(base + (size_t)i *
+			    EXO_FRAME_SIZE);
 			for (j = 0; j < EXO_FRAME_SIZE / sizeof *w; j += 8)
 				w[j] += j + sweeps;
 		}

@@ -2,15 +2,21 @@
  * rt.t - libos-rt, the real-time library OS: a feasible task set meets
  * every deadline alone and beside the hostile neighbour (t/libos-hostile:
  * it burns its slots, never acknowledges the end of its quantum and
- * thrashes its frames), also when the neighbour is killed mid-run; sets
- * that cannot be scheduled are refused with their reason (exit 2); an
+ * thrashes its TLB), with no trap and no TLB miss in steady state (exod's
+ * counters), also when the neighbour is killed mid-run; sets
+ * that cannot be scheduled, or whose memory cannot be guaranteed, are
+ * refused with their reason (exit 2); an
  * overloaded set run anyway (--force) reports its misses (exit 1); killing
  * libos-rt gives its slots and frames back to exod.
  *
  * exod runs with 8 slots of 5 ms (a cycle of 40 ms) and periods are 60 to
- * 80 ms with budgets far under what the slots supply; the only timing
- * assertions are the deadlines, which libos-rt's own analysis guarantees
- * with that margin.  libos-rt prints its figures as JSON (--json).
+ * 80 ms with budgets far under what the slots supply, and libos-rt claims
+ * two slots more than its analysis needs (-m 2), against a busy host; the
+ * only timing assertions are the deadlines, which libos-rt's own analysis
+ * guarantees with that margin.  libos-rt prints its figures as JSON, with
+ * the time it and exod waited for a host CPU: a run with misses on a host
+ * too busy to give them one is skipped, not failed, as the other CPU
+ * tests do.
  */
 #include <sys/prctl.h>
 #include <sys/types.h>
@@ -289,7 +295,7 @@ slots_owned(struct th_exod *d)
 	return (n);
 }
 
-/* Start the hostile neighbour on 4 slots with 64 frames; wait for it. */
+/* Start the hostile neighbour on 4 slots with 128 frames; wait for it. */
 static pid_t
 hostile(struct th_exod *d, const char *slots)
 {
@@ -304,7 +310,7 @@ hostile(struct th_exod *d, const char *slots)
 	argv[n++] = "-S";
 	argv[n++] = d->sock;
 	argv[n++] = "-m";
-	argv[n++] = "64";
+	argv[n++] = "128";
 	if (slots != NULL) {
 		argv[n++] = "-a";
 		argv[n++] = slots;
@@ -323,13 +329,48 @@ hostile(struct th_exod *d, const char *slots)
 	return (-1);
 }
 
+/*
+ * How long libos-rt and exod waited for a host CPU during the run, as
+ * libos-rt measured it (/proc/PID/schedstat), in ms; 0 if not said.
+ */
+static double
+host_wait_ms(const char *text)
+{
+	const char	*p;
+	double		 a = 0, b = 0;
+
+	if ((p = strstr(text, "\"host_wait_ms\": ")) == NULL ||
+	    sscanf(p, "\"host_wait_ms\": {\"libos_rt\": %lf, \"exod\": %lf",
+	    &a, &b) != 2)
+		return (0);
+	return (a + b);
+}
+
 static void
 check_run(const char *what, const struct rt_result *r)
 {
 	long long	misses = json_num(r->out, "total_misses", -1);
+	double		wait = host_wait_ms(r->out), run_ms;
+	const char	*p;
+	int		good;
 
-	if (!is_int(0, r->code, "%s: libos-rt exits 0", what) ||
-	    !is_int(0, misses, "%s: no deadline missed", what)) {
+	/*
+	 * As the other CPU tests do: a host too busy to give exod and
+	 * libos-rt a CPU when they need one (more than 5% of the run spent
+	 * waiting for one) is no test of the exokernel's deadlines.
+	 */
+	run_ms = (p = strstr(r->out, "\"duration_s\": ")) != NULL ?
+	    strtod(p + strlen("\"duration_s\": "), NULL) * 1000 : 0;
+	if (misses > 0 && run_ms > 0 && wait > 0.05 * run_ms) {
+		skip("%s: %lld deadlines missed, but the host kept libos-rt "
+		    "and exod waiting for a CPU %.0f ms of %.0f: too loaded",
+		    what, misses, wait, run_ms);
+		skip("%s: too loaded to hold deadlines", what);
+		return;
+	}
+	good = is_int(0, r->code, "%s: libos-rt exits 0", what);
+	good &= is_int(0, misses, "%s: no deadline missed", what);
+	if (!good) {
 		diag_text("its JSON", r->out);
 		diag_text("its standard error", r->err);
 	}
@@ -339,7 +380,8 @@ check_run(const char *what, const struct rt_result *r)
 static void
 test_alone(void)
 {
-	static const char *const opts[] = { "-q", "--json", "-d", "3", NULL };
+	static const char *const opts[] = { "-q", "--json", "-m", "2", "-d",
+	    "3", NULL };
 	struct th_exod		 d;
 	struct rt_result	*r = calloc(1, sizeof *r);
 
@@ -367,7 +409,8 @@ test_alone(void)
 static void
 test_hostile(void)
 {
-	static const char *const opts[] = { "-q", "--json", "-d", "3", NULL };
+	static const char *const opts[] = { "-q", "--json", "-m", "2", "-d",
+	    "3", NULL };
 	struct th_exod		 d;
 	struct rt_result	*r = calloc(1, sizeof *r);
 	struct exo_status_peer	 p;
@@ -382,6 +425,15 @@ test_hostile(void)
 	found = peer_named(&d, "hostile", &p, NULL);
 	ok(found == 1 && p.overruns > 0, "the neighbour was stopped at the "
 	    "save bound (%llu times)", (unsigned long long)p.overruns);
+	ok(found == 1 && p.tlb_misses > 0, "the neighbour thrashed its TLB "
+	    "(%llu misses)", (unsigned long long)p.tlb_misses);
+	if (json_num(r->out, "memory_layer", 0) == 1)
+		ok(json_num(r->out, "traps", -1) == 0 &&
+		    json_num(r->out, "tlb_misses", -1) == 0,
+		    "beside it, libos-rt took no trap and no TLB miss in "
+		    "steady state");
+	else
+		skip("steady-state misses: the memory layer is not in libexo");
 	kill(h, SIGKILL);
 	reap(h, 5000);
 	th_exod_stop(&d);
@@ -392,7 +444,8 @@ test_hostile(void)
 static void
 test_kill_neighbour(void)
 {
-	static const char *const opts[] = { "-q", "--json", "-d", "4", NULL };
+	static const char *const opts[] = { "-q", "--json", "-m", "2", "-d",
+	    "4", NULL };
 	const char		*argv[16];
 	struct th_exod		 d;
 	struct rt_result	*r = calloc(1, sizeof *r);
@@ -553,7 +606,40 @@ test_kill_rt(void)
 	th_exod_stop(&d);
 }
 
-/* 7: a malformed task is a usage error. */
+/* 7: memory the set needs but cannot have guaranteed: refused. */
+static void
+test_memory_refused(void)
+{
+	static const char *const opts[] = { "-q", "-d", "1", NULL };
+	static const char *const big[] = {
+		"m:period=80ms,budget=2ms,work=touch:pages=16",
+		NULL
+	};
+	static const char *const huge[] = {
+		"m:period=80ms,budget=4ms,work=touch:pages=100",
+		NULL
+	};
+	struct th_exod		 d;
+	struct rt_result	*r = calloc(1, sizeof *r);
+
+	th_exod_start(&d, "-q", "5", "-n", "8", "-P", "8", (char *)NULL);
+	run_rt(&d, opts, big, r, 30000);
+	if (!ok(r->code == 2 && strstr(r->err, "protected minimum") != NULL,
+	    "16 frames, a protected minimum of 8: refused, saying so"))
+		diag_text("its standard error", r->err);
+	th_exod_stop(&d);
+	th_exod_start(&d, "-q", "5", "-n", "8", "-P", "128", (char *)NULL);
+	run_rt(&d, opts, huge, r, 30000);
+	if (!ok(r->code == 2 && strstr(r->err, "guaranteed mappings") != NULL,
+	    "100 pages, 64 guaranteed mappings: refused, saying so"))
+		diag_text("its standard error", r->err);
+	ok(peer_named(&d, "libos-rt", NULL, NULL) == 0,
+	    "a refused set leaves nothing bound");
+	th_exod_stop(&d);
+	free(r);
+}
+
+/* 8: a malformed task is a usage error. */
 static void
 test_syntax(void)
 {
@@ -574,7 +660,7 @@ test_syntax(void)
 int
 main(void)
 {
-	plan(24);
+	plan(29);
 	tap_atexit(kill_kids);
 	test_syntax();
 	test_alone();
@@ -582,6 +668,7 @@ main(void)
 	test_kill_neighbour();
 	test_refused();
 	test_forced();
+	test_memory_refused();
 	test_kill_rt();
 	return (0);
 }

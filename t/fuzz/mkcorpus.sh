@@ -13,12 +13,15 @@ mkdir -p "$dir"
 
 # Input flags (byte 0).
 HELLO=1; CONTROL=2; PEER_B=4; FIXHDR=8; LAZY=16; SUBST=32; FREEALL=64
+B_CONTROL=128
 # Record control bits.
 TO_B=1; WITH_FD=2; TRUNC=4
 # Message types.
 T_HELLO=1; T_NULL=2; T_CAP_CHECK=3; T_FRAME_ALLOC=4; T_FRAME_FREE=5
 T_STATUS=6; T_SLOT_CLAIM=7; T_SLOT_RELEASE=8; T_ENTRY_SET=9
 T_EVENT_SEND=10; T_CALL=11; T_YIELD=12; T_SLOTS=13
+T_BLOCK_ALLOC=15; T_BLOCK_LIST=17; T_DISK_IO=18
+T_DISK_FLUSH=19; T_DISK_INFO=20; T_REVOKE=21
 # EVENT_SEND and CALL targets fuzz_dispatch replaces (SUBST) by A's or
 # B's libOS id.
 PEER_A=4294967295; PEER_B_ID=4294967294
@@ -84,6 +87,17 @@ call() {
 	rec "$1" $((24 + ${#3})); hdr $T_CALL 11 $((8 + ${#3}))
 	u32 "$2"; u32 ${#3}; printf '%s' "$3"
 }
+# balloc CTL COUNT: a BLOCK_ALLOC record.
+balloc() { rec "$1" 24; hdr $T_BLOCK_ALLOC 15 8; u32 "$2"; u32 0; }
+# blist CTL START: a BLOCK_LIST record.
+blist() { rec "$1" 24; hdr $T_BLOCK_LIST 17 8; u32 "$2"; u32 0; }
+# dio_hdr CTL OP N: the header of a DISK_IO of N pairs; 2N slots follow.
+dio_hdr() {
+	rec "$1" $((32 + 80 * $3)); hdr $T_DISK_IO 18 $((16 + 80 * $3))
+	u32 "$2"; u32 "$3"; u64 77
+}
+# revoke CTL TARGET KIND ARG: a REVOKE record (control peers only).
+revoke() { rec "$1" 32; hdr $T_REVOKE 21 16; u32 "$2"; u32 "$3"; u64 "$4"; }
 # empty CTL TYPE: a request with no payload.
 empty() { rec "$1" 16; hdr "$2" "$2" 0; }
 
@@ -144,3 +158,16 @@ seed() { cat > "$dir/$1"; }
 # B calls A; A leaves first: B's call ends with EDIED.
 { u8 $((HELLO | PEER_B | FIXHDR | SUBST)); entries 0 15
   call $TO_B $PEER_A hello; empty 0 $T_NULL; } | seed call_died
+# Short of frames: B's allocation revokes some of A's, over its share,
+# and is answered once A gives frames back.
+{ u8 $((HELLO | PEER_B | FIXHDR | SUBST)); alloc 0 40; alloc $TO_B 30
+  free_hdr 0 8; mark 0; mark 1; mark 2; mark 3; mark 4; mark 5; mark 6
+  mark 7; empty $TO_B $T_NULL; } | seed revoke_for_alloc
+# The administrator (B, a control peer) revokes frames of A.
+{ u8 $((HELLO | PEER_B | B_CONTROL | FIXHDR | SUBST)); alloc 0 4
+  revoke $TO_B $PEER_A 1 2; empty 0 $T_NULL; } | seed revoke_control
+# The disk: blocks, a write from a frame, a read back, the list, a flush.
+# (Pool: frame caps first, then block caps.)
+{ u8 $((HELLO | FIXHDR | SUBST)); alloc 0 1; balloc 0 2
+  dio_hdr 0 2 1; mark 1; mark 0; dio_hdr 0 1 1; mark 2; mark 0
+  blist 0 0; empty 0 $T_DISK_INFO; empty 0 $T_DISK_FLUSH; } | seed disk

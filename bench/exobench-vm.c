@@ -1,0 +1,1457 @@
+/*
+ * exobench-vm - the Appel-Li virtual memory benchmarks in three columns,
+ * and what the STLB saves at a context switch.
+ *
+ * The Appel-Li primitives (Appel and Li, ASPLOS 1991), as the exokernel
+ * paper reported them, each measured three ways in one run, in
+ * interleaved batches, as medians of the batches:
+ *
+ *	monolithic	the host kernel directly: mprotect(2), and a
+ *			SIGSEGV handler that changes the mapping
+ *	microkernel	an external pager process, as Mach's: every fault and
+ *			every protection change is a request over a
+ *			SOCK_SEQPACKET socketpair to the pager, which keeps
+ *			the page table and decides; the mapping is changed
+ *			(mprotect) only once its reply is in
+ *	exokernel	exod and this process as a libOS: a region, frames,
+ *			a page table of capabilities, an addressing handler,
+ *			and libexo's software-loaded TLB
+ *
+ *	trap		touch a protected page; the handler unprotects it
+ *	prot1		protect one page (read-write to read-only)
+ *	prot100		protect 100 pages in one call
+ *	unprot100	unprotect 100 pages in one call
+ *	dirty		is this page dirty?  (monolithic: the soft-dirty bit
+ *			of /proc/self/pagemap)
+ *	appel1		touch a random protected page; the handler protects
+ *			another page and unprotects the faulting one
+ *	appel2		protect 100 pages, touch each in random order; the
+ *			handler unprotects the faulting page (per page)
+ *
+ * Then, for working sets of 8 to 256 pages, a child libOS that holds one
+ * slot of two (so that it is switched out and in every quantum) touches
+ * its working set three times right after each switch-in; the first lap
+ * against the third is what the switch cost it: TLB misses, and time
+ * (the libOS's SIGCONT handler, where libexo reloads the TLB, included).
+ * Beyond 64 pages the laps miss on capacity too, switch or not.  Its
+ * first min(pages, 64) pages are guaranteed (STLB_SET).  This runs once
+ * on an exod with the STLB and once on one with --no-stlb.
+ *
+ * Targets are reported, not asserted: the exit status is 0 whether or not
+ * they are met, and 1 only when something failed.
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exo.h"
+
+#define PAGE		EXO_FRAME_SIZE
+#define NPAGES		128	/* region of each column */
+#define N100		100	/* the "100" of prot100, unprot100, appel2 */
+#define NTRAP		32	/* pages per trap batch: fits any TLB */
+#define APPEL1_N	64	/* traps per appel1 batch */
+#define WS_MAX		256
+#define STLB_QUANTUM	"5"	/* ms */
+
+struct plan {
+	int	batches;	/* Appel-Li: interleaved batches */
+	int	reps;		/* repetitions of each benchmark per batch */
+	int	samples;	/* STLB: switches sampled per working set */
+};
+
+static const struct plan plan_full = { .batches = 21, .reps = 20,
+	.samples = 41 };
+static const struct plan plan_quick = { .batches = 5, .reps = 5,
+	.samples = 11 };
+
+/* What must be undone on every way out, signals included. */
+static struct {
+	char		dir[128];
+	char		sock[2][160];
+	char		log[2][160];
+	volatile pid_t	exod[2];	/* [0] STLB on, [1] --no-stlb */
+	volatile pid_t	pager;
+	volatile pid_t	child;
+	int		made_dir;
+} st = { .exod = { -1, -1 }, .pager = -1, .child = -1 };
+
+static const char	*progname = "exobench-vm";
+
+/* --- cleanup, errors, time ----------------------------------------- */
+
+static void
+kill_wait(volatile pid_t *pp)
+{
+	pid_t	pid = *pp;
+
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		*pp = -1;
+	}
+}
+
+static void
+cleanup_hard(void)
+{
+	int	i;
+
+	kill_wait(&st.child);
+	kill_wait(&st.pager);
+	for (i = 0; i < 2; i++)
+		kill_wait(&st.exod[i]);
+	if (st.made_dir) {
+		for (i = 0; i < 2; i++) {
+			unlink(st.sock[i]);
+			unlink(st.log[i]);
+		}
+		rmdir(st.dir);
+		st.made_dir = 0;
+	}
+}
+
+static pid_t	main_pid;
+
+static void
+cleanup_atexit(void)
+{
+	if (getpid() == main_pid)	/* never in a child that exits */
+		cleanup_hard();
+}
+
+static void
+on_signal(int sig)
+{
+	cleanup_hard();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+show_log(int i)
+{
+	char	 buf[4096];
+	ssize_t	 n;
+	int	 fd;
+
+	if (!st.made_dir || (fd = open(st.log[i], O_RDONLY)) == -1)
+		return;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		fwrite(buf, 1, (size_t)n, stderr);
+	close(fd);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void __attribute__((noreturn))
+die_exo(const char *what, int error)
+{
+	if (error == -EXO_ESYS)
+		die("%s: %s: %s", what, exo_strerror(error), strerror(errno));
+	die("%s: %s", what, exo_strerror(error));
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return ((x > y) - (x < y));
+}
+
+static double
+median(double *v, int n)
+{
+	if (n <= 0)
+		return (0);
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	if (n % 2)
+		return (v[n / 2]);
+	return ((v[n / 2 - 1] + v[n / 2]) / 2);
+}
+
+static double *
+samples(int n)
+{
+	double	*v;
+
+	if ((v = calloc((size_t)(n > 0 ? n : 1), sizeof *v)) == NULL)
+		die("out of memory");
+	return (v);
+}
+
+static uint64_t	rng_state = 0x2545f4914f6cdd1dULL;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	uint64_t	x = rng_state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	rng_state = x;
+	return ((uint32_t)(x % n));
+}
+
+/* --- exod ----------------------------------------------------------- */
+
+static int
+is_exec(const char *path)
+{
+	struct stat	sb;
+
+	return (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    access(path, X_OK) == 0);
+}
+
+static const char *
+find_exod(void)
+{
+	static char	 path[PATH_MAX];
+	char		 self[PATH_MAX], *slash;
+	const char	*env;
+	ssize_t		 n;
+
+	if ((env = getenv("EXO_BUILDDIR")) != NULL && *env != '\0') {
+		if (snprintf(path, sizeof path, "%s/exod/exod", env) <
+		    (int)sizeof path && is_exec(path))
+			return (path);
+	}
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
+		die("cannot find exod: /proc/self/exe: %s; use --exod PATH",
+		    strerror(errno));
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	if ((slash = strrchr(self, '/')) != NULL &&
+	    strcmp(slash, "/.libs") == 0)
+		*slash = '\0';
+	if (snprintf(path, sizeof path, "%s/../exod/exod", self) <
+	    (int)sizeof path && is_exec(path))
+		return (path);
+	die("cannot find exod (tried $EXO_BUILDDIR/exod/exod and %s); "
+	    "use --exod PATH", path);
+}
+
+static void
+exod_start(int i, const char *exod, const char *tlb)
+{
+	pid_t	pid;
+	int	fd;
+
+	if ((pid = fork()) == -1)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		setpgid(0, 0);
+		if ((fd = open(st.log[i], O_WRONLY | O_CREAT | O_TRUNC, 0600))
+		    != -1) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+			if (fd > STDERR_FILENO)
+				close(fd);
+		}
+		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+			dup2(fd, STDIN_FILENO);
+			if (fd > STDERR_FILENO)
+				close(fd);
+		}
+		if (i == 0)
+			execl(exod, exod, "-f", "-m", "16M", "-t", tlb, "-n",
+			    "2", "-q", STLB_QUANTUM, "-S", st.sock[i],
+			    (char *)NULL);
+		else
+			execl(exod, exod, "-f", "-m", "16M", "-t", tlb, "-n",
+			    "2", "-q", STLB_QUANTUM, "--no-stlb", "-S",
+			    st.sock[i], (char *)NULL);
+		fprintf(stderr, "exec %s: %s\n", exod, strerror(errno));
+		_exit(127);
+	}
+	st.exod[i] = pid;
+}
+
+/* Until exod i answers a control connection (10 s). */
+static void
+exod_wait(int i)
+{
+	struct exo	*c;
+	uint64_t	 deadline = now_ns() + 10000000000ULL;
+	int		 error, status;
+
+	for (;;) {
+		if (waitpid(st.exod[i], &status, WNOHANG) == st.exod[i]) {
+			st.exod[i] = -1;
+			show_log(i);
+			die("exod exited at start (status %d)",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		}
+		if ((error = exo_connect_control(st.sock[i], &c)) == 0) {
+			exo_disconnect(c);
+			return;
+		}
+		if (error != -EXO_ECONN)
+			die_exo("exo_connect_control", error);
+		if (now_ns() > deadline) {
+			show_log(i);
+			die("exod did not answer on %s", st.sock[i]);
+		}
+		usleep(10000);
+	}
+}
+
+static void
+exod_stop(int i)
+{
+	uint64_t	deadline = now_ns() + 5000000000ULL;
+	pid_t		pid = st.exod[i];
+	int		status;
+
+	kill(pid, SIGTERM);
+	while (waitpid(pid, &status, WNOHANG) != pid) {
+		if (now_ns() > deadline)
+			die("exod did not stop on SIGTERM");
+		usleep(5000);
+	}
+	st.exod[i] = -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		show_log(i);
+		die("exod stopped abnormally (status 0x%x)", status);
+	}
+}
+
+/* --- the three columns ---------------------------------------------- */
+
+#define R_NONE		0
+#define R_RO		EXO_RIGHT_READ
+#define R_RW		EXO_RIGHTS_ALL
+
+struct col {
+	const char	 *name;
+	unsigned char	 *base;
+	void		(*enter)(void);		/* its trap handler in place */
+	void		(*resolve)(size_t, unsigned);	/* the faulting page */
+	void		(*prot)(size_t, size_t, unsigned);
+	void		(*unprot)(size_t, size_t, unsigned);
+	int		(*dirty)(size_t);
+};
+
+enum { C_MONO, C_MICRO, C_EXO, NCOLS };
+static struct col	 cols[NCOLS];
+/* Shared with the trap handlers: volatile, so no access moves past a trap. */
+static struct col *volatile cur;	/* the column whose trap this is */
+
+/* The policy of the benchmark running: what a fault on pg does. */
+static void		(*volatile policy)(struct col *, size_t);
+
+/* appel1: which page the handler protects at trap k (-1: none). */
+static int		 appel1_prot[APPEL1_N];
+static int		 appel1_page[APPEL1_N];
+static volatile int	 appel1_k;
+
+static void
+policy_unprot(struct col *c, size_t pg)
+{
+	c->resolve(pg, R_RW);
+}
+
+static void
+policy_appel1(struct col *c, size_t pg)
+{
+	int	q = appel1_prot[appel1_k++];
+
+	c->resolve(pg, R_RW);
+	if (q >= 0)
+		c->prot((size_t)q, 1, R_NONE);
+}
+
+static int
+host_prot(unsigned rights)
+{
+	return ((rights & EXO_RIGHT_WRITE) ? PROT_READ | PROT_WRITE :
+	    (rights & EXO_RIGHT_READ) ? PROT_READ : PROT_NONE);
+}
+
+/* monolithic and microkernel: the host's SIGSEGV, straight to the policy */
+static void
+host_trap(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t	a = (uintptr_t)si->si_addr;
+	struct col	*c = cur;
+
+	if (c == NULL || a < (uintptr_t)c->base ||
+	    a >= (uintptr_t)c->base + NPAGES * PAGE) {
+		signal(SIGSEGV, SIG_DFL);
+		return;
+	}
+	policy(c, (a - (uintptr_t)c->base) / PAGE);
+}
+
+static struct sigaction	sa_host, sa_exo;
+
+static void
+host_enter(void)
+{
+	sigaction(SIGSEGV, &sa_host, NULL);
+}
+
+/* monolithic */
+static void
+mono_resolve(size_t pg, unsigned rights)
+{
+	if (mprotect(cols[C_MONO].base + pg * PAGE, PAGE, host_prot(rights)))
+		die("mprotect: %s", strerror(errno));
+}
+
+static void
+mono_prot(size_t pg, size_t n, unsigned rights)
+{
+	if (mprotect(cols[C_MONO].base + pg * PAGE, n * PAGE,
+	    host_prot(rights)))
+		die("mprotect: %s", strerror(errno));
+}
+
+static int	pagemap_fd = -1;
+
+static int
+mono_dirty(size_t pg)
+{
+	uint64_t	v;
+	uintptr_t	va = (uintptr_t)(cols[C_MONO].base + pg * PAGE);
+
+	if (pread(pagemap_fd, &v, sizeof v, (off_t)(va / PAGE * 8)) !=
+	    sizeof v)
+		return (-1);
+	return ((int)((v >> 55) & 1));	/* soft-dirty */
+}
+
+/* microkernel: the pager */
+struct pager_msg {
+	uint32_t	op;
+	uint32_t	pg;
+	uint32_t	n;
+	uint32_t	rights;
+};
+enum { P_FAULT = 1, P_PROT, P_UNPROT, P_DIRTY };
+
+static int	pager_fd = -1;
+
+static void
+pager_serve(int fd)
+{
+	unsigned char	rights[NPAGES], dirty[NPAGES];
+	struct pager_msg m;
+	int32_t		reply;
+	uint32_t	i;
+
+	memset(rights, R_RW, sizeof rights);
+	memset(dirty, 0, sizeof dirty);
+	for (;;) {
+		if (recv(fd, &m, sizeof m, 0) != sizeof m)
+			_exit(0);
+		reply = 0;
+		if (m.pg >= NPAGES || m.n > NPAGES - m.pg)
+			reply = -1;
+		else if (m.op == P_DIRTY)
+			reply = dirty[m.pg];
+		else {
+			for (i = m.pg; i < m.pg + (m.op == P_FAULT ? 1 : m.n);
+			    i++) {
+				rights[i] = (unsigned char)m.rights;
+				if (m.rights & EXO_RIGHT_WRITE)
+					dirty[i] = 1;
+				else
+					dirty[i] = 0;
+			}
+		}
+		if (send(fd, &reply, sizeof reply, MSG_NOSIGNAL) !=
+		    sizeof reply)
+			_exit(1);
+	}
+}
+
+static void
+pager_start(void)
+{
+	int	sv[2];
+	pid_t	pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		die("socketpair: %s", strerror(errno));
+	if ((pid = fork()) == -1)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(sv[0]);
+		pager_serve(sv[1]);
+	}
+	close(sv[1]);
+	pager_fd = sv[0];
+	st.pager = pid;
+}
+
+static int32_t
+pager_call(uint32_t op, size_t pg, size_t n, unsigned rights)
+{
+	struct pager_msg	m;
+	int32_t			reply;
+
+	m.op = op;
+	m.pg = (uint32_t)pg;
+	m.n = (uint32_t)n;
+	m.rights = rights;
+	if (send(pager_fd, &m, sizeof m, MSG_NOSIGNAL) != sizeof m ||
+	    recv(pager_fd, &reply, sizeof reply, 0) != sizeof reply)
+		die("pager: %s", strerror(errno));
+	return (reply);
+}
+
+static void
+micro_resolve(size_t pg, unsigned rights)
+{
+	(void)pager_call(P_FAULT, pg, 1, rights);
+	if (mprotect(cols[C_MICRO].base + pg * PAGE, PAGE, host_prot(rights)))
+		die("mprotect: %s", strerror(errno));
+}
+
+static void
+micro_prot(size_t pg, size_t n, unsigned rights)
+{
+	(void)pager_call(P_PROT, pg, n, rights);
+	if (mprotect(cols[C_MICRO].base + pg * PAGE, n * PAGE,
+	    host_prot(rights)))
+		die("mprotect: %s", strerror(errno));
+}
+
+static void
+micro_unprot(size_t pg, size_t n, unsigned rights)
+{
+	(void)pager_call(P_UNPROT, pg, n, rights);
+	if (mprotect(cols[C_MICRO].base + pg * PAGE, n * PAGE,
+	    host_prot(rights)))
+		die("mprotect: %s", strerror(errno));
+}
+
+static int
+micro_dirty(size_t pg)
+{
+	return (pager_call(P_DIRTY, pg, 1, 0));
+}
+
+/* exokernel: this process as a libOS with its own page table */
+static struct exo	*ex;
+static struct exo_frame	 ex_frames[NPAGES];
+static unsigned char	 ex_pt[NPAGES];		/* rights the libOS allows */
+
+static int
+exo_fault(struct exo *e, const struct exo_trap *t, void *arg)
+{
+	uintptr_t	a = (uintptr_t)t->addr;
+
+	if (a < (uintptr_t)cols[C_EXO].base ||
+	    a >= (uintptr_t)cols[C_EXO].base + NPAGES * PAGE)
+		return (-1);
+	policy(&cols[C_EXO], (a - (uintptr_t)cols[C_EXO].base) / PAGE);
+	return (0);
+}
+
+static void
+exo_enter(void)
+{
+	sigaction(SIGSEGV, &sa_exo, NULL);
+}
+
+static void
+ex_resolve(size_t pg, unsigned rights)
+{
+	int	error;
+
+	ex_pt[pg] = (unsigned char)rights;
+	if ((error = exo_tlb_install(ex, cols[C_EXO].base + pg * PAGE,
+	    &ex_frames[pg].cap, rights)) != 0)
+		die_exo("exo_tlb_install", error);
+}
+
+static void
+ex_prot(size_t pg, size_t n, unsigned rights)
+{
+	size_t	i;
+	int	error;
+
+	for (i = pg; i < pg + n; i++)
+		ex_pt[i] = (unsigned char)rights;
+	if ((error = exo_tlb_protect(ex, cols[C_EXO].base + pg * PAGE, n,
+	    rights)) != 0)
+		die_exo("exo_tlb_protect", error);
+}
+
+static void
+ex_unprot(size_t pg, size_t n, unsigned rights)
+{
+	size_t	i;
+	int	error;
+
+	for (i = pg; i < pg + n; i++)
+		ex_pt[i] = (unsigned char)rights;
+	if ((error = exo_tlb_unprotect(ex, cols[C_EXO].base + pg * PAGE, n,
+	    rights)) != 0)
+		die_exo("exo_tlb_unprotect", error);
+}
+
+static int
+ex_dirty(size_t pg)
+{
+	return (exo_tlb_dirty(ex, cols[C_EXO].base + pg * PAGE));
+}
+
+static void *
+anon_region(void)
+{
+	void	*p;
+
+	p = mmap(NULL, NPAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	memset(p, 1, NPAGES * PAGE);	/* fault it all in */
+	return (p);
+}
+
+static void
+cols_init(void)
+{
+	struct sigaction	sa;
+	stack_t			ss;
+	void			*va;
+	unsigned		done, n;
+	int			error;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = host_trap;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	sa_host = sa;
+
+	cols[C_MONO] = (struct col){ "monolithic", anon_region(), host_enter,
+	    mono_resolve, mono_prot, mono_prot, mono_dirty };
+	cols[C_MICRO] = (struct col){ "microkernel", anon_region(),
+	    host_enter, micro_resolve, micro_prot, micro_unprot,
+	    micro_dirty };
+
+	if ((error = exo_connect(st.sock[0], "exobench-vm", &ex)) != 0)
+		die_exo("exo_connect", error);
+	if ((error = exo_as_create(ex, NPAGES * PAGE, &va)) != 0)
+		die_exo("exo_as_create", error);
+	for (done = 0; done < NPAGES; done += n) {
+		n = NPAGES - done > EXO_BATCH_MAX ? EXO_BATCH_MAX :
+		    NPAGES - done;
+		if ((error = exo_frame_alloc_batch(ex, ex_frames + done, n)))
+			die_exo("exo_frame_alloc_batch", error);
+	}
+	if ((error = exo_pe_addressing(ex, exo_fault, NULL)) != 0)
+		die_exo("exo_pe_addressing", error);
+	sigaction(SIGSEGV, NULL, &sa_exo);	/* libexo's trap handler */
+	cols[C_EXO] = (struct col){ "exokernel", va, exo_enter, ex_resolve,
+	    ex_prot, ex_unprot, ex_dirty };
+	policy = policy_unprot;
+	cur = &cols[C_EXO];
+	exo_enter();
+	memset(va, 1, NPAGES * PAGE);		/* every page has a frame */
+
+	/* The host handler's own alternate stack (libexo made one too). */
+	if (sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_DISABLE)) {
+		ss.ss_size = 64 * 1024;
+		ss.ss_flags = 0;
+		if ((ss.ss_sp = malloc(ss.ss_size)) != NULL)
+			sigaltstack(&ss, NULL);
+	}
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+}
+
+static void
+col_use(int c)
+{
+	cur = &cols[c];
+	cur->enter();
+	policy = policy_unprot;
+}
+
+static void
+touch_w(const struct col *c, size_t pg)
+{
+	*(volatile unsigned char *)(c->base + pg * PAGE + 64) = 2;
+}
+
+static void
+touch_r(const struct col *c, size_t pg)
+{
+	(void)*(volatile unsigned char *)(c->base + pg * PAGE + 64);
+}
+
+/* --- the Appel-Li benchmarks: ns per operation, one column, one batch */
+
+static double
+b_trap(struct col *c, int reps)
+{
+	uint64_t	t, sum = 0;
+	size_t		i;
+	int		r;
+
+	for (r = 0; r < reps; r++) {
+		c->prot(0, NTRAP, R_NONE);
+		t = now_ns();
+		for (i = 0; i < NTRAP; i++)
+			touch_w(c, i);
+		sum += now_ns() - t;
+	}
+	return ((double)sum / (reps * NTRAP));
+}
+
+static double
+b_prot1(struct col *c, int reps)
+{
+	uint64_t	t, sum = 0;
+	size_t		i;
+	int		r;
+
+	for (r = 0; r < reps; r++) {
+		c->unprot(0, NTRAP, R_RW);
+		for (i = 0; i < NTRAP; i++)
+			touch_w(c, i);
+		t = now_ns();
+		for (i = 0; i < NTRAP; i++)
+			c->prot(i, 1, R_RO);
+		sum += now_ns() - t;
+	}
+	return ((double)sum / (reps * NTRAP));
+}
+
+static double
+b_prot100(struct col *c, int reps)
+{
+	uint64_t	t, sum = 0;
+	size_t		i;
+	int		r;
+
+	for (r = 0; r < reps; r++) {
+		c->unprot(0, N100, R_RW);
+		for (i = 0; i < N100; i++)
+			touch_w(c, i);
+		t = now_ns();
+		c->prot(0, N100, R_RO);
+		sum += now_ns() - t;
+	}
+	return ((double)sum / reps);
+}
+
+static double
+b_unprot100(struct col *c, int reps)
+{
+	uint64_t	t, sum = 0;
+	size_t		i;
+	int		r;
+
+	for (r = 0; r < reps; r++) {
+		c->unprot(0, N100, R_RW);
+		for (i = 0; i < N100; i++)
+			touch_r(c, i);
+		c->prot(0, N100, R_RO);
+		t = now_ns();
+		c->unprot(0, N100, R_RW);
+		sum += now_ns() - t;
+	}
+	return ((double)sum / reps);
+}
+
+static double
+b_dirty(struct col *c, int reps)
+{
+	uint64_t	t, sum = 0;
+	size_t		i;
+	int		r, d = 0;
+
+	for (r = 0; r < reps; r++) {
+		t = now_ns();
+		for (i = 0; i < NTRAP; i++)
+			d += c->dirty(i);
+		sum += now_ns() - t;
+	}
+	if (d < 0)
+		return (-1);
+	return ((double)sum / (reps * NTRAP));
+}
+
+/* appel1: the random protected pages, the same for every column. */
+static void
+appel1_plan(void)
+{
+	unsigned char	prot[N100];
+	int		k, p, q, nun;
+
+	memset(prot, 1, sizeof prot);
+	for (k = 0; k < APPEL1_N; k++) {
+		do
+			p = (int)rnd(N100);
+		while (!prot[p]);
+		prot[p] = 0;
+		for (nun = 0, q = 0; q < N100; q++)
+			nun += !prot[q] && q != p;
+		q = -1;
+		if (nun > 0) {
+			do
+				q = (int)rnd(N100);
+			while (prot[q] || q == p);
+			prot[q] = 1;
+		}
+		appel1_page[k] = p;
+		appel1_prot[k] = q;
+	}
+}
+
+static double
+b_appel1(struct col *c, int reps)
+{
+	uint64_t	t, sum = 0;
+	int		r, k;
+
+	for (r = 0; r < reps; r++) {
+		c->prot(0, N100, R_NONE);
+		appel1_k = 0;
+		policy = policy_appel1;
+		t = now_ns();
+		for (k = 0; k < APPEL1_N; k++)
+			touch_w(c, (size_t)appel1_page[k]);
+		sum += now_ns() - t;
+		policy = policy_unprot;
+		if (appel1_k != APPEL1_N)
+			die("appel1 (%s): %d traps, not %d", c->name,
+			    appel1_k, APPEL1_N);
+	}
+	return ((double)sum / (reps * APPEL1_N));
+}
+
+static int	appel2_order[N100];
+
+static double
+b_appel2(struct col *c, int reps)
+{
+	uint64_t	t, sum = 0;
+	int		r, k;
+
+	for (r = 0; r < reps; r++) {
+		t = now_ns();
+		c->prot(0, N100, R_NONE);
+		for (k = 0; k < N100; k++)
+			touch_w(c, (size_t)appel2_order[k]);
+		sum += now_ns() - t;
+	}
+	return ((double)sum / (reps * N100));
+}
+
+struct bench {
+	const char	*key;
+	double		(*fn)(struct col *, int);
+	const char	*unit;		/* "us" per op */
+	const char	*what;
+	double		 v[NCOLS];	/* median us */
+	double		 exo_mono;	/* median of batch ratios */
+	double		 micro_exo;
+	int		 target;	/* 1: exo/mono <= 1.5 */
+	int		 target_micro;	/* 1: micro/exo >= 5 */
+};
+
+static struct bench benches[] = {
+	{ "trap", b_trap, "us", "touch a protected page, handler "
+	    "unprotects", { 0 }, 0, 0, 1, 1 },
+	{ "prot1", b_prot1, "us", "protect one page", { 0 }, 0, 0, 0, 0 },
+	{ "prot100", b_prot100, "us", "protect 100 pages, one call", { 0 },
+	    0, 0, 0, 0 },
+	{ "unprot100", b_unprot100, "us", "unprotect 100 pages, one call",
+	    { 0 }, 0, 0, 0, 0 },
+	{ "dirty", b_dirty, "us", "is the page dirty?", { 0 }, 0, 0, 0, 0 },
+	{ "appel1", b_appel1, "us", "prot1 + trap + unprot, per trap",
+	    { 0 }, 0, 0, 1, 0 },
+	{ "appel2", b_appel2, "us", "protN + trap + unprot, per page",
+	    { 0 }, 0, 0, 1, 0 },
+};
+#define NBENCH	((int)(sizeof benches / sizeof benches[0]))
+
+static int	dirty_mono_ok = 1;
+
+static void
+appel_li(const struct plan *pl)
+{
+	double	*v[NBENCH][NCOLS], *rm[NBENCH], *rx[NBENCH];
+	int	 b, c, k, i, order[NCOLS];
+
+	appel1_plan();
+	for (k = 0; k < N100; k++)
+		appel2_order[k] = k;
+	for (k = N100 - 1; k > 0; k--) {
+		i = (int)rnd((uint32_t)k + 1);
+		c = appel2_order[k];
+		appel2_order[k] = appel2_order[i];
+		appel2_order[i] = c;
+	}
+	for (b = 0; b < NBENCH; b++) {
+		for (c = 0; c < NCOLS; c++)
+			v[b][c] = samples(pl->batches);
+		rm[b] = samples(pl->batches);
+		rx[b] = samples(pl->batches);
+	}
+	/* Warm every path up once. */
+	for (c = 0; c < NCOLS; c++) {
+		col_use(c);
+		for (b = 0; b < NBENCH; b++)
+			(void)benches[b].fn(&cols[c], 1);
+	}
+	for (k = 0; k < pl->batches; k++) {
+		for (c = 0; c < NCOLS; c++)	/* a new order each batch */
+			order[c] = (c + k) % NCOLS;
+		for (b = 0; b < NBENCH; b++) {
+			for (i = 0; i < NCOLS; i++) {
+				c = order[i];
+				col_use(c);
+				v[b][c][k] = benches[b].fn(&cols[c], pl->reps) /
+				    1000;
+			}
+			if (v[b][C_MONO][k] < 0)
+				dirty_mono_ok = 0;
+			rm[b][k] = v[b][C_MONO][k] > 0 ? v[b][C_EXO][k] /
+			    v[b][C_MONO][k] : 0;
+			rx[b][k] = v[b][C_EXO][k] > 0 ? v[b][C_MICRO][k] /
+			    v[b][C_EXO][k] : 0;
+		}
+	}
+	col_use(C_EXO);
+	for (b = 0; b < NBENCH; b++) {
+		for (c = 0; c < NCOLS; c++) {
+			benches[b].v[c] = median(v[b][c], pl->batches);
+			free(v[b][c]);
+		}
+		benches[b].exo_mono = median(rm[b], pl->batches);
+		benches[b].micro_exo = median(rx[b], pl->batches);
+		free(rm[b]);
+		free(rx[b]);
+	}
+}
+
+/* --- the STLB across context switches -------------------------------- */
+
+static const unsigned	 ws_list[] = { 8, 16, 32, 64, 128, 256 };
+#define NWS	((int)(sizeof ws_list / sizeof ws_list[0]))
+
+struct ws_result {
+	unsigned	pages;
+	unsigned	guaranteed;
+	unsigned	samples;
+	double		misses;		/* median misses of the first lap */
+	double		warm_misses;	/* ... of the third lap */
+	double		lost_us;	/* first - third + switch-in handler */
+	double		switchin_us;	/* libexo's SIGCONT handler */
+	double		warm_us;	/* a warm lap */
+};
+
+struct child_report {
+	int			error;
+	char			what[96];
+	struct ws_result	r[NWS];
+};
+
+static struct exo		*cx;
+static unsigned char		*cx_base;
+static struct exo_frame		 cx_frames[WS_MAX];
+static struct sigaction		 cx_cont;	/* libexo's SIGCONT handler */
+static volatile uint64_t	 cx_switchin_ns;
+
+static int
+cx_fault(struct exo *e, const struct exo_trap *t, void *arg)
+{
+	size_t	pg = ((uintptr_t)t->addr - (uintptr_t)cx_base) / PAGE;
+
+	if (pg >= WS_MAX)
+		return (-1);
+	return (exo_tlb_install(e, cx_base + pg * PAGE, &cx_frames[pg].cap,
+	    EXO_RIGHTS_ALL) == 0 ? 0 : -1);
+}
+
+/* Time libexo's SIGCONT handler: that is where the TLB is reloaded. */
+static void
+cx_cont_timed(int sig, siginfo_t *si, void *uc)
+{
+	uint64_t	t = now_ns();
+
+	cx_cont.sa_sigaction(sig, si, uc);
+	cx_switchin_ns = now_ns() - t;
+}
+
+/* exod writes it behind our back: read it every time. */
+static uint64_t
+cx_switches(const struct exo_expose *x)
+{
+	return (*(const volatile uint64_t *)&x->switches);
+}
+
+static void
+cx_lap(unsigned n)
+{
+	unsigned	i;
+
+	for (i = 0; i < n; i++)
+		(void)*(volatile unsigned char *)(cx_base + i * PAGE);
+}
+
+#define CFAIL(r, ...) do {						\
+	(r)->error = __LINE__;						\
+	snprintf((r)->what, sizeof (r)->what, __VA_ARGS__);		\
+	return;								\
+} while (0)
+
+static void
+child_stlb(const char *sock, int nsamples, struct child_report *rep)
+{
+	struct exo_stlb_req	 req[EXO_STLB_MAX];
+	const struct exo_expose	*x;
+	struct sigaction	 sa;
+	struct exo_cap		 slot;
+	double			*mf, *mw, *lost, *sin, *warm;
+	uint64_t		 sw, m0, m1, m2, m3, t0, t1, t2, t3, deadline;
+	unsigned		 i, g, got, done, n;
+	void			*va;
+	int			 w, s, error;
+
+	if ((error = exo_connect(sock, "exobench-vm-ws", &cx)) != 0)
+		CFAIL(rep, "exo_connect: %s", exo_strerror(error));
+	if ((error = exo_as_create(cx, WS_MAX * PAGE, &va)) != 0)
+		CFAIL(rep, "exo_as_create: %s", exo_strerror(error));
+	cx_base = va;
+	for (done = 0; done < WS_MAX; done += n) {
+		n = WS_MAX - done > EXO_BATCH_MAX ? EXO_BATCH_MAX :
+		    WS_MAX - done;
+		if ((error = exo_frame_alloc_batch(cx, cx_frames + done, n)))
+			CFAIL(rep, "frame_alloc: %s", exo_strerror(error));
+	}
+	if ((error = exo_pe_addressing(cx, cx_fault, NULL)) != 0)
+		CFAIL(rep, "pe_addressing: %s", exo_strerror(error));
+	sigaction(SIGCONT, NULL, &cx_cont);
+	sa = cx_cont;
+	sa.sa_sigaction = cx_cont_timed;
+	sigaction(SIGCONT, &sa, NULL);
+	x = exo_expose(cx);
+	mf = samples(nsamples);
+	mw = samples(nsamples);
+	lost = samples(nsamples);
+	sin = samples(nsamples);
+	warm = samples(nsamples);
+	if ((error = exo_slot_claim(cx, 1, &slot, &got)) != 0)
+		CFAIL(rep, "slot_claim: %s", exo_strerror(error));
+	for (w = 0; w < NWS; w++) {
+		g = ws_list[w] < EXO_STLB_MAX ? ws_list[w] : EXO_STLB_MAX;
+		memset(req, 0, sizeof req);
+		for (i = 0; i < g; i++) {
+			req[i].va = (uintptr_t)(cx_base + i * PAGE);
+			req[i].rights = EXO_RIGHTS_ALL;
+			req[i].cap = cx_frames[i].cap;
+		}
+		if ((error = exo_stlb_set(cx, req, g)) != 0)
+			CFAIL(rep, "exo_stlb_set: %s", exo_strerror(error));
+		cx_lap(ws_list[w]);
+		cx_lap(ws_list[w]);
+		deadline = now_ns() + 30000000000ULL;
+		for (s = 0; s < nsamples && now_ns() < deadline;) {
+			/* Wait, touching nothing, for the next switch-in. */
+			sw = cx_switches(x);
+			while (cx_switches(x) == sw)
+				;
+			sw = cx_switches(x);
+			m0 = exo_stats(cx)->tlb_misses;
+			t0 = now_ns();
+			cx_lap(ws_list[w]);
+			t1 = now_ns();
+			m1 = exo_stats(cx)->tlb_misses;
+			cx_lap(ws_list[w]);
+			t2 = now_ns();
+			m2 = exo_stats(cx)->tlb_misses;
+			cx_lap(ws_list[w]);
+			t3 = now_ns();
+			m3 = exo_stats(cx)->tlb_misses;
+			if (cx_switches(x) != sw)
+				continue;	/* switched mid-way: again */
+			(void)m2;
+			mf[s] = (double)(m1 - m0);
+			mw[s] = (double)(m3 - m2);
+			sin[s] = (double)cx_switchin_ns / 1000;
+			warm[s] = (double)(t3 - t2) / 1000;
+			lost[s] = ((double)(t1 - t0) - (double)(t3 - t2)) /
+			    1000 + sin[s];
+			s++;
+		}
+		if (s == 0)
+			CFAIL(rep, "no switch in 30 s");
+		rep->r[w].pages = ws_list[w];
+		rep->r[w].guaranteed = g;
+		rep->r[w].samples = (unsigned)s;
+		rep->r[w].misses = median(mf, s);
+		rep->r[w].warm_misses = median(mw, s);
+		rep->r[w].lost_us = median(lost, s);
+		rep->r[w].switchin_us = median(sin, s);
+		rep->r[w].warm_us = median(warm, s);
+	}
+	exo_disconnect(cx);
+}
+
+static void
+stlb_run(int which, int nsamples, struct child_report *rep)
+{
+	int	p[2], status;
+	pid_t	pid;
+
+	memset(rep, 0, sizeof *rep);
+	if (pipe(p) == -1)
+		die("pipe: %s", strerror(errno));
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		struct child_report	r;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(p[0]);
+		memset(&r, 0, sizeof r);
+		child_stlb(st.sock[which], nsamples, &r);
+		if (write(p[1], &r, sizeof r) != sizeof r)
+			_exit(1);
+		_exit(0);
+	}
+	st.child = pid;
+	close(p[1]);
+	if (read(p[0], rep, sizeof *rep) != sizeof *rep) {
+		rep->error = -1;
+		snprintf(rep->what, sizeof rep->what, "the child libOS died");
+	}
+	close(p[0]);
+	waitpid(pid, &status, 0);
+	st.child = -1;
+	if (rep->error)
+		die("STLB child (%s): line %d: %s", which ? "--no-stlb" :
+		    "STLB", rep->error, rep->what);
+}
+
+/* --- output ------------------------------------------------------------ */
+
+static struct child_report	ws_on, ws_off;
+static double			stlb_reduction;	/* W <= TLB, worst case */
+static unsigned			tlb_size;
+
+static void
+stlb_judge(void)
+{
+	double	red, worst = 1;
+	int	w;
+
+	for (w = 0; w < NWS; w++) {
+		if (ws_list[w] > tlb_size || ws_list[w] > EXO_STLB_MAX)
+			continue;
+		red = ws_off.r[w].misses > 0 ? 1 - ws_on.r[w].misses /
+		    ws_off.r[w].misses : 0;
+		if (red < worst)
+			worst = red;
+	}
+	stlb_reduction = worst;
+}
+
+static void
+fmt_us(char *buf, size_t len, double v)
+{
+	if (v < 0 && v > -10)
+		snprintf(buf, len, "%.2f us", v);
+	else if (v < 0)
+		snprintf(buf, len, "%.0f us", v);
+	else if (v >= 100)
+		snprintf(buf, len, "%.0f us", v);
+	else if (v >= 10)
+		snprintf(buf, len, "%.1f us", v);
+	else
+		snprintf(buf, len, "%.3f us", v);
+}
+
+static void
+print_table(const char *exod, int quick)
+{
+	char	a[32], b[32], c[32], tg[64];
+	int	i, w;
+
+	printf("exobench-vm: %s, TLB %u entries, %ld CPUs%s\n", exod,
+	    tlb_size, sysconf(_SC_NPROCESSORS_ONLN), quick ? ", --quick" : "");
+	printf("Appel-Li, medians of interleaved batches; ratios are "
+	    "medians of batch ratios\n\n");
+	printf("%-10s %-12s %-12s %-12s %-9s %-9s %-30s %s\n", "BENCH",
+	    "MONOLITHIC", "MICROKERNEL", "EXOKERNEL", "EXO/MONO",
+	    "MICRO/EXO", "TARGET", "MET");
+	for (i = 0; i < NBENCH; i++) {
+		const struct bench *bn = &benches[i];
+		int met = 1, has = bn->target || bn->target_micro;
+
+		if (bn->key[0] == 'd' && !dirty_mono_ok)
+			snprintf(a, sizeof a, "n/a");
+		else
+			fmt_us(a, sizeof a, bn->v[C_MONO]);
+		fmt_us(b, sizeof b, bn->v[C_MICRO]);
+		fmt_us(c, sizeof c, bn->v[C_EXO]);
+		snprintf(tg, sizeof tg, "%s%s", bn->target ?
+		    "exo/mono <= 1.5" : "", bn->target_micro ?
+		    ", micro/exo >= 5" : "");
+		if (bn->target)
+			met &= bn->exo_mono <= 1.5;
+		if (bn->target_micro)
+			met &= bn->micro_exo >= 5;
+		printf("%-10s %-12s %-12s %-12s %-9.2f %-9.2f %-30s %s\n",
+		    bn->key, a, b, c, bn->exo_mono, bn->micro_exo,
+		    has ? tg : "-", has ? (met ? "met" : "NOT met") : "-");
+	}
+	printf("\n");
+	for (i = 0; i < NBENCH; i++)
+		printf("  %-10s %s\n", benches[i].key, benches[i].what);
+	printf("\nAfter a context switch (exod -n 2 -q %s, one slot), "
+	    "first min(pages, %d) pages guaranteed;\nmedians over %u/%u "
+	    "switches (STLB/--no-stlb):\n\n", STLB_QUANTUM, EXO_STLB_MAX,
+	    ws_on.r[0].samples, ws_off.r[0].samples);
+	printf("%-6s %-10s | %-8s %-8s %-10s %-10s | %-8s %-8s %-10s "
+	    "%-10s\n", "PAGES", "GUARANTEED", "MISSES", "STEADY", "LOST",
+	    "RELOAD", "MISSES", "STEADY", "LOST", "RELOAD");
+	printf("%-17s | %-39s | %s\n", "", "STLB", "--no-stlb");
+	for (w = 0; w < NWS; w++) {
+		const struct ws_result *on = &ws_on.r[w], *off = &ws_off.r[w];
+
+		fmt_us(a, sizeof a, on->lost_us);
+		if (on->pages > tlb_size)
+			snprintf(a, sizeof a, "-");
+		fmt_us(b, sizeof b, on->switchin_us);
+		printf("%-6u %-10u | %-8.0f %-8.0f %-10s %-10s | ", on->pages,
+		    on->guaranteed, on->misses, on->warm_misses, a, b);
+		fmt_us(a, sizeof a, off->lost_us);
+		if (off->pages > tlb_size)
+			snprintf(a, sizeof a, "-");
+		fmt_us(b, sizeof b, off->switchin_us);
+		printf("%-8.0f %-8.0f %-10s %-10s\n", off->misses,
+		    off->warm_misses, a, b);
+	}
+	printf("\n  MISSES  TLB misses in the first lap over the working set "
+	    "after a switch-in\n  STEADY  misses in the third lap (capacity "
+	    "misses, no switch)\n  LOST    first lap - third lap + "
+	    "libexo's SIGCONT handler (flush, preload);\n          not shown "
+	    "past the TLB, where random replacement makes every lap differ\n"
+	    "  RELOAD  libexo's SIGCONT handler alone\n\n");
+	printf("Targets (reported, not asserted):\n");
+	for (i = 0; i < NBENCH; i++) {
+		const struct bench *bn = &benches[i];
+
+		if (bn->target)
+			printf("  %-10s exokernel / monolithic   %7.2f  "
+			    "<= 1.5   %s\n", bn->key, bn->exo_mono,
+			    bn->exo_mono <= 1.5 ? "met" : "NOT met");
+	}
+	for (i = 0; i < NBENCH; i++) {
+		const struct bench *bn = &benches[i];
+
+		if (bn->target_micro)
+			printf("  %-10s microkernel / exokernel  %7.2f  "
+			    ">= 5     %s\n", bn->key, bn->micro_exo,
+			    bn->micro_exo >= 5 ? "met" : "NOT met");
+	}
+	printf("  %-10s post-switch misses the STLB removes, working set "
+	    "<= TLB: %.1f%%  >= 90%%  %s\n", "STLB", 100 * stlb_reduction,
+	    stlb_reduction >= 0.9 ? "met" : "NOT met");
+}
+
+static void
+json_ws(const struct ws_result *r)
+{
+	printf("{\"misses\":%.1f,\"steady_misses\":%.1f,\"lost_us\":%.3f,"
+	    "\"switchin_us\":%.3f,\"steady_lap_us\":%.3f,\"samples\":%u}",
+	    r->misses, r->warm_misses, r->lost_us, r->switchin_us, r->warm_us,
+	    r->samples);
+}
+
+static void
+print_json(const char *exod, int quick)
+{
+	int	i, w;
+
+	printf("{\"exod\":\"");
+	for (i = 0; exod[i] != '\0'; i++) {
+		if (exod[i] == '"' || exod[i] == '\\')
+			putchar('\\');
+		putchar(exod[i]);
+	}
+	printf("\",\"tlb_entries\":%u,\"cpus\":%ld,\"quick\":%s,"
+	    "\"appel_li\":{", tlb_size, sysconf(_SC_NPROCESSORS_ONLN),
+	    quick ? "true" : "false");
+	for (i = 0; i < NBENCH; i++) {
+		const struct bench *bn = &benches[i];
+
+		printf("%s\"%s\":{\"unit\":\"us\",\"monolithic\":", i ? "," :
+		    "", bn->key);
+		if (bn->key[0] == 'd' && !dirty_mono_ok)
+			printf("null");
+		else
+			printf("%.4f", bn->v[C_MONO]);
+		printf(",\"microkernel\":%.4f,\"exokernel\":%.4f,"
+		    "\"exo_over_mono\":%.4f,\"micro_over_exo\":%.4f",
+		    bn->v[C_MICRO], bn->v[C_EXO], bn->exo_mono, bn->micro_exo);
+		if (bn->target)
+			printf(",\"target_exo_over_mono_max\":1.5,"
+			    "\"met_exo_over_mono\":%s", bn->exo_mono <= 1.5 ?
+			    "true" : "false");
+		if (bn->target_micro)
+			printf(",\"target_micro_over_exo_min\":5,"
+			    "\"met_micro_over_exo\":%s", bn->micro_exo >= 5 ?
+			    "true" : "false");
+		printf("}");
+	}
+	printf("},\"stlb\":[");
+	for (w = 0; w < NWS; w++) {
+		printf("%s{\"pages\":%u,\"guaranteed\":%u,\"stlb\":", w ? "," :
+		    "", ws_on.r[w].pages, ws_on.r[w].guaranteed);
+		json_ws(&ws_on.r[w]);
+		printf(",\"no_stlb\":");
+		json_ws(&ws_off.r[w]);
+		printf("}");
+	}
+	printf("],\"stlb_reduction\":%.4f,\"stlb_reduction_target_min\":0.9,"
+	    "\"stlb_reduction_met\":%s}\n", stlb_reduction,
+	    stlb_reduction >= 0.9 ? "true" : "false");
+}
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: exobench-vm [--json] [--quick] [--exod PATH] "
+	    "[-t entries]\n");
+	exit(status);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct plan	*pl = &plan_full;
+	static char		 exod_real[PATH_MAX];
+	const char		*exod = NULL, *tmp, *tlb = "64";
+	struct sigaction	 sa;
+	char			*end;
+	int			 i, json = 0, quick = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--quick") == 0)
+			quick = 1;
+		else if (strcmp(argv[i], "--exod") == 0 && i + 1 < argc)
+			exod = argv[++i];
+		else if (strncmp(argv[i], "--exod=", 7) == 0)
+			exod = argv[i] + 7;
+		else if (strcmp(argv[i], "-t") == 0 && i + 1 < argc)
+			tlb = argv[++i];
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
+			usage(0);
+		else
+			usage(1);
+	}
+	tlb_size = (unsigned)strtoul(tlb, &end, 10);
+	if (*end != '\0' || tlb_size < 8 || tlb_size > 4096)
+		die("-t %s: not a TLB size from 8 to 4096", tlb);
+	if (quick)
+		pl = &plan_quick;
+	if (exod == NULL)
+		exod = find_exod();
+	else if (!is_exec(exod))
+		die("%s: not an executable file", exod);
+	if (realpath(exod, exod_real) != NULL)
+		exod = exod_real;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	main_pid = getpid();
+	atexit(cleanup_atexit);
+
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0' ||
+	    strlen(tmp) > 64)
+		tmp = "/tmp";
+	snprintf(st.dir, sizeof st.dir, "%s/exobench-vm.XXXXXX", tmp);
+	if (mkdtemp(st.dir) == NULL)
+		die("mkdtemp %s: %s", st.dir, strerror(errno));
+	st.made_dir = 1;
+	for (i = 0; i < 2; i++) {
+		snprintf(st.sock[i], sizeof st.sock[i], "%s/sock%d", st.dir, i);
+		snprintf(st.log[i], sizeof st.log[i], "%s/exod%d.log", st.dir,
+		    i);
+		exod_start(i, exod, tlb);
+	}
+	for (i = 0; i < 2; i++)
+		exod_wait(i);
+
+	/* The STLB first: its children must not inherit a libOS. */
+	stlb_run(0, pl->samples, &ws_on);
+	stlb_run(1, pl->samples, &ws_off);
+	stlb_judge();
+
+	pager_start();
+	cols_init();
+	appel_li(pl);
+	exo_disconnect(ex);
+	kill_wait(&st.pager);
+
+	for (i = 0; i < 2; i++)
+		exod_stop(i);
+	cleanup_hard();
+	if (json)
+		print_json(exod, quick);
+	else
+		print_table(exod, quick);
+	return (0);
+}
