@@ -289,6 +289,7 @@ disk_fini(void)
 		close(disk.note[1]);
 	free(disk.b);
 	disk.b = NULL;
+	disk.n = disk.nfree = 0;
 	disk.fd = disk.owners_fd = disk.note[0] = disk.note[1] = -1;
 }
 

@@ -629,23 +629,23 @@ sched_undonate(struct peer *a, struct peer *b)
 int
 sched_slots_reply(void *buf, size_t len)
 {
-	struct exo_slots_reply	*r = buf;
-	unsigned		 i;
+	struct exo_slots_reply	r;
+	size_t			n = sched_conf.nslots * sizeof sched.owner[0];
 
-	if (len < sizeof *r + sched_conf.nslots * sizeof r->owner[0])
+	if (len < sizeof r + n)
 		return (-1);
-	memset(r, 0, sizeof *r);
-	r->nslots = sched_conf.nslots;
-	r->quantum_us = (uint32_t)(sched_conf.quantum_ns / 1000);
-	r->bound_us = (uint32_t)(sched_conf.bound_ns / 1000);
-	r->flags = sched_conf.roundrobin ? EXO_SLOTS_ROUNDROBIN : 0;
-	r->tick = sched.tick;
-	r->epoch = sched.epoch;
-	r->current = (uint32_t)(sched.tick % sched_conf.nslots);
-	r->running = sched.running != NULL ? sched.running->libos : 0;
-	for (i = 0; i < sched_conf.nslots; i++)
-		r->owner[i] = sched.owner[i];
-	return ((int)(sizeof *r + sched_conf.nslots * sizeof r->owner[0]));
+	memset(&r, 0, sizeof r);
+	r.nslots = sched_conf.nslots;
+	r.quantum_us = (uint32_t)(sched_conf.quantum_ns / 1000);
+	r.bound_us = (uint32_t)(sched_conf.bound_ns / 1000);
+	r.flags = sched_conf.roundrobin ? EXO_SLOTS_ROUNDROBIN : 0;
+	r.tick = sched.tick;
+	r.epoch = sched.epoch;
+	r.current = (uint32_t)(sched.tick % sched_conf.nslots);
+	r.running = sched.running != NULL ? sched.running->libos : 0;
+	memcpy(buf, &r, sizeof r);
+	memcpy((unsigned char *)buf + sizeof r, sched.owner, n);
+	return ((int)(sizeof r + n));
 }
 
 uint64_t

@@ -181,14 +181,14 @@ struct exo_frame_alloc {
 struct exo_frame_alloc_reply {
 	uint32_t	count;
 	uint32_t	reserved;
-	struct exo_cap	caps[];
+	/* followed by struct exo_cap caps[] */
 };
 
 /* FRAME_FREE: unbind count frames, all or none. */
 struct exo_frame_free {
 	uint32_t	count;		/* 1 .. EXO_BATCH_MAX */
 	uint32_t	reserved;	/* 0 */
-	struct exo_cap	caps[];
+	/* followed by struct exo_cap caps[] */
 };
 
 /* SLOT_CLAIM: bind slots, by count spread evenly or by position. */
@@ -205,14 +205,14 @@ struct exo_slot_claim {
 struct exo_slot_claim_reply {
 	uint32_t	count;
 	uint32_t	reserved;
-	struct exo_cap	caps[];
+	/* followed by struct exo_cap caps[] */
 };
 
 /* SLOT_RELEASE: as exo_frame_free, with slot capabilities. */
 struct exo_slot_release {
 	uint32_t	count;		/* 1 .. EXO_SLOTS_MAX */
 	uint32_t	reserved;
-	struct exo_cap	caps[];
+	/* followed by struct exo_cap caps[] */
 };
 
 /* ENTRY_SET: which entry points of the PE this libOS has registered. */
@@ -253,7 +253,7 @@ struct exo_upcall_timer {
 struct exo_call {
 	uint32_t	target;		/* libOS id */
 	uint32_t	len;		/* data bytes that follow */
-	uint8_t		data[];
+	/* followed by uint8_t data[] */
 };
 
 /*
@@ -264,7 +264,7 @@ struct exo_call {
 struct exo_call_reply {
 	int32_t		status;
 	uint32_t	len;		/* data bytes that follow */
-	uint8_t		data[];
+	/* followed by uint8_t data[] */
 };
 
 /* EXO_UPCALL_CALL payload. */
@@ -273,7 +273,7 @@ struct exo_upcall_call {
 	uint32_t	callid;		/* echo in the answer */
 	uint32_t	len;
 	uint32_t	reserved;
-	uint8_t		data[];
+	/* followed by uint8_t data[] */
 };
 
 /* SLOTS reply: the vector, then nslots owner ids (0 = unowned). */
@@ -286,7 +286,7 @@ struct exo_slots_reply {
 	uint64_t	epoch;		/* completed passes over the vector */
 	uint32_t	current;	/* slot now */
 	uint32_t	running;	/* libOS id holding the CPU, 0 if none */
-	uint32_t	owner[];
+	/* followed by uint32_t owner[] */
 };
 #define EXO_SLOTS_ROUNDROBIN	0x01	/* unowned slots go round-robin */
 
@@ -337,7 +337,7 @@ struct exo_stlb_req {
 struct exo_stlb_set {
 	uint32_t	count;		/* 0 .. EXO_STLB_MAX */
 	uint32_t	reserved;	/* 0 */
-	struct exo_stlb_req entries[];
+	/* followed by struct exo_stlb_req entries[] */
 };
 
 /* BLOCK_ALLOC: bind count fresh, zeroed disk blocks (contiguous if it can). */
@@ -361,7 +361,7 @@ struct exo_block_list {
 struct exo_block_list_reply {
 	uint32_t	count;		/* capabilities that follow, <= 253 */
 	uint32_t	total;		/* blocks owned in all */
-	struct exo_cap	caps[];
+	/* followed by struct exo_cap caps[] */
 };
 
 /* DISK_IO: exod moves blocks to or from frames (the emulation's DMA). */
@@ -378,7 +378,7 @@ struct exo_disk_io {
 	uint32_t	op;		/* EXO_DISK_READ or EXO_DISK_WRITE */
 	uint32_t	count;		/* 1 .. EXO_DISK_IO_MAX */
 	uint64_t	tag;		/* the libOS's, echoed in the completion */
-	struct exo_disk_pair pairs[];
+	/* followed by struct exo_disk_pair pairs[] */
 };
 
 /* EXO_UPCALL_DISK payload: the completion interrupt. */
@@ -434,7 +434,7 @@ struct exo_upcall_revoke {
 	uint64_t	deadline_ns;	/* REVOKE: CLOCK_MONOTONIC; else 0 */
 	uint32_t	count;
 	uint32_t	reserved;
-	struct exo_revoke_entry entries[];
+	/* followed by struct exo_revoke_entry entries[] */
 };
 
 /* AUTOSAVE: when exod revokes frame, it first writes it to block. */
@@ -448,7 +448,7 @@ struct exo_autosave_pair {
 struct exo_autosave {
 	uint32_t	count;		/* 1 .. EXO_BATCH_MAX */
 	uint32_t	flags;		/* EXO_AUTOSAVE_* */
-	struct exo_autosave_pair pairs[];
+	/* followed by struct exo_autosave_pair pairs[] */
 };
 
 /* PROTECT: frames in the protected minimum are never repossessed. */
@@ -457,7 +457,7 @@ struct exo_autosave {
 struct exo_protect {
 	uint32_t	count;		/* 1 .. EXO_BATCH_MAX */
 	uint32_t	flags;		/* EXO_PROTECT_* */
-	struct exo_cap	caps[];
+	/* followed by struct exo_cap caps[] */
 };
 
 /* Counters libexo keeps for its libOS; exod shows them, trusting nothing. */

@@ -126,7 +126,7 @@ rt_live(struct rt_set *set, struct rt_run *run, uint64_t now)
 {
 	struct rt_task	*t;
 	unsigned	 i;
-	uint64_t	 rel = 0, miss = 0;
+	uint64_t	 miss = 0;
 
 	fprintf(run->livef, "libos-rt: %3llu s",
 	    (unsigned long long)((now - run->start) / 1000000000ULL));
@@ -136,7 +136,6 @@ rt_live(struct rt_set *set, struct rt_run *run, uint64_t now)
 		    t->name, (unsigned long long)t->completions,
 		    (unsigned long long)t->releases, t->sec_resp_max / 1e6,
 		    t->sec_misses ? " MISS" : "");
-		rel += t->releases;
 		miss += t->misses;
 		t->sec_resp_max = 0;
 		t->sec_misses = 0;

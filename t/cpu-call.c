@@ -222,7 +222,7 @@ main(void)
 	}			 raw;
 	char			 line[512], big[1001], answer[EXO_CALL_MAX + 1];
 	char			 idbuf[32];
-	uint64_t		 v, lat[NCALLS];
+	uint64_t		 v = 0, lat[NCALLS];
 	uint32_t		 echo_id, plain_id, k_id;
 	size_t			 alen;
 	int			 p[2], i, n, inwin, okans, rc, status;

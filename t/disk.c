@@ -72,7 +72,8 @@ raw_disk_io(struct exo *e, uint32_t op, uint32_t count,
 	req.count = count;
 	req.tag = 77;
 	memcpy(buf, &req, sizeof req);
-	memcpy(buf + sizeof req, pairs, npairs * sizeof pairs[0]);
+	if (npairs > 0)
+		memcpy(buf + sizeof req, pairs, npairs * sizeof pairs[0]);
 	return exo_request(e, EXO_MSG_DISK_IO, buf, sizeof req +
 	    npairs * sizeof pairs[0], NULL, 0, NULL, NULL, 0, NULL);
 }
@@ -86,7 +87,8 @@ raw_caps(struct exo *e, uint16_t type, uint32_t count, uint32_t flags,
 	uint32_t	hdr[2] = { count, flags };
 
 	memcpy(buf, hdr, sizeof hdr);
-	memcpy(buf + sizeof hdr, caps, n * sizeof caps[0]);
+	if (n > 0)
+		memcpy(buf + sizeof hdr, caps, n * sizeof caps[0]);
 	return exo_request(e, type, buf, sizeof hdr + n * sizeof caps[0],
 	    NULL, 0, NULL, NULL, 0, NULL);
 }
@@ -99,7 +101,8 @@ raw_autosave(struct exo *e, uint32_t count, uint32_t flags,
 	uint32_t	hdr[2] = { count, flags };
 
 	memcpy(buf, hdr, sizeof hdr);
-	memcpy(buf + sizeof hdr, pairs, n * sizeof pairs[0]);
+	if (n > 0)
+		memcpy(buf + sizeof hdr, pairs, n * sizeof pairs[0]);
 	return exo_request(e, EXO_MSG_AUTOSAVE, buf, sizeof hdr +
 	    n * sizeof pairs[0], NULL, 0, NULL, NULL, 0, NULL);
 }
