@@ -973,8 +973,76 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: exobench [--json] [--quick] [--exod PATH]\n");
+	    "usage: exobench [--foundation] [--json] [--quick] [--exod PATH]\n");
 	exit(status);
+}
+
+/* The other parts of exobench, each a program beside this one. */
+static const struct {
+	const char	*key;		/* JSON member */
+	const char	*prog;		/* beside exobench */
+	const char	*what;
+} parts[] = {
+	{ "cpu", "exobench-cpu", "the CPU: protected calls, the slot vector" },
+	{ "memory", "exobench-vm", "memory: Appel-Li, the TLB and the STLB" },
+	{ "disk", "exobench-disk", "revocation and the disk" },
+};
+
+/*
+ * Run each part with the same flags.  In a table run their tables follow
+ * this one; with --json each part's object becomes a member of one object
+ * (the caller has printed its opening and the foundation member).
+ */
+static void
+run_parts(int json, int quick)
+{
+	char	 self[PATH_MAX], path[PATH_MAX + 32], *slash, *argv[4];
+	ssize_t	 n;
+	size_t	 i;
+	pid_t	 pid;
+	int	 status, k;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
+		die("/proc/self/exe: %s", strerror(errno));
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", self, parts[i].prog);
+		k = 0;
+		argv[k++] = (char *)parts[i].prog;
+		if (json)
+			argv[k++] = "--json";
+		if (quick)
+			argv[k++] = "--quick";
+		argv[k] = NULL;
+		if (json) {
+			/* A member per part; the part prints its object. */
+			printf(",\"%s\":", parts[i].key);
+		} else
+			printf("\n== %s (%s) ==\n", parts[i].what,
+			    parts[i].prog);
+		fflush(stdout);
+		if ((pid = fork()) == -1)
+			die("fork: %s", strerror(errno));
+		if (pid == 0) {
+			execv(path, argv);
+			fprintf(stderr, "%s: %s: %s\n", progname, path,
+			    strerror(errno));
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0) {
+			if (json)
+				printf("null");
+			fprintf(stderr, "%s: %s failed\n", progname,
+			    parts[i].prog);
+		}
+		if (json)
+			fflush(stdout);
+	}
+	if (json)
+		printf("}\n");
 }
 
 int
@@ -986,11 +1054,13 @@ main(int argc, char **argv)
 	unsigned long long	 mem;
 	struct sigaction	 sa;
 	struct exo		*e;
-	int			 i, json = 0, quick = 0;
+	int			 i, json = 0, quick = 0, only = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
+		else if (strcmp(argv[i], "--foundation") == 0)
+			only = 1;
 		else if (strcmp(argv[i], "--quick") == 0)
 			quick = 1;
 		else if (strcmp(argv[i], "--exod") == 0 && i + 1 < argc)
@@ -1046,9 +1116,13 @@ main(int argc, char **argv)
 	exod_stop();
 	cleanup_hard();
 
-	if (json)
+	if (json) {
+		if (!only)
+			printf("{\"foundation\":");
 		print_json(exod, mem, quick);
-	else
+	} else
 		print_table(exod, mem, quick);
+	if (!only)
+		run_parts(json, quick);
 	return (0);
 }
