@@ -993,14 +993,14 @@ static const struct {
  * this one; with --json each part's object becomes a member of one object
  * (the caller has printed its opening and the foundation member).
  */
-static void
+static int
 run_parts(int json, int quick)
 {
 	char	 self[PATH_MAX], path[PATH_MAX + 32], *slash, *argv[4];
 	ssize_t	 n;
 	size_t	 i;
 	pid_t	 pid;
-	int	 status, k;
+	int	 status, k, failed = 0;
 
 	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
 		die("/proc/self/exe: %s", strerror(errno));
@@ -1037,12 +1037,14 @@ run_parts(int json, int quick)
 				printf("null");
 			fprintf(stderr, "%s: %s failed\n", progname,
 			    parts[i].prog);
+			failed = 1;
 		}
 		if (json)
 			fflush(stdout);
 	}
 	if (json)
 		printf("}\n");
+	return (failed);
 }
 
 int
@@ -1122,7 +1124,7 @@ main(int argc, char **argv)
 		print_json(exod, mem, quick);
 	} else
 		print_table(exod, mem, quick);
-	if (!only)
-		run_parts(json, quick);
+	if (!only && run_parts(json, quick) != 0)
+		return (1);
 	return (0);
 }

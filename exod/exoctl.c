@@ -396,7 +396,7 @@ exoctl_tlb(struct exo *e, int argc, char **argv)
 	int			json = exoctl_json_flag(argc, argv), error;
 
 	if ((error = exo_status(e, &st)) != 0) {
-		fprintf(stderr, "exoctl: status: %s\n", exo_strerror(error));
+		fprintf(stderr, "exoctl: tlb: %s\n", exo_strerror(error));
 		return (1);
 	}
 	if (json)
