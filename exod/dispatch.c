@@ -77,6 +77,45 @@ dispatch_check(struct peer *p, const struct exo_hdr *h, size_t plen,
 }
 
 /*
+ * The payload of a request that is a count, a word of flags, then count
+ * capabilities (FRAME_FREE, BLOCK_FREE, SLOT_RELEASE, PROTECT): check its
+ * shape and copy the capabilities out.  0, or the status to answer:
+ * EXO_EINVAL for a count of 0 or over max or a flag outside allowed,
+ * EXO_EPROTO when the length is not that of count capabilities.
+ */
+int
+dispatch_caps(const struct exo_hdr *h, const void *payload, unsigned max,
+    uint32_t allowed, struct exo_cap *caps, uint32_t *count, uint32_t *flags)
+{
+	uint32_t	w[2];
+
+	memcpy(w, payload, sizeof w);
+	if (w[0] == 0 || w[0] > max || (w[1] & ~allowed) != 0)
+		return (-EXO_EINVAL);
+	if (h->len != sizeof w + w[0] * sizeof caps[0])
+		return (-EXO_EPROTO);
+	memcpy(caps, (const unsigned char *)payload + sizeof w,
+	    w[0] * sizeof caps[0]);
+	*count = w[0];
+	if (flags != NULL)
+		*flags = w[1];
+	return (0);
+}
+
+/* A reply that is a count, a zero word, then n capabilities. */
+void
+dispatch_reply_caps(struct peer *p, const struct exo_hdr *h,
+    const struct exo_cap *caps, unsigned n, int *fds, unsigned nfds)
+{
+	unsigned char	buf[8 + EXO_SLOTS_MAX * sizeof(struct exo_cap)];
+	uint32_t	w[2] = { n, 0 };
+
+	memcpy(buf, w, sizeof w);
+	memcpy(buf + sizeof w, caps, n * sizeof caps[0]);
+	peer_reply(p, h, 0, buf, sizeof w + n * sizeof caps[0], fds, nfds);
+}
+
+/*
  * Handle one datagram of n bytes from p.  fds are descriptors that came
  * with it (closed here: no request carries one); truncated says the
  * datagram or its descriptors did not fit.

@@ -183,6 +183,10 @@ struct exod_req {
 };
 void	dispatch_message(struct peer *, const void *, size_t, int *, unsigned,
 	    int);
+int	dispatch_caps(const struct exo_hdr *, const void *, unsigned, uint32_t,
+	    struct exo_cap *, uint32_t *, uint32_t *);
+void	dispatch_reply_caps(struct peer *, const struct exo_hdr *,
+	    const struct exo_cap *, unsigned, int *, unsigned);
 
 extern const struct exod_req req_hello;
 extern const struct exod_req req_null;

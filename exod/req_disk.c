@@ -12,9 +12,6 @@ static void
 block_alloc_handle(struct peer *p, const struct exo_hdr *h,
     const void *payload)
 {
-	unsigned char		 buf[sizeof(struct exo_frame_alloc_reply) +
-				    EXO_BATCH_MAX * sizeof(struct exo_cap)];
-	struct exo_frame_alloc_reply rep;
 	struct exo_block_alloc	 req;
 	struct exo_cap		 caps[EXO_BATCH_MAX];
 	int			 status;
@@ -28,12 +25,7 @@ block_alloc_handle(struct peer *p, const struct exo_hdr *h,
 		peer_reply(p, h, status, NULL, 0, NULL, 0);
 		return;
 	}
-	rep.count = req.count;
-	rep.reserved = 0;
-	memcpy(buf, &rep, sizeof rep);
-	memcpy(buf + sizeof rep, caps, req.count * sizeof caps[0]);
-	peer_reply(p, h, 0, buf, sizeof rep + req.count * sizeof caps[0],
-	    NULL, 0);
+	dispatch_reply_caps(p, h, caps, req.count, NULL, 0);
 }
 
 const struct exod_req req_block_alloc = {
@@ -48,19 +40,13 @@ static void
 block_free_handle(struct peer *p, const struct exo_hdr *h,
     const void *payload)
 {
-	struct exo_frame_free	req;
-	struct exo_cap		caps[EXO_BATCH_MAX];
-	int			status;
+	struct exo_cap	caps[EXO_BATCH_MAX];
+	uint32_t	n;
+	int		status;
 
-	memcpy(&req, payload, sizeof req);
-	if (req.count == 0 || req.count > EXO_BATCH_MAX || req.reserved != 0)
-		status = -EXO_EINVAL;
-	else if (h->len != sizeof req + req.count * sizeof caps[0])
-		status = -EXO_EPROTO;
-	else {
-		memcpy(caps, (const unsigned char *)payload + sizeof req,
-		    req.count * sizeof caps[0]);
-		status = disk_free(p, caps, req.count);
+	status = dispatch_caps(h, payload, EXO_BATCH_MAX, 0, caps, &n, NULL);
+	if (status == 0) {
+		status = disk_free(p, caps, n);
 		revoke_settle();
 	}
 	peer_reply(p, h, status, NULL, 0, NULL, 0);

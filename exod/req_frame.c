@@ -11,9 +11,6 @@
 void
 frame_alloc_reply(struct peer *p, const struct exo_hdr *h, unsigned n)
 {
-	unsigned char	buf[sizeof(struct exo_frame_alloc_reply) +
-			    EXO_BATCH_MAX * sizeof(struct exo_cap)];
-	struct exo_frame_alloc_reply	rep;
 	struct exo_cap	caps[EXO_BATCH_MAX];
 	int		fds[EXO_BATCH_MAX];
 	int		status;
@@ -22,12 +19,8 @@ frame_alloc_reply(struct peer *p, const struct exo_hdr *h, unsigned n)
 		peer_reply(p, h, status, NULL, 0, NULL, 0);
 		return;
 	}
-	rep.count = n;
-	rep.reserved = 0;
-	memcpy(buf, &rep, sizeof rep);
-	memcpy(buf + sizeof rep, caps, n * sizeof caps[0]);
 	/* The descriptors are exod's to close once sent (peer_send). */
-	peer_reply(p, h, 0, buf, sizeof rep + n * sizeof caps[0], fds, n);
+	dispatch_reply_caps(p, h, caps, n, fds, n);
 }
 
 static void
@@ -60,20 +53,13 @@ static void
 frame_free_handle(struct peer *p, const struct exo_hdr *h,
     const void *payload)
 {
-	struct exo_frame_free	req;
-	struct exo_cap		caps[EXO_BATCH_MAX];
-	int			status;
+	struct exo_cap	caps[EXO_BATCH_MAX];
+	uint32_t	n;
+	int		status;
 
-	memcpy(&req, payload, sizeof req);
-	if (req.count == 0 || req.count > EXO_BATCH_MAX || req.reserved != 0)
-		status = -EXO_EINVAL;
-	else if (h->len != sizeof req + req.count * sizeof caps[0])
-		status = -EXO_EPROTO;
-	else {
-		memcpy(caps, (const unsigned char *)payload + sizeof req,
-		    req.count * sizeof caps[0]);
-		status = frame_release(p, caps, req.count);
-	}
+	status = dispatch_caps(h, payload, EXO_BATCH_MAX, 0, caps, &n, NULL);
+	if (status == 0)
+		status = frame_release(p, caps, n);
 	peer_reply(p, h, status, NULL, 0, NULL, 0);
 }
 

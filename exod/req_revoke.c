@@ -72,22 +72,16 @@ const struct exod_req req_autosave = {
 static void
 protect_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 {
-	struct exo_protect	req;
-	struct exo_cap		caps[EXO_BATCH_MAX];
-	unsigned		i, j, adding = 0;
-	int			status = 0, on;
+	struct exo_cap	caps[EXO_BATCH_MAX];
+	uint32_t	n, flags = 0;
+	unsigned	i, j, adding = 0;
+	int		status, on;
 
-	memcpy(&req, payload, sizeof req);
-	on = !(req.flags & EXO_PROTECT_CLEAR);
-	if (req.count == 0 || req.count > EXO_BATCH_MAX ||
-	    (req.flags & ~(uint32_t)EXO_PROTECT_CLEAR) != 0)
-		status = -EXO_EINVAL;
-	else if (h->len != sizeof req + req.count * sizeof caps[0])
-		status = -EXO_EPROTO;
+	status = dispatch_caps(h, payload, EXO_BATCH_MAX, EXO_PROTECT_CLEAR,
+	    caps, &n, &flags);
+	on = !(flags & EXO_PROTECT_CLEAR);
 	if (status == 0) {
-		memcpy(caps, (const unsigned char *)payload + sizeof req,
-		    req.count * sizeof caps[0]);
-		for (i = 0; i < req.count && status == 0; i++) {
+		for (i = 0; i < n && status == 0; i++) {
 			status = frame_check(p, &caps[i], 0);
 			for (j = 0; j < i && status == 0; j++)
 				if (caps[j].id == caps[i].id)
@@ -105,7 +99,7 @@ protect_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 			status = -EXO_ELIMIT;
 	}
 	if (status == 0)
-		for (i = 0; i < req.count; i++)
+		for (i = 0; i < n; i++)
 			(void)frame_protect(p, (uint32_t)caps[i].id, on,
 			    revoke_protected_max);
 	peer_reply(p, h, status, NULL, 0, NULL, 0);

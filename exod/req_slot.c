@@ -10,10 +10,7 @@
 static void
 slot_claim_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 {
-	struct {
-		struct exo_slot_claim_reply	hdr;
-		struct exo_cap			caps[EXO_SLOTS_MAX];
-	}			rep;
+	struct exo_cap		caps[EXO_SLOTS_MAX];
 	struct exo_slot_claim	req;
 	unsigned		n = 0;
 	int			status;
@@ -23,19 +20,16 @@ slot_claim_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 		status = -EXO_EINVAL;
 	else if (req.flags & EXO_SLOT_BYPOS)
 		status = req.count != 0 ? -EXO_EINVAL :
-		    sched_claim(p, 0, req.mask, rep.caps, &n);
+		    sched_claim(p, 0, req.mask, caps, &n);
 	else if (req.count == 0 || req.count > sched_conf.nslots)
 		status = -EXO_EINVAL;
 	else
-		status = sched_claim(p, req.count, NULL, rep.caps, &n);
+		status = sched_claim(p, req.count, NULL, caps, &n);
 	if (status != 0) {
 		peer_reply(p, h, status, NULL, 0, NULL, 0);
 		return;
 	}
-	rep.hdr.count = n;
-	rep.hdr.reserved = 0;
-	peer_reply(p, h, 0, &rep, sizeof rep.hdr + n * sizeof rep.caps[0],
-	    NULL, 0);
+	dispatch_reply_caps(p, h, caps, n, NULL, 0);
 }
 
 const struct exod_req req_slot_claim = {
@@ -50,20 +44,13 @@ static void
 slot_release_handle(struct peer *p, const struct exo_hdr *h,
     const void *payload)
 {
-	struct exo_slot_release	req;
-	struct exo_cap		caps[EXO_SLOTS_MAX];
-	int			status;
+	struct exo_cap	caps[EXO_SLOTS_MAX];
+	uint32_t	n;
+	int		status;
 
-	memcpy(&req, payload, sizeof req);
-	if (req.count == 0 || req.count > EXO_SLOTS_MAX || req.reserved != 0)
-		status = -EXO_EINVAL;
-	else if (h->len != sizeof req + req.count * sizeof caps[0])
-		status = -EXO_EPROTO;
-	else {
-		memcpy(caps, (const unsigned char *)payload + sizeof req,
-		    req.count * sizeof caps[0]);
-		status = sched_release(p, caps, req.count);
-	}
+	status = dispatch_caps(h, payload, EXO_SLOTS_MAX, 0, caps, &n, NULL);
+	if (status == 0)
+		status = sched_release(p, caps, n);
 	peer_reply(p, h, status, NULL, 0, NULL, 0);
 }
 
