@@ -12,55 +12,40 @@
 
 #include <string.h>
 
-#include <event2/event.h>
-
 #include "exod.h"
 
-uint64_t			call_deadline_ns = 1000 * 1000000ULL; /* -c */
-static struct event_base	*call_base;
+uint64_t	call_deadline_ns = 1000 * 1000000ULL;	/* -c */
 
-void
-call_init(struct event_base *base)
-{
-	call_base = base;
-}
-
-/* End a's call to b: the links go, the deadline is off. */
+/* End a's call to b: the links go. */
 static void
 call_unlink(struct peer *a, struct peer *b)
 {
 	a->cpu.call_target = NULL;
+	a->cpu.call_deadline = 0;
 	if (b != NULL)
 		b->cpu.call_caller = NULL;
-	if (a->cpu.call_timer != NULL)
-		event_del(a->cpu.call_timer);
 }
 
-/* The callee did not answer in time: the caller goes on without it. */
-static void
-call_deadline_cb(evutil_socket_t fd, short events, void *arg)
+/*
+ * At every quantum boundary: a caller whose callee has not answered by
+ * the deadline goes on without it.  Checking here, rather than with a
+ * timer per call, keeps a call to two crossings of exod and nothing more;
+ * the deadline is kept to within a quantum.
+ */
+void
+call_sweep(uint64_t now)
 {
-	struct peer	*a = arg, *b = a->cpu.call_target;
+	struct peer	*a, *next, *b;
 
-	if (b == NULL)
-		return;
-	call_unlink(a, b);
-	peer_reply(a, &a->cpu.call_hdr, -EXO_ETIMEDOUT, NULL, 0, NULL, 0);
-	sched_undonate(a, b);
-}
-
-static void
-call_arm(struct peer *a)
-{
-	struct timeval	tv;
-
-	if (a->cpu.call_timer == NULL && call_base != NULL)
-		a->cpu.call_timer = evtimer_new(call_base, call_deadline_cb, a);
-	if (a->cpu.call_timer == NULL)
-		return;
-	tv.tv_sec = (time_t)(call_deadline_ns / 1000000000ULL);
-	tv.tv_usec = (suseconds_t)(call_deadline_ns % 1000000000ULL / 1000);
-	event_add(a->cpu.call_timer, &tv);
+	TAILQ_FOREACH_SAFE(a, &peers, entry, next) {
+		if ((b = a->cpu.call_target) == NULL ||
+		    now < a->cpu.call_deadline)
+			continue;
+		call_unlink(a, b);
+		peer_reply(a, &a->cpu.call_hdr, -EXO_ETIMEDOUT, NULL, 0, NULL,
+		    0);
+		sched_undonate(a, b);
+	}
 }
 
 void
@@ -108,7 +93,7 @@ call_start(struct peer *a, const struct exo_hdr *h, uint32_t target,
 	a->cpu.call_hdr = *h;
 	a->cpu.call_id = id;
 	b->cpu.call_caller = a;
-	call_arm(a);
+	a->cpu.call_deadline = sched_now() + call_deadline_ns;
 	sched_donate(a, b);
 }
 
@@ -146,9 +131,5 @@ call_peer_gone(struct peer *p)
 	if (b != NULL) {		/* p was calling b */
 		call_unlink(p, b);
 		sched_undonate(NULL, b);
-	}
-	if (p->cpu.call_timer != NULL) {
-		event_free(p->cpu.call_timer);
-		p->cpu.call_timer = NULL;
 	}
 }

@@ -379,7 +379,6 @@ main(int argc, char **argv)
 		fatalx("event_base_new");
 	chan_set_base(base);
 	revoke_init(base);
-	call_init(base);
 	if (sched_init(base) == -1)
 		fatal("cannot start the slot timer");
 	if (disk_start(base) == -1)

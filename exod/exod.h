@@ -120,7 +120,7 @@ struct sched_peer {
 	uint32_t		 call_id;	/* upcall id of the call */
 	struct peer		*call_caller;	/* serving a call from it */
 	int			 call_donated;	/* running on the caller's slice */
-	struct event		*call_timer;	/* the caller's deadline */
+	uint64_t		 call_deadline;	/* CLOCK_MONOTONIC; 0 if no call */
 };
 
 struct peer {
@@ -332,7 +332,7 @@ void	event_flush(struct peer *);
 
 /* --- call.c --------------------------------------------------------- */
 extern uint64_t call_deadline_ns;
-void	call_init(struct event_base *);
+void	call_sweep(uint64_t);
 void	call_start(struct peer *, const struct exo_hdr *, uint32_t,
 	    const void *, uint32_t);
 void	call_answer(struct peer *, const struct exo_hdr *, const void *,

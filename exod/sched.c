@@ -268,10 +268,14 @@ sched_early_cb(evutil_socket_t fd, short events, void *arg)
 static void
 sched_tick_cb(evutil_socket_t sig, short events, void *arg)
 {
-	struct peer	*p = sched.running, *next;
+	struct peer	*p, *next;
 	uint64_t	 tick, now = sched_now();
 	unsigned	 slot;
 
+	call_sweep(now);
+	if (sched.down)
+		return;
+	p = sched.running;
 	tick = (now - sched.t0) / sched_conf.quantum_ns;
 	if (tick <= sched.tick)
 		return;		/* a late signal for a boundary seen already */

@@ -247,7 +247,7 @@ fz_init(void)
 	if ((fz_base = event_base_new()) == NULL)
 		fz_fail("event_base_new failed");
 	revoke_init(fz_base);
-	call_init(fz_base);
+
 	fz_disk_init();
 	fz_sched_reset(1);
 	if ((fz_devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
