@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -28,20 +29,26 @@
 static struct {
 	const char	*prog;
 	char		 self[PATH_MAX];	/* directory of the program */
-	char		 dir[128];
-	char		 sock[160];
-	char		 log[160];
-	pid_t		 exod;
-	pid_t		 child[BL_CHILDREN];
+	char		 exodpath[PATH_MAX];	/* the exod run, once known */
+	char		 dir[128];	/* mkdtemp; short: the sockets are in it */
+	char		 sock[BL_EXODS][160];
+	char		 log[BL_EXODS][160];
+	pid_t		 main;		/* cleanup is its alone, not a child's */
+	volatile pid_t	 exod[BL_EXODS];	/* -1 when not running */
+	volatile pid_t	 child[BL_CHILDREN];
 	struct bfig	 figs[BL_FIGS];
 	int		 nfigs;
-} bl = { .exod = -1 };
+} bl = { .exod = { -1, -1 } };
 
+/* Kill what runs, remove what was made; in the main process only. */
 static void
 bl_cleanup(void)
 {
+	char	p[200];
 	int	i;
 
+	if (bl.main == 0 || getpid() != bl.main)
+		return;
 	for (i = 0; i < BL_CHILDREN; i++)
 		if (bl.child[i] > 0) {
 			kill(bl.child[i], SIGKILL);
@@ -50,14 +57,12 @@ bl_cleanup(void)
 		}
 	bl_exod_stop();
 	if (bl.dir[0] != '\0') {
-		unlink(bl.log);
-		unlink(bl.sock);
-		{
-			char	p[200];
-
-			snprintf(p, sizeof p, "%s.disk", bl.sock);
+		for (i = 0; i < BL_EXODS; i++) {
+			unlink(bl.log[i]);
+			unlink(bl.sock[i]);
+			snprintf(p, sizeof p, "%s.disk", bl.sock[i]);
 			unlink(p);
-			snprintf(p, sizeof p, "%s.disk.owners", bl.sock);
+			snprintf(p, sizeof p, "%s.disk.owners", bl.sock[i]);
 			unlink(p);
 		}
 		rmdir(bl.dir);
@@ -86,14 +91,29 @@ bl_die(const char *fmt, ...)
 	exit(1);
 }
 
+/* An exo call failed: its error, and errno when it is a system error. */
+void
+bl_die_exo(const char *what, int error)
+{
+	if (error == -EXO_ESYS)
+		bl_die("%s: %s: %s", what, exo_strerror(error),
+		    strerror(errno));
+	bl_die("%s: %s", what, exo_strerror(error));
+}
+
 /* Where the program lives; the built tree's other programs are near. */
 void
 bl_init(const char *prog, int argc, char **argv)
 {
-	ssize_t	 n;
-	char	*slash;
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction	 sa;
+	const char		*tmp;
+	ssize_t			 n;
+	char			*slash;
+	size_t			 i;
 
 	bl.prog = prog;
+	bl.main = getpid();
 	if ((n = readlink("/proc/self/exe", bl.self, sizeof bl.self - 1)) > 0) {
 		bl.self[n] = '\0';
 		if ((slash = strrchr(bl.self, '/')) != NULL)
@@ -102,17 +122,34 @@ bl_init(const char *prog, int argc, char **argv)
 		    strcmp(slash, "/.libs") == 0)
 			*slash = '\0';
 	}
-	snprintf(bl.dir, sizeof bl.dir, "%s/exobench.XXXXXX",
-	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	/* A short directory: a socket's path must fit in sun_path. */
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0' ||
+	    strlen(tmp) > 64)
+		tmp = "/tmp";
+	snprintf(bl.dir, sizeof bl.dir, "%s/%.32s.XXXXXX", tmp, prog);
 	if (mkdtemp(bl.dir) == NULL) {
 		bl.dir[0] = '\0';
 		bl_die("mkdtemp: %s", strerror(errno));
 	}
-	snprintf(bl.sock, sizeof bl.sock, "%s/sock", bl.dir);
-	snprintf(bl.log, sizeof bl.log, "%s/exod.log", bl.dir);
+	for (i = 0; i < BL_EXODS; i++) {
+		if (i == 0) {
+			snprintf(bl.sock[i], sizeof bl.sock[i], "%s/sock",
+			    bl.dir);
+			snprintf(bl.log[i], sizeof bl.log[i], "%s/exod.log",
+			    bl.dir);
+		} else {
+			snprintf(bl.sock[i], sizeof bl.sock[i], "%s/sock%zu",
+			    bl.dir, i);
+			snprintf(bl.log[i], sizeof bl.log[i], "%s/exod%zu.log",
+			    bl.dir, i);
+		}
+	}
 	atexit(bl_cleanup);
-	signal(SIGINT, bl_signal);
-	signal(SIGTERM, bl_signal);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = bl_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
 	(void)argc;
 	(void)argv;
 }
@@ -131,10 +168,24 @@ bl_path(const char *rel)
 	return (path);
 }
 
+/* Where the program lives: its directory, less a libtool .libs. */
+const char *
+bl_self(void)
+{
+	return (bl.self);
+}
+
 const char *
 bl_sock(void)
 {
-	return (bl.sock);
+	return (bl.sock[0]);
+}
+
+/* The socket of exod i (0 .. BL_EXODS - 1). */
+const char *
+bl_sockn(int i)
+{
+	return (bl.sock[i]);
 }
 
 const char *
@@ -143,64 +194,205 @@ bl_dir(void)
 	return (bl.dir);
 }
 
-/* Start exod -f -S sock plus args; return once it answers. */
-void
-bl_exod_start(const char *const *args)
+static int
+bl_is_exec(const char *path)
 {
-	const char	*argv[32];
-	struct exo	*e;
-	uint64_t	 deadline;
-	int		 i, n = 0, fd, error;
+	struct stat	sb;
 
-	argv[n++] = "exod";
+	return (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    access(path, X_OK) == 0);
+}
+
+/*
+ * The exod to run, as a real path: the one given (--exod), else the built
+ * one, $EXO_BUILDDIR/exod/exod or beside this program.
+ */
+const char *
+bl_exod_path(const char *given)
+{
+	char		 path[PATH_MAX + 32];
+	const char	*env;
+
+	if (given == NULL && bl.exodpath[0] != '\0')
+		return (bl.exodpath);
+	if (given != NULL) {
+		if (!bl_is_exec(given))
+			bl_die("%s: not an executable file", given);
+		snprintf(path, sizeof path, "%s", given);
+	} else if ((env = getenv("EXO_BUILDDIR")) == NULL || *env == '\0' ||
+	    snprintf(path, sizeof path, "%s/exod/exod", env) >=
+	    (int)sizeof path || !bl_is_exec(path)) {
+		if (bl.self[0] == '\0')
+			bl_die("cannot find exod: /proc/self/exe unread; "
+			    "use --exod PATH");
+		snprintf(path, sizeof path, "%s/../exod/exod", bl.self);
+		if (!bl_is_exec(path))
+			bl_die("cannot find exod (tried $EXO_BUILDDIR/exod/exod"
+			    " and %s); use --exod PATH", path);
+	}
+	if (realpath(path, bl.exodpath) == NULL) {
+		if (strlen(path) >= sizeof bl.exodpath)
+			bl_die("%s: path too long", path);
+		memcpy(bl.exodpath, path, strlen(path) + 1);
+	}
+	return (bl.exodpath);
+}
+
+static void
+bl_exod_log(int i)
+{
+	char	 buf[4096];
+	ssize_t	 n;
+	int	 fd;
+
+	if (bl.dir[0] == '\0' || (fd = open(bl.log[i], O_RDONLY)) == -1)
+		return;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		fwrite(buf, 1, (size_t)n, stderr);
+	close(fd);
+}
+
+/* Start exod i, exod -f -S its socket plus args; bl_exod_wait waits. */
+void
+bl_exod_launch(int i, const char *const *args)
+{
+	const char	*argv[32], *exod = bl_exod_path(NULL);
+	int		 k, n = 0, fd;
+	pid_t		 pid;
+
+	argv[n++] = exod;
 	argv[n++] = "-f";
 	argv[n++] = "-S";
-	argv[n++] = bl.sock;
-	for (i = 0; args != NULL && args[i] != NULL && n < 30; i++)
-		argv[n++] = args[i];
+	argv[n++] = bl.sock[i];
+	for (k = 0; args != NULL && args[k] != NULL && n < 30; k++)
+		argv[n++] = args[k];
 	argv[n] = NULL;
-	if ((bl.exod = fork()) == -1)
+	if ((pid = fork()) == -1)
 		bl_die("fork: %s", strerror(errno));
-	if (bl.exod == 0) {
+	if (pid == 0) {
+		/* exod dies with us, and is not hit by the terminal's ^C. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if ((fd = open(bl.log, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1) {
+		setpgid(0, 0);
+		if ((fd = open(bl.log[i], O_WRONLY | O_CREAT | O_TRUNC,
+		    0600)) != -1) {
 			dup2(fd, STDOUT_FILENO);
 			dup2(fd, STDERR_FILENO);
+			if (fd > STDERR_FILENO)
+				close(fd);
 		}
-		execv(bl_path("exod/exod"), (char *const *)argv);
+		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+			dup2(fd, STDIN_FILENO);
+			if (fd > STDERR_FILENO)
+				close(fd);
+		}
+		execv(exod, (char *const *)argv);
+		fprintf(stderr, "exec %s: %s\n", exod, strerror(errno));
 		_exit(127);
 	}
-	deadline = bl_now() + 10000000000ULL;
+	bl.exod[i] = pid;
+}
+
+/* Until exod i answers a control connection (10 s). */
+void
+bl_exod_wait(int i)
+{
+	struct exo	*c;
+	uint64_t	 deadline = bl_now() + 10000000000ULL;
+	int		 error, status;
+
 	for (;;) {
-		if (waitpid(bl.exod, NULL, WNOHANG) == bl.exod) {
-			bl.exod = -1;
-			bl_die("exod exited at start (see exod -f -S %s)", bl.sock);
+		if (waitpid(bl.exod[i], &status, WNOHANG) == bl.exod[i]) {
+			bl.exod[i] = -1;
+			bl_exod_log(i);
+			bl_die("exod exited at start (status %d)",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		}
-		if ((error = exo_connect_control(bl.sock, &e)) == 0) {
-			exo_disconnect(e);
+		if ((error = exo_connect_control(bl.sock[i], &c)) == 0) {
+			exo_disconnect(c);
 			return;
 		}
-		if (bl_now() > deadline)
-			bl_die("exod did not answer: %s", exo_strerror(error));
+		if (error != -EXO_ECONN)
+			bl_die_exo("exo_connect_control", error);
+		if (bl_now() > deadline) {
+			bl_exod_log(i);
+			bl_die("exod did not answer on %s", bl.sock[i]);
+		}
 		usleep(10000);
 	}
 }
 
+/* Start exod (0) -f -S sock plus args; return once it answers. */
+void
+bl_exod_start(const char *const *args)
+{
+	bl_exod_launch(0, args);
+	bl_exod_wait(0);
+}
+
+/* Stop every exod, asking no questions. */
 void
 bl_exod_stop(void)
 {
-	if (bl.exod > 0) {
-		kill(bl.exod, SIGTERM);
-		waitpid(bl.exod, NULL, 0);
+	int	i;
+
+	for (i = 0; i < BL_EXODS; i++) {
+		if (bl.exod[i] > 0) {
+			kill(bl.exod[i], SIGTERM);
+			waitpid(bl.exod[i], NULL, 0);
+		}
+		bl.exod[i] = -1;
 	}
-	bl.exod = -1;
+}
+
+/* Stop exod i: SIGTERM and a clean exit within 5 s, else an error. */
+void
+bl_exod_finish(int i)
+{
+	uint64_t	deadline = bl_now() + 5000000000ULL;
+	pid_t		pid = bl.exod[i];
+	int		status;
+
+	kill(pid, SIGTERM);
+	while (waitpid(pid, &status, WNOHANG) != pid) {
+		if (bl_now() > deadline)
+			bl_die("exod did not stop on SIGTERM");
+		usleep(5000);
+	}
+	bl.exod[i] = -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		bl_exod_log(i);
+		bl_die("exod stopped abnormally (status 0x%x)", status);
+	}
+}
+
+/* A child of ours to kill on the way out, until bl_untrack. */
+void
+bl_track(pid_t pid)
+{
+	int	i;
+
+	for (i = 0; i < BL_CHILDREN; i++)
+		if (bl.child[i] <= 0) {
+			bl.child[i] = pid;
+			return;
+		}
+}
+
+void
+bl_untrack(pid_t pid)
+{
+	int	i;
+
+	for (i = 0; i < BL_CHILDREN; i++)
+		if (bl.child[i] == pid)
+			bl.child[i] = 0;
 }
 
 /* Fork and exec a built program with its stdout on a pipe (*out). */
 pid_t
 bl_spawn(const char *rel, char *const *argv, int *out)
 {
-	int	p[2], i;
+	int	p[2];
 	pid_t	pid;
 
 	if (pipe(p) == -1 || (pid = fork()) == -1)
@@ -215,11 +407,7 @@ bl_spawn(const char *rel, char *const *argv, int *out)
 	}
 	close(p[1]);
 	*out = p[0];
-	for (i = 0; i < BL_CHILDREN; i++)
-		if (bl.child[i] <= 0) {
-			bl.child[i] = pid;
-			break;
-		}
+	bl_track(pid);
 	return (pid);
 }
 
@@ -257,6 +445,29 @@ double
 bl_median(double *v, size_t n)
 {
 	return (bl_pct(v, n, 0.5));
+}
+
+/* The median proper: the mean of the middle two of an even n; sorts v. */
+double
+bl_mid(double *v, size_t n)
+{
+	if (n == 0)
+		return (0);
+	qsort(v, n, sizeof *v, bl_cmp);
+	if (n % 2)
+		return (v[n / 2]);
+	return ((v[n / 2 - 1] + v[n / 2]) / 2);
+}
+
+/* n samples, zeroed (at least one). */
+double *
+bl_samples(int n)
+{
+	double	*v;
+
+	if ((v = calloc((size_t)(n > 0 ? n : 1), sizeof *v)) == NULL)
+		bl_die("out of memory");
+	return (v);
 }
 
 double

@@ -45,22 +45,19 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "exo.h"
+#include "benchlib.h"
 
 #define PAGE		EXO_FRAME_SIZE
 #define NPAGES		128	/* region of each column */
@@ -81,141 +78,9 @@ static const struct plan plan_full = { .batches = 21, .reps = 20,
 static const struct plan plan_quick = { .batches = 5, .reps = 5,
 	.samples = 11 };
 
-/* What must be undone on every way out, signals included. */
-static struct {
-	char		dir[128];
-	char		sock[2][160];
-	char		log[2][160];
-	volatile pid_t	exod[2];	/* [0] STLB on, [1] --no-stlb */
-	volatile pid_t	pager;
-	volatile pid_t	child;
-	int		made_dir;
-} st = { .exod = { -1, -1 }, .pager = -1, .child = -1 };
+static pid_t		pager_pid = -1;
 
-static const char	*progname = "exobench-vm";
-
-/* --- cleanup, errors, time ----------------------------------------- */
-
-static void
-kill_wait(volatile pid_t *pp)
-{
-	pid_t	pid = *pp;
-
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		*pp = -1;
-	}
-}
-
-static void
-cleanup_hard(void)
-{
-	int	i;
-
-	kill_wait(&st.child);
-	kill_wait(&st.pager);
-	for (i = 0; i < 2; i++)
-		kill_wait(&st.exod[i]);
-	if (st.made_dir) {
-		for (i = 0; i < 2; i++) {
-			unlink(st.sock[i]);
-			unlink(st.log[i]);
-		}
-		rmdir(st.dir);
-		st.made_dir = 0;
-	}
-}
-
-static pid_t	main_pid;
-
-static void
-cleanup_atexit(void)
-{
-	if (getpid() == main_pid)	/* never in a child that exits */
-		cleanup_hard();
-}
-
-static void
-on_signal(int sig)
-{
-	cleanup_hard();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void
-show_log(int i)
-{
-	char	 buf[4096];
-	ssize_t	 n;
-	int	 fd;
-
-	if (!st.made_dir || (fd = open(st.log[i], O_RDONLY)) == -1)
-		return;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		fwrite(buf, 1, (size_t)n, stderr);
-	close(fd);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static void __attribute__((noreturn))
-die_exo(const char *what, int error)
-{
-	if (error == -EXO_ESYS)
-		die("%s: %s: %s", what, exo_strerror(error), strerror(errno));
-	die("%s: %s", what, exo_strerror(error));
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return ((x > y) - (x < y));
-}
-
-static double
-median(double *v, int n)
-{
-	if (n <= 0)
-		return (0);
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	if (n % 2)
-		return (v[n / 2]);
-	return ((v[n / 2 - 1] + v[n / 2]) / 2);
-}
-
-static double *
-samples(int n)
-{
-	double	*v;
-
-	if ((v = calloc((size_t)(n > 0 ? n : 1), sizeof *v)) == NULL)
-		die("out of memory");
-	return (v);
-}
+/* --- random numbers ------------------------------------------------- */
 
 static uint64_t	rng_state = 0x2545f4914f6cdd1dULL;
 
@@ -229,132 +94,6 @@ rnd(uint32_t n)
 	x ^= x << 17;
 	rng_state = x;
 	return ((uint32_t)(x % n));
-}
-
-/* --- exod ----------------------------------------------------------- */
-
-static int
-is_exec(const char *path)
-{
-	struct stat	sb;
-
-	return (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    access(path, X_OK) == 0);
-}
-
-static const char *
-find_exod(void)
-{
-	static char	 path[PATH_MAX];
-	char		 self[PATH_MAX], *slash;
-	const char	*env;
-	ssize_t		 n;
-
-	if ((env = getenv("EXO_BUILDDIR")) != NULL && *env != '\0') {
-		if (snprintf(path, sizeof path, "%s/exod/exod", env) <
-		    (int)sizeof path && is_exec(path))
-			return (path);
-	}
-	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
-		die("cannot find exod: /proc/self/exe: %s; use --exod PATH",
-		    strerror(errno));
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) != NULL)
-		*slash = '\0';
-	if ((slash = strrchr(self, '/')) != NULL &&
-	    strcmp(slash, "/.libs") == 0)
-		*slash = '\0';
-	if (snprintf(path, sizeof path, "%s/../exod/exod", self) <
-	    (int)sizeof path && is_exec(path))
-		return (path);
-	die("cannot find exod (tried $EXO_BUILDDIR/exod/exod and %s); "
-	    "use --exod PATH", path);
-}
-
-static void
-exod_start(int i, const char *exod, const char *tlb)
-{
-	pid_t	pid;
-	int	fd;
-
-	if ((pid = fork()) == -1)
-		die("fork: %s", strerror(errno));
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		setpgid(0, 0);
-		if ((fd = open(st.log[i], O_WRONLY | O_CREAT | O_TRUNC, 0600))
-		    != -1) {
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-			if (fd > STDERR_FILENO)
-				close(fd);
-		}
-		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
-			dup2(fd, STDIN_FILENO);
-			if (fd > STDERR_FILENO)
-				close(fd);
-		}
-		if (i == 0)
-			execl(exod, exod, "-f", "-m", "16M", "-t", tlb, "-n",
-			    "2", "-q", STLB_QUANTUM, "-S", st.sock[i],
-			    (char *)NULL);
-		else
-			execl(exod, exod, "-f", "-m", "16M", "-t", tlb, "-n",
-			    "2", "-q", STLB_QUANTUM, "--no-stlb", "-S",
-			    st.sock[i], (char *)NULL);
-		fprintf(stderr, "exec %s: %s\n", exod, strerror(errno));
-		_exit(127);
-	}
-	st.exod[i] = pid;
-}
-
-/* Until exod i answers a control connection (10 s). */
-static void
-exod_wait(int i)
-{
-	struct exo	*c;
-	uint64_t	 deadline = now_ns() + 10000000000ULL;
-	int		 error, status;
-
-	for (;;) {
-		if (waitpid(st.exod[i], &status, WNOHANG) == st.exod[i]) {
-			st.exod[i] = -1;
-			show_log(i);
-			die("exod exited at start (status %d)",
-			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		}
-		if ((error = exo_connect_control(st.sock[i], &c)) == 0) {
-			exo_disconnect(c);
-			return;
-		}
-		if (error != -EXO_ECONN)
-			die_exo("exo_connect_control", error);
-		if (now_ns() > deadline) {
-			show_log(i);
-			die("exod did not answer on %s", st.sock[i]);
-		}
-		usleep(10000);
-	}
-}
-
-static void
-exod_stop(int i)
-{
-	uint64_t	deadline = now_ns() + 5000000000ULL;
-	pid_t		pid = st.exod[i];
-	int		status;
-
-	kill(pid, SIGTERM);
-	while (waitpid(pid, &status, WNOHANG) != pid) {
-		if (now_ns() > deadline)
-			die("exod did not stop on SIGTERM");
-		usleep(5000);
-	}
-	st.exod[i] = -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		show_log(i);
-		die("exod stopped abnormally (status 0x%x)", status);
-	}
 }
 
 /* --- the three columns ---------------------------------------------- */
@@ -437,7 +176,7 @@ static void
 mono_resolve(size_t pg, unsigned rights)
 {
 	if (mprotect(cols[C_MONO].base + pg * PAGE, PAGE, host_prot(rights)))
-		die("mprotect: %s", strerror(errno));
+		bl_die("mprotect: %s", strerror(errno));
 }
 
 static void
@@ -445,7 +184,7 @@ mono_prot(size_t pg, size_t n, unsigned rights)
 {
 	if (mprotect(cols[C_MONO].base + pg * PAGE, n * PAGE,
 	    host_prot(rights)))
-		die("mprotect: %s", strerror(errno));
+		bl_die("mprotect: %s", strerror(errno));
 }
 
 static int	pagemap_fd = -1;
@@ -514,9 +253,9 @@ pager_start(void)
 	pid_t	pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		die("socketpair: %s", strerror(errno));
+		bl_die("socketpair: %s", strerror(errno));
 	if ((pid = fork()) == -1)
-		die("fork: %s", strerror(errno));
+		bl_die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(sv[0]);
@@ -524,7 +263,8 @@ pager_start(void)
 	}
 	close(sv[1]);
 	pager_fd = sv[0];
-	st.pager = pid;
+	pager_pid = pid;
+	bl_track(pid);
 }
 
 static int32_t
@@ -539,7 +279,7 @@ pager_call(uint32_t op, size_t pg, size_t n, unsigned rights)
 	m.rights = rights;
 	if (send(pager_fd, &m, sizeof m, MSG_NOSIGNAL) != sizeof m ||
 	    recv(pager_fd, &reply, sizeof reply, 0) != sizeof reply)
-		die("pager: %s", strerror(errno));
+		bl_die("pager: %s", strerror(errno));
 	return (reply);
 }
 
@@ -548,7 +288,7 @@ micro_resolve(size_t pg, unsigned rights)
 {
 	(void)pager_call(P_FAULT, pg, 1, rights);
 	if (mprotect(cols[C_MICRO].base + pg * PAGE, PAGE, host_prot(rights)))
-		die("mprotect: %s", strerror(errno));
+		bl_die("mprotect: %s", strerror(errno));
 }
 
 static void
@@ -557,7 +297,7 @@ micro_prot(size_t pg, size_t n, unsigned rights)
 	(void)pager_call(P_PROT, pg, n, rights);
 	if (mprotect(cols[C_MICRO].base + pg * PAGE, n * PAGE,
 	    host_prot(rights)))
-		die("mprotect: %s", strerror(errno));
+		bl_die("mprotect: %s", strerror(errno));
 }
 
 static void
@@ -566,7 +306,7 @@ micro_unprot(size_t pg, size_t n, unsigned rights)
 	(void)pager_call(P_UNPROT, pg, n, rights);
 	if (mprotect(cols[C_MICRO].base + pg * PAGE, n * PAGE,
 	    host_prot(rights)))
-		die("mprotect: %s", strerror(errno));
+		bl_die("mprotect: %s", strerror(errno));
 }
 
 static int
@@ -606,7 +346,7 @@ ex_resolve(size_t pg, unsigned rights)
 	ex_pt[pg] = (unsigned char)rights;
 	if ((error = exo_tlb_install(ex, cols[C_EXO].base + pg * PAGE,
 	    &ex_frames[pg].cap, rights)) != 0)
-		die_exo("exo_tlb_install", error);
+		bl_die_exo("exo_tlb_install", error);
 }
 
 static void
@@ -619,7 +359,7 @@ ex_prot(size_t pg, size_t n, unsigned rights)
 		ex_pt[i] = (unsigned char)rights;
 	if ((error = exo_tlb_protect(ex, cols[C_EXO].base + pg * PAGE, n,
 	    rights)) != 0)
-		die_exo("exo_tlb_protect", error);
+		bl_die_exo("exo_tlb_protect", error);
 }
 
 static void
@@ -632,7 +372,7 @@ ex_unprot(size_t pg, size_t n, unsigned rights)
 		ex_pt[i] = (unsigned char)rights;
 	if ((error = exo_tlb_unprotect(ex, cols[C_EXO].base + pg * PAGE, n,
 	    rights)) != 0)
-		die_exo("exo_tlb_unprotect", error);
+		bl_die_exo("exo_tlb_unprotect", error);
 }
 
 static int
@@ -649,7 +389,7 @@ anon_region(void)
 	p = mmap(NULL, NPAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE |
 	    MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
-		die("mmap: %s", strerror(errno));
+		bl_die("mmap: %s", strerror(errno));
 	memset(p, 1, NPAGES * PAGE);	/* fault it all in */
 	return (p);
 }
@@ -675,18 +415,18 @@ cols_init(void)
 	    host_enter, micro_resolve, micro_prot, micro_unprot,
 	    micro_dirty };
 
-	if ((error = exo_connect(st.sock[0], "exobench-vm", &ex)) != 0)
-		die_exo("exo_connect", error);
+	if ((error = exo_connect(bl_sockn(0), "exobench-vm", &ex)) != 0)
+		bl_die_exo("exo_connect", error);
 	if ((error = exo_as_create(ex, NPAGES * PAGE, &va)) != 0)
-		die_exo("exo_as_create", error);
+		bl_die_exo("exo_as_create", error);
 	for (done = 0; done < NPAGES; done += n) {
 		n = NPAGES - done > EXO_BATCH_MAX ? EXO_BATCH_MAX :
 		    NPAGES - done;
 		if ((error = exo_frame_alloc_batch(ex, ex_frames + done, n)))
-			die_exo("exo_frame_alloc_batch", error);
+			bl_die_exo("exo_frame_alloc_batch", error);
 	}
 	if ((error = exo_pe_addressing(ex, exo_fault, NULL)) != 0)
-		die_exo("exo_pe_addressing", error);
+		bl_die_exo("exo_pe_addressing", error);
 	sigaction(SIGSEGV, NULL, &sa_exo);	/* libexo's trap handler */
 	cols[C_EXO] = (struct col){ "exokernel", va, exo_enter, ex_resolve,
 	    ex_prot, ex_unprot, ex_dirty };
@@ -736,10 +476,10 @@ b_trap(struct col *c, int reps)
 
 	for (r = 0; r < reps; r++) {
 		c->prot(0, NTRAP, R_NONE);
-		t = now_ns();
+		t = bl_now();
 		for (i = 0; i < NTRAP; i++)
 			touch_w(c, i);
-		sum += now_ns() - t;
+		sum += bl_now() - t;
 	}
 	return ((double)sum / (reps * NTRAP));
 }
@@ -755,10 +495,10 @@ b_prot1(struct col *c, int reps)
 		c->unprot(0, NTRAP, R_RW);
 		for (i = 0; i < NTRAP; i++)
 			touch_w(c, i);
-		t = now_ns();
+		t = bl_now();
 		for (i = 0; i < NTRAP; i++)
 			c->prot(i, 1, R_RO);
-		sum += now_ns() - t;
+		sum += bl_now() - t;
 	}
 	return ((double)sum / (reps * NTRAP));
 }
@@ -774,9 +514,9 @@ b_prot100(struct col *c, int reps)
 		c->unprot(0, N100, R_RW);
 		for (i = 0; i < N100; i++)
 			touch_w(c, i);
-		t = now_ns();
+		t = bl_now();
 		c->prot(0, N100, R_RO);
-		sum += now_ns() - t;
+		sum += bl_now() - t;
 	}
 	return ((double)sum / reps);
 }
@@ -793,9 +533,9 @@ b_unprot100(struct col *c, int reps)
 		for (i = 0; i < N100; i++)
 			touch_r(c, i);
 		c->prot(0, N100, R_RO);
-		t = now_ns();
+		t = bl_now();
 		c->unprot(0, N100, R_RW);
-		sum += now_ns() - t;
+		sum += bl_now() - t;
 	}
 	return ((double)sum / reps);
 }
@@ -808,10 +548,10 @@ b_dirty(struct col *c, int reps)
 	int		r, d = 0;
 
 	for (r = 0; r < reps; r++) {
-		t = now_ns();
+		t = bl_now();
 		for (i = 0; i < NTRAP; i++)
 			d += c->dirty(i);
-		sum += now_ns() - t;
+		sum += bl_now() - t;
 	}
 	if (d < 0)
 		return (-1);
@@ -855,13 +595,13 @@ b_appel1(struct col *c, int reps)
 		c->prot(0, N100, R_NONE);
 		appel1_k = 0;
 		policy = policy_appel1;
-		t = now_ns();
+		t = bl_now();
 		for (k = 0; k < APPEL1_N; k++)
 			touch_w(c, (size_t)appel1_page[k]);
-		sum += now_ns() - t;
+		sum += bl_now() - t;
 		policy = policy_unprot;
 		if (appel1_k != APPEL1_N)
-			die("appel1 (%s): %d traps, not %d", c->name,
+			bl_die("appel1 (%s): %d traps, not %d", c->name,
 			    appel1_k, APPEL1_N);
 	}
 	return ((double)sum / (reps * APPEL1_N));
@@ -876,11 +616,11 @@ b_appel2(struct col *c, int reps)
 	int		r, k;
 
 	for (r = 0; r < reps; r++) {
-		t = now_ns();
+		t = bl_now();
 		c->prot(0, N100, R_NONE);
 		for (k = 0; k < N100; k++)
 			touch_w(c, (size_t)appel2_order[k]);
-		sum += now_ns() - t;
+		sum += bl_now() - t;
 	}
 	return ((double)sum / (reps * N100));
 }
@@ -932,9 +672,9 @@ appel_li(const struct plan *pl)
 	}
 	for (b = 0; b < NBENCH; b++) {
 		for (c = 0; c < NCOLS; c++)
-			v[b][c] = samples(pl->batches);
-		rm[b] = samples(pl->batches);
-		rx[b] = samples(pl->batches);
+			v[b][c] = bl_samples(pl->batches);
+		rm[b] = bl_samples(pl->batches);
+		rx[b] = bl_samples(pl->batches);
 	}
 	/* Warm every path up once. */
 	for (c = 0; c < NCOLS; c++) {
@@ -963,11 +703,11 @@ appel_li(const struct plan *pl)
 	col_use(C_EXO);
 	for (b = 0; b < NBENCH; b++) {
 		for (c = 0; c < NCOLS; c++) {
-			benches[b].v[c] = median(v[b][c], pl->batches);
+			benches[b].v[c] = bl_mid(v[b][c], (size_t)pl->batches);
 			free(v[b][c]);
 		}
-		benches[b].exo_mono = median(rm[b], pl->batches);
-		benches[b].micro_exo = median(rx[b], pl->batches);
+		benches[b].exo_mono = bl_mid(rm[b], (size_t)pl->batches);
+		benches[b].micro_exo = bl_mid(rx[b], (size_t)pl->batches);
 		free(rm[b]);
 		free(rx[b]);
 	}
@@ -1016,10 +756,10 @@ cx_fault(struct exo *e, const struct exo_trap *t, void *arg)
 static void
 cx_cont_timed(int sig, siginfo_t *si, void *uc)
 {
-	uint64_t	t = now_ns();
+	uint64_t	t = bl_now();
 
 	cx_cont.sa_sigaction(sig, si, uc);
-	cx_switchin_ns = now_ns() - t;
+	cx_switchin_ns = bl_now() - t;
 }
 
 /* exod writes it behind our back: read it every time. */
@@ -1075,11 +815,11 @@ child_stlb(const char *sock, int nsamples, struct child_report *rep)
 	sa.sa_sigaction = cx_cont_timed;
 	sigaction(SIGCONT, &sa, NULL);
 	x = exo_expose(cx);
-	mf = samples(nsamples);
-	mw = samples(nsamples);
-	lost = samples(nsamples);
-	sin = samples(nsamples);
-	warm = samples(nsamples);
+	mf = bl_samples(nsamples);
+	mw = bl_samples(nsamples);
+	lost = bl_samples(nsamples);
+	sin = bl_samples(nsamples);
+	warm = bl_samples(nsamples);
 	if ((error = exo_slot_claim(cx, 1, &slot, &got)) != 0)
 		CFAIL(rep, "slot_claim: %s", exo_strerror(error));
 	for (w = 0; w < NWS; w++) {
@@ -1094,23 +834,23 @@ child_stlb(const char *sock, int nsamples, struct child_report *rep)
 			CFAIL(rep, "exo_stlb_set: %s", exo_strerror(error));
 		cx_lap(ws_list[w]);
 		cx_lap(ws_list[w]);
-		deadline = now_ns() + 30000000000ULL;
-		for (s = 0; s < nsamples && now_ns() < deadline;) {
+		deadline = bl_now() + 30000000000ULL;
+		for (s = 0; s < nsamples && bl_now() < deadline;) {
 			/* Wait, touching nothing, for the next switch-in. */
 			sw = cx_switches(x);
 			while (cx_switches(x) == sw)
 				;
 			sw = cx_switches(x);
 			m0 = exo_stats(cx)->tlb_misses;
-			t0 = now_ns();
+			t0 = bl_now();
 			cx_lap(ws_list[w]);
-			t1 = now_ns();
+			t1 = bl_now();
 			m1 = exo_stats(cx)->tlb_misses;
 			cx_lap(ws_list[w]);
-			t2 = now_ns();
+			t2 = bl_now();
 			m2 = exo_stats(cx)->tlb_misses;
 			cx_lap(ws_list[w]);
-			t3 = now_ns();
+			t3 = bl_now();
 			m3 = exo_stats(cx)->tlb_misses;
 			if (cx_switches(x) != sw)
 				continue;	/* switched mid-way: again */
@@ -1128,11 +868,11 @@ child_stlb(const char *sock, int nsamples, struct child_report *rep)
 		rep->r[w].pages = ws_list[w];
 		rep->r[w].guaranteed = g;
 		rep->r[w].samples = (unsigned)s;
-		rep->r[w].misses = median(mf, s);
-		rep->r[w].warm_misses = median(mw, s);
-		rep->r[w].lost_us = median(lost, s);
-		rep->r[w].switchin_us = median(sin, s);
-		rep->r[w].warm_us = median(warm, s);
+		rep->r[w].misses = bl_mid(mf, (size_t)s);
+		rep->r[w].warm_misses = bl_mid(mw, (size_t)s);
+		rep->r[w].lost_us = bl_mid(lost, (size_t)s);
+		rep->r[w].switchin_us = bl_mid(sin, (size_t)s);
+		rep->r[w].warm_us = bl_mid(warm, (size_t)s);
 	}
 	exo_disconnect(cx);
 }
@@ -1145,22 +885,22 @@ stlb_run(int which, int nsamples, struct child_report *rep)
 
 	memset(rep, 0, sizeof *rep);
 	if (pipe(p) == -1)
-		die("pipe: %s", strerror(errno));
+		bl_die("pipe: %s", strerror(errno));
 	fflush(NULL);
 	if ((pid = fork()) == -1)
-		die("fork: %s", strerror(errno));
+		bl_die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		struct child_report	r;
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(p[0]);
 		memset(&r, 0, sizeof r);
-		child_stlb(st.sock[which], nsamples, &r);
+		child_stlb(bl_sockn(which), nsamples, &r);
 		if (write(p[1], &r, sizeof r) != sizeof r)
 			_exit(1);
 		_exit(0);
 	}
-	st.child = pid;
+	bl_track(pid);
 	close(p[1]);
 	if (read(p[0], rep, sizeof *rep) != sizeof *rep) {
 		rep->error = -1;
@@ -1168,9 +908,9 @@ stlb_run(int which, int nsamples, struct child_report *rep)
 	}
 	close(p[0]);
 	waitpid(pid, &status, 0);
-	st.child = -1;
+	bl_untrack(pid);
 	if (rep->error)
-		die("STLB child (%s): line %d: %s", which ? "--no-stlb" :
+		bl_die("STLB child (%s): line %d: %s", which ? "--no-stlb" :
 		    "STLB", rep->error, rep->what);
 }
 
@@ -1373,9 +1113,7 @@ int
 main(int argc, char **argv)
 {
 	const struct plan	*pl = &plan_full;
-	static char		 exod_real[PATH_MAX];
-	const char		*exod = NULL, *tmp, *tlb = "64";
-	struct sigaction	 sa;
+	const char		*exod = NULL, *tlb = "64";
 	char			*end;
 	int			 i, json = 0, quick = 0;
 
@@ -1398,42 +1136,25 @@ main(int argc, char **argv)
 	}
 	tlb_size = (unsigned)strtoul(tlb, &end, 10);
 	if (*end != '\0' || tlb_size < 8 || tlb_size > 4096)
-		die("-t %s: not a TLB size from 8 to 4096", tlb);
+		bl_die("-t %s: not a TLB size from 8 to 4096", tlb);
 	if (quick)
 		pl = &plan_quick;
-	if (exod == NULL)
-		exod = find_exod();
-	else if (!is_exec(exod))
-		die("%s: not an executable file", exod);
-	if (realpath(exod, exod_real) != NULL)
-		exod = exod_real;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
+	bl_init("exobench-vm", argc, argv);
+	exod = bl_exod_path(exod);
 	signal(SIGPIPE, SIG_IGN);
-	main_pid = getpid();
-	atexit(cleanup_atexit);
 
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0' ||
-	    strlen(tmp) > 64)
-		tmp = "/tmp";
-	snprintf(st.dir, sizeof st.dir, "%s/exobench-vm.XXXXXX", tmp);
-	if (mkdtemp(st.dir) == NULL)
-		die("mkdtemp %s: %s", st.dir, strerror(errno));
-	st.made_dir = 1;
-	for (i = 0; i < 2; i++) {
-		snprintf(st.sock[i], sizeof st.sock[i], "%s/sock%d", st.dir, i);
-		snprintf(st.log[i], sizeof st.log[i], "%s/exod%d.log", st.dir,
-		    i);
-		exod_start(i, exod, tlb);
+	{
+		/* [0] with the STLB, [1] without. */
+		const char *const	on[] = { "-m", "16M", "-t", tlb, "-n",
+		    "2", "-q", STLB_QUANTUM, NULL };
+		const char *const	off[] = { "-m", "16M", "-t", tlb, "-n",
+		    "2", "-q", STLB_QUANTUM, "--no-stlb", NULL };
+
+		bl_exod_launch(0, on);
+		bl_exod_launch(1, off);
 	}
 	for (i = 0; i < 2; i++)
-		exod_wait(i);
+		bl_exod_wait(i);
 
 	/* The STLB first: its children must not inherit a libOS. */
 	stlb_run(0, pl->samples, &ws_on);
@@ -1444,11 +1165,13 @@ main(int argc, char **argv)
 	cols_init();
 	appel_li(pl);
 	exo_disconnect(ex);
-	kill_wait(&st.pager);
+	kill(pager_pid, SIGKILL);
+	waitpid(pager_pid, NULL, 0);
+	bl_untrack(pager_pid);
+	pager_pid = -1;
 
 	for (i = 0; i < 2; i++)
-		exod_stop(i);
-	cleanup_hard();
+		bl_exod_finish(i);
 	if (json)
 		print_json(exod, quick);
 	else

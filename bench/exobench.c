@@ -27,23 +27,20 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "exo.h"
 #include "exod.h"
+#include "benchlib.h"
 
 #define MIB			(1024UL * 1024UL)
 #define MEM_WANT		(32ULL * MIB)	/* -m given to exod */
@@ -107,131 +104,7 @@ struct fig {
 static struct fig	figs[FIGS_MAX];
 static int		nfigs;
 
-/* What must be undone on every way out, signals included. */
-static struct {
-	char		dir[128];	/* mkdtemp; short: the socket is in it */
-	char		sock[160];
-	char		log[160];
-	volatile pid_t	exod;		/* -1 when not running */
-	volatile pid_t	echo;		/* raw round trip partner, or -1 */
-	int		made_dir;
-} st = { .exod = -1, .echo = -1 };
-
-static const char	*progname = "exobench";
-
-/* --- cleanup ------------------------------------------------------- */
-
-/* Async-signal-safe: kill what runs, remove what was made. */
-static void
-cleanup_hard(void)
-{
-	pid_t	pid;
-
-	if ((pid = st.echo) > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		st.echo = -1;
-	}
-	if ((pid = st.exod) > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		st.exod = -1;
-	}
-	if (st.made_dir) {
-		unlink(st.sock);
-		unlink(st.log);
-		rmdir(st.dir);
-		st.made_dir = 0;
-	}
-}
-
-static void
-cleanup_atexit(void)
-{
-	cleanup_hard();
-}
-
-static void
-on_signal(int sig)
-{
-	cleanup_hard();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void
-show_exod_log(void)
-{
-	char	 buf[4096];
-	ssize_t	 n;
-	int	 fd;
-
-	if (!st.made_dir || (fd = open(st.log, O_RDONLY)) == -1)
-		return;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		fwrite(buf, 1, (size_t)n, stderr);
-	close(fd);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-die(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);		/* cleanup_atexit */
-}
-
-static void __attribute__((noreturn))
-die_exo(const char *what, int error)
-{
-	if (error == -EXO_ESYS)
-		die("%s: %s: %s", what, exo_strerror(error), strerror(errno));
-	die("%s: %s", what, exo_strerror(error));
-}
-
-/* --- time and statistics ------------------------------------------- */
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return ((x > y) - (x < y));
-}
-
-/* Median of n samples; sorts them. */
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	if (n % 2)
-		return (v[n / 2]);
-	return ((v[n / 2 - 1] + v[n / 2]) / 2);
-}
-
-static double *
-samples(int n)
-{
-	double	*v;
-
-	if ((v = calloc((size_t)n, sizeof *v)) == NULL)
-		die("out of memory");
-	return (v);
-}
+static pid_t		echo_pid = -1;	/* raw round trip partner */
 
 /* Keep the compiler from dropping or moving memory work across this. */
 static inline void
@@ -246,7 +119,7 @@ fig_add(const char *key, const char *label)
 	struct fig	*f;
 
 	if (nfigs == FIGS_MAX)
-		die("too many figures");
+		bl_die("too many figures");
 	f = &figs[nfigs++];
 	memset(f, 0, sizeof *f);
 	f->key = key;
@@ -278,45 +151,6 @@ fig_judge(struct fig *f)
 
 /* --- exod ---------------------------------------------------------- */
 
-static int
-is_exec(const char *path)
-{
-	struct stat	sb;
-
-	return (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    access(path, X_OK) == 0);
-}
-
-/* The built exod: $EXO_BUILDDIR/exod/exod, else beside this program. */
-static const char *
-find_exod(void)
-{
-	static char	 path[PATH_MAX];
-	char		 self[PATH_MAX], *slash;
-	const char	*env;
-	ssize_t		 n;
-
-	if ((env = getenv("EXO_BUILDDIR")) != NULL && *env != '\0') {
-		if (snprintf(path, sizeof path, "%s/exod/exod", env) <
-		    (int)sizeof path && is_exec(path))
-			return (path);
-	}
-	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
-		die("cannot find exod: /proc/self/exe: %s; use --exod PATH",
-		    strerror(errno));
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) != NULL)
-		*slash = '\0';
-	/* A libtool-built program may run from bench/.libs. */
-	if ((slash = strrchr(self, '/')) != NULL && strcmp(slash, "/.libs") == 0)
-		*slash = '\0';
-	if (snprintf(path, sizeof path, "%s/../exod/exod", self) <
-	    (int)sizeof path && is_exec(path))
-		return (path);
-	die("cannot find exod (tried $EXO_BUILDDIR/exod/exod and %s); "
-	    "use --exod PATH", path);
-}
-
 /* 256 MiB, or as much as exod may bind under vm.max_map_count. */
 static unsigned long long
 exod_mem(void)
@@ -335,88 +169,6 @@ exod_mem(void)
 	return ((frames * EXO_FRAME_SIZE) / MIB * MIB);
 }
 
-static void
-exod_start(const char *exod, unsigned long long mem)
-{
-	char	 memarg[32];
-	pid_t	 pid;
-	int	 fd;
-
-	snprintf(memarg, sizeof memarg, "%lluK", mem >> 10);
-	if ((pid = fork()) == -1)
-		die("fork: %s", strerror(errno));
-	if (pid == 0) {
-		/* exod dies with us, and is not hit by the terminal's ^C. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		setpgid(0, 0);
-		if ((fd = open(st.log, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1) {
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-			if (fd > STDERR_FILENO)
-				close(fd);
-		}
-		if ((fd = open("/dev/null", O_RDONLY)) != -1) {
-			dup2(fd, STDIN_FILENO);
-			if (fd > STDERR_FILENO)
-				close(fd);
-		}
-		execl(exod, exod, "-f", "-m", memarg, "-S", st.sock,
-		    (char *)NULL);
-		fprintf(stderr, "exec %s: %s\n", exod, strerror(errno));
-		_exit(127);
-	}
-	st.exod = pid;
-}
-
-/* Connect once exod answers; it has 10 seconds. */
-static struct exo *
-exod_wait(void)
-{
-	struct exo	*e;
-	uint64_t	 deadline = now_ns() + 10000000000ULL;
-	int		 error, status;
-
-	for (;;) {
-		if (waitpid(st.exod, &status, WNOHANG) == st.exod) {
-			st.exod = -1;
-			show_exod_log();
-			die("exod exited at start (status %d)",
-			    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		}
-		error = exo_connect(st.sock, "exobench", &e);
-		if (error == 0)
-			return (e);
-		if (error != -EXO_ECONN)
-			die_exo("exo_connect", error);
-		if (now_ns() > deadline) {
-			show_exod_log();
-			die("exod did not answer on %s", st.sock);
-		}
-		usleep(10000);
-	}
-}
-
-/* SIGTERM and a clean exit within 5 s, else an error. */
-static void
-exod_stop(void)
-{
-	uint64_t	deadline = now_ns() + 5000000000ULL;
-	pid_t		pid = st.exod;
-	int		status;
-
-	kill(pid, SIGTERM);
-	while (waitpid(pid, &status, WNOHANG) != pid) {
-		if (now_ns() > deadline)
-			die("exod did not stop on SIGTERM");
-		usleep(5000);
-	}
-	st.exod = -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		show_exod_log();
-		die("exod stopped abnormally (status 0x%x)", status);
-	}
-}
-
 /* --- raw round trip ------------------------------------------------ */
 
 static int	echo_fd = -1;	/* our end of the socketpair */
@@ -429,9 +181,9 @@ echo_start(void)
 	pid_t	pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		die("socketpair: %s", strerror(errno));
+		bl_die("socketpair: %s", strerror(errno));
 	if ((pid = fork()) == -1)
-		die("fork: %s", strerror(errno));
+		bl_die("fork: %s", strerror(errno));
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(sv[0]);
@@ -444,7 +196,8 @@ echo_start(void)
 	}
 	close(sv[1]);
 	echo_fd = sv[0];
-	st.echo = pid;
+	echo_pid = pid;
+	bl_track(pid);
 }
 
 static void
@@ -454,8 +207,9 @@ echo_stop(void)
 
 	close(echo_fd);		/* EOF: the partner exits */
 	echo_fd = -1;
-	waitpid(st.echo, &status, 0);
-	st.echo = -1;
+	waitpid(echo_pid, &status, 0);
+	bl_untrack(echo_pid);
+	echo_pid = -1;
 }
 
 /* Mean round trip over n iterations, ns. */
@@ -467,15 +221,15 @@ raw_rtt_batch(int n)
 	int		i;
 
 	memset(buf, 'x', sizeof buf);
-	t0 = now_ns();
+	t0 = bl_now();
 	for (i = 0; i < n; i++) {
 		if (send(echo_fd, buf, sizeof buf, MSG_NOSIGNAL) != sizeof buf)
-			die("raw send: %s", strerror(errno));
+			bl_die("raw send: %s", strerror(errno));
 		if (recv(echo_fd, buf, sizeof buf, 0) != sizeof buf)
-			die("raw recv: %s", errno ? strerror(errno) :
+			bl_die("raw recv: %s", errno ? strerror(errno) :
 			    "short datagram");
 	}
-	return ((double)(now_ns() - t0) / n);
+	return ((double)(bl_now() - t0) / n);
 }
 
 static double
@@ -484,11 +238,11 @@ null_rtt_batch(struct exo *e, int n)
 	uint64_t	t0;
 	int		i, error;
 
-	t0 = now_ns();
+	t0 = bl_now();
 	for (i = 0; i < n; i++)
 		if ((error = exo_null(e)) != 0)
-			die_exo("exo_null", error);
-	return ((double)(now_ns() - t0) / n);
+			bl_die_exo("exo_null", error);
+	return ((double)(bl_now() - t0) / n);
 }
 
 static double	raw_rtt_ns;	/* the baseline several figures use */
@@ -496,9 +250,9 @@ static double	raw_rtt_ns;	/* the baseline several figures use */
 static void
 bench_rtt(struct exo *e, const struct plan *pl)
 {
-	double		*raw = samples(pl->rtt_batches);
-	double		*exo = samples(pl->rtt_batches);
-	double		*ratio = samples(pl->rtt_batches);
+	double		*raw = bl_samples(pl->rtt_batches);
+	double		*exo = bl_samples(pl->rtt_batches);
+	double		*ratio = bl_samples(pl->rtt_batches);
 	struct fig	*f;
 	int		 b;
 
@@ -517,15 +271,15 @@ bench_rtt(struct exo *e, const struct plan *pl)
 		ratio[b] = exo[b] / raw[b];
 	}
 	echo_stop();
-	raw_rtt_ns = median(raw, pl->rtt_batches);
+	raw_rtt_ns = bl_mid(raw, (size_t)pl->rtt_batches);
 
 	f = fig_add("null_rtt", "null round trip");
-	f->exo = median(exo, pl->rtt_batches) / 1000;
+	f->exo = bl_mid(exo, (size_t)pl->rtt_batches) / 1000;
 	f->unit = "us";
 	f->base = raw_rtt_ns / 1000;
 	f->base_unit = "us";
 	f->base_what = "socketpair SEQPACKET 16 B ping-pong";
-	f->ratio = median(ratio, pl->rtt_batches);
+	f->ratio = bl_mid(ratio, (size_t)pl->rtt_batches);
 	f->tkind = T_RATIO_MAX;
 	f->target = 1.25;
 	fig_judge(f);
@@ -539,18 +293,18 @@ bench_rtt(struct exo *e, const struct plan *pl)
 static void
 bench_cap(const struct plan *pl)
 {
-	double		*seal = samples(pl->cap_batches);
-	double		*verify = samples(pl->cap_batches);
+	double		*seal = bl_samples(pl->cap_batches);
+	double		*verify = bl_samples(pl->cap_batches);
 	struct exo_cap	*caps;
 	struct fig	*f;
 	uint64_t	 t0;
 	int		 b, i, bad = 0;
 
 	if (cap_init() == -1)
-		die("cap_init failed (libsodium)");
+		bl_die("cap_init failed (libsodium)");
 	/* Distinct capabilities, as exod seals for distinct frames. */
 	if ((caps = calloc(1024, sizeof *caps)) == NULL)
-		die("out of memory");
+		bl_die("out of memory");
 	for (i = 0; i < 1024; i++) {
 		caps[i].type = EXO_RES_FRAME;
 		caps[i].rights = EXO_RIGHTS_ALL;
@@ -559,27 +313,27 @@ bench_cap(const struct plan *pl)
 		caps[i].gen = 1;
 	}
 	for (b = 0; b < pl->cap_batches; b++) {
-		t0 = now_ns();
+		t0 = bl_now();
 		for (i = 0; i < pl->cap_iters; i++)
 			cap_seal(&caps[i & 1023]);
 		barrier();
-		seal[b] = (double)(now_ns() - t0) / pl->cap_iters;
-		t0 = now_ns();
+		seal[b] = (double)(bl_now() - t0) / pl->cap_iters;
+		t0 = bl_now();
 		for (i = 0; i < pl->cap_iters; i++)
 			bad |= cap_verify(&caps[i & 1023]);
 		barrier();
-		verify[b] = (double)(now_ns() - t0) / pl->cap_iters;
+		verify[b] = (double)(bl_now() - t0) / pl->cap_iters;
 	}
 	if (bad != 0)
-		die("cap_verify refused a capability cap_seal made");
+		bl_die("cap_verify refused a capability cap_seal made");
 	caps[0].gen++;
 	if (cap_verify(&caps[0]) == 0)
-		die("cap_verify accepted an altered capability");
+		bl_die("cap_verify accepted an altered capability");
 	cap_fini();
 	free(caps);
 
 	f = fig_add("cap_seal", "cap seal");
-	f->exo = median(seal, pl->cap_batches);
+	f->exo = bl_mid(seal, (size_t)pl->cap_batches);
 	f->unit = "ns";
 	f->base = raw_rtt_ns;
 	f->base_unit = "ns";
@@ -587,7 +341,7 @@ bench_cap(const struct plan *pl)
 	fig_judge(f);
 
 	f = fig_add("cap_verify", "cap verify");
-	f->exo = median(verify, pl->cap_batches);
+	f->exo = bl_mid(verify, (size_t)pl->cap_batches);
 	f->unit = "ns";
 	f->base = raw_rtt_ns;
 	f->base_unit = "ns";
@@ -609,16 +363,16 @@ raw_memfd_batch(int n, double *create, double *both)
 	uint64_t	t0, t1, t2;
 	int		i;
 
-	t0 = now_ns();
+	t0 = bl_now();
 	for (i = 0; i < n; i++) {
 		fds[i] = memfd_create("exobench", MFD_CLOEXEC);
 		if (fds[i] == -1 || ftruncate(fds[i], EXO_FRAME_SIZE) == -1)
-			die("memfd_create: %s", strerror(errno));
+			bl_die("memfd_create: %s", strerror(errno));
 	}
-	t1 = now_ns();
+	t1 = bl_now();
 	for (i = 0; i < n; i++)
 		close(fds[i]);
-	t2 = now_ns();
+	t2 = bl_now();
 	*create = (double)(t1 - t0) / n;
 	*both = (double)(t2 - t0) / n;
 }
@@ -627,12 +381,12 @@ static void
 bench_bind(struct exo *e, const struct plan *pl)
 {
 	struct exo_frame	 fr[EXO_BATCH_MAX];
-	double			*s_alloc = samples(pl->bind1_batches);
-	double			*s_both = samples(pl->bind1_batches);
-	double			*b_alloc = samples(pl->bindn_batches);
-	double			*b_both = samples(pl->bindn_batches);
-	double			*r_create = samples(pl->raw_batches);
-	double			*r_both = samples(pl->raw_batches);
+	double			*s_alloc = bl_samples(pl->bind1_batches);
+	double			*s_both = bl_samples(pl->bind1_batches);
+	double			*b_alloc = bl_samples(pl->bindn_batches);
+	double			*b_both = bl_samples(pl->bindn_batches);
+	double			*r_create = bl_samples(pl->raw_batches);
+	double			*r_both = bl_samples(pl->raw_batches);
 	double			 raw_create, raw_both;
 	uint64_t		 t0, t1, t2, ta, tt;
 	struct fig		*f;
@@ -641,9 +395,9 @@ bench_bind(struct exo *e, const struct plan *pl)
 	/* Warm-up. */
 	for (i = 0; i < 8; i++) {
 		if ((error = exo_frame_alloc(e, &fr[0])) != 0)
-			die_exo("exo_frame_alloc", error);
+			bl_die_exo("exo_frame_alloc", error);
 		if ((error = exo_frame_free(e, &fr[0])) != 0)
-			die_exo("exo_frame_free", error);
+			bl_die_exo("exo_frame_free", error);
 	}
 	for (b = 0; b < pl->raw_batches; b++)
 		raw_memfd_batch(EXO_BATCH_MAX, &r_create[b], &r_both[b]);
@@ -651,13 +405,13 @@ bench_bind(struct exo *e, const struct plan *pl)
 	for (b = 0; b < pl->bind1_batches; b++) {
 		ta = tt = 0;
 		for (i = 0; i < pl->bind1_iters; i++) {
-			t0 = now_ns();
+			t0 = bl_now();
 			if ((error = exo_frame_alloc(e, &fr[0])) != 0)
-				die_exo("exo_frame_alloc", error);
-			t1 = now_ns();
+				bl_die_exo("exo_frame_alloc", error);
+			t1 = bl_now();
 			if ((error = exo_frame_free(e, &fr[0])) != 0)
-				die_exo("exo_frame_free", error);
-			t2 = now_ns();
+				bl_die_exo("exo_frame_free", error);
+			t2 = bl_now();
 			ta += t1 - t0;
 			tt += t2 - t0;
 		}
@@ -668,43 +422,43 @@ bench_bind(struct exo *e, const struct plan *pl)
 	for (b = 0; b < pl->bindn_batches; b++) {
 		ta = tt = 0;
 		for (i = 0; i < pl->bindn_iters; i++) {
-			t0 = now_ns();
+			t0 = bl_now();
 			error = exo_frame_alloc_batch(e, fr, EXO_BATCH_MAX);
 			if (error != 0)
-				die_exo("exo_frame_alloc_batch", error);
-			t1 = now_ns();
+				bl_die_exo("exo_frame_alloc_batch", error);
+			t1 = bl_now();
 			error = exo_frame_free_batch(e, fr, EXO_BATCH_MAX);
 			if (error != 0)
-				die_exo("exo_frame_free_batch", error);
-			t2 = now_ns();
+				bl_die_exo("exo_frame_free_batch", error);
+			t2 = bl_now();
 			ta += t1 - t0;
 			tt += t2 - t0;
 		}
 		b_alloc[b] = (double)ta / pl->bindn_iters / EXO_BATCH_MAX;
 		b_both[b] = (double)tt / pl->bindn_iters / EXO_BATCH_MAX;
 	}
-	raw_create = median(r_create, pl->raw_batches);
-	raw_both = median(r_both, pl->raw_batches);
+	raw_create = bl_mid(r_create, (size_t)pl->raw_batches);
+	raw_both = bl_mid(r_both, (size_t)pl->raw_batches);
 
 	f = fig_add("bind_single", "bind, single");
-	f->exo = median(s_alloc, pl->bind1_batches) / 1000;
+	f->exo = bl_mid(s_alloc, (size_t)pl->bind1_batches) / 1000;
 	f->base = raw_create / 1000;
 	f->base_what = "memfd_create+ftruncate 4 KiB";
 
 	f = fig_add("bind_free_single", "bind+free, single");
-	f->exo = median(s_both, pl->bind1_batches) / 1000;
+	f->exo = bl_mid(s_both, (size_t)pl->bind1_batches) / 1000;
 	f->base = raw_both / 1000;
 	f->base_what = "memfd_create+ftruncate+close";
 
 	f = fig_add("bind_batch", "bind, batch of 253");
-	f->exo = median(b_alloc, pl->bindn_batches) / 1000;
+	f->exo = bl_mid(b_alloc, (size_t)pl->bindn_batches) / 1000;
 	f->base = raw_create / 1000;
 	f->base_what = "memfd_create+ftruncate 4 KiB";
 	f->tkind = T_RATE_MIN;
 	f->target = 100000;
 
 	f = fig_add("bind_free_batch", "bind+free, batch of 253");
-	f->exo = median(b_both, pl->bindn_batches) / 1000;
+	f->exo = bl_mid(b_both, (size_t)pl->bindn_batches) / 1000;
 	f->base = raw_both / 1000;
 	f->base_what = "memfd_create+ftruncate+close";
 
@@ -734,7 +488,7 @@ copy_sample(unsigned char *const *pages, int reps)
 	uint64_t	t0;
 	int		r, i;
 
-	t0 = now_ns();
+	t0 = bl_now();
 	for (r = 0; r < reps; r++) {
 		for (i = 0; i < COPY_FRAMES; i++)
 			memcpy(pages[i], copy_src + (size_t)i * EXO_FRAME_SIZE,
@@ -745,7 +499,7 @@ copy_sample(unsigned char *const *pages, int reps)
 			    EXO_FRAME_SIZE);
 		barrier();
 	}
-	return ((double)(now_ns() - t0) / reps);
+	return ((double)(bl_now() - t0) / reps);
 }
 
 static void *
@@ -754,7 +508,7 @@ page_alloc(size_t len)
 	void	*p;
 
 	if (posix_memalign(&p, EXO_FRAME_SIZE, len) != 0)
-		die("out of memory");
+		bl_die("out of memory");
 	memset(p, 0x5a, len);		/* fault it in now */
 	return (p);
 }
@@ -773,9 +527,9 @@ bench_copy(struct exo *e, const struct plan *pl)
 {
 	static struct exo_frame	 fr[COPY_FRAMES];
 	static unsigned char	*p_exo[COPY_FRAMES], *p_mal[COPY_FRAMES];
-	double			*s_exo = samples(pl->copy_samples);
-	double			*s_mal = samples(pl->copy_samples);
-	double			*ratio = samples(pl->copy_samples);
+	double			*s_exo = bl_samples(pl->copy_samples);
+	double			*s_mal = bl_samples(pl->copy_samples);
+	double			*ratio = bl_samples(pl->copy_samples);
 	unsigned char		*mal;
 	struct fig		*f;
 	unsigned		 done, n;
@@ -786,12 +540,12 @@ bench_copy(struct exo *e, const struct plan *pl)
 		if (n > EXO_BATCH_MAX)
 			n = EXO_BATCH_MAX;
 		if ((error = exo_frame_alloc_batch(e, fr + done, n)) != 0)
-			die_exo("exo_frame_alloc_batch", error);
+			bl_die_exo("exo_frame_alloc_batch", error);
 	}
 	for (i = 0; i < COPY_FRAMES; i++) {
 		if ((p_exo[i] = exo_frame_map(&fr[i], PROT_READ | PROT_WRITE))
 		    == NULL)
-			die("exo_frame_map: %s", strerror(errno));
+			bl_die("exo_frame_map: %s", strerror(errno));
 		memset(p_exo[i], 0x5a, EXO_FRAME_SIZE);	/* fault it in */
 	}
 	/*
@@ -820,26 +574,26 @@ bench_copy(struct exo *e, const struct plan *pl)
 		ratio[s] = s_exo[s] / s_mal[s];
 	}
 	if (memcmp(copy_out, copy_src, COPY_FRAMES * EXO_FRAME_SIZE) != 0)
-		die("copy through frames lost data");
+		bl_die("copy through frames lost data");
 
 	for (done = 0; done < COPY_FRAMES; done += n) {
 		n = COPY_FRAMES - done;
 		if (n > EXO_BATCH_MAX)
 			n = EXO_BATCH_MAX;
 		if ((error = exo_frame_free_batch(e, fr + done, n)) != 0)
-			die_exo("exo_frame_free_batch", error);
+			bl_die_exo("exo_frame_free_batch", error);
 	}
 	free(mal);
 	free(copy_src);
 	free(copy_out);
 
 	f = fig_add("copy", "copy 1 MiB in+out");
-	f->exo = median(s_exo, pl->copy_samples) / 1000;
+	f->exo = bl_mid(s_exo, (size_t)pl->copy_samples) / 1000;
 	f->unit = "us";
-	f->base = median(s_mal, pl->copy_samples) / 1000;
+	f->base = bl_mid(s_mal, (size_t)pl->copy_samples) / 1000;
 	f->base_unit = "us";
 	f->base_what = "same over malloc'd 1 MiB";
-	f->ratio = median(ratio, pl->copy_samples);
+	f->ratio = bl_mid(ratio, (size_t)pl->copy_samples);
 	/* 2 MiB moved per pass. */
 	f->rate = f->exo > 0 ? 2.0 / (f->exo / 1e6) : 0;
 	f->rate_unit = "MiB/s";
@@ -996,19 +750,13 @@ static const struct {
 static int
 run_parts(int json, int quick)
 {
-	char	 self[PATH_MAX], path[PATH_MAX + 32], *slash, *argv[4];
-	ssize_t	 n;
+	char	 path[PATH_MAX + 32], *argv[4];
 	size_t	 i;
 	pid_t	 pid;
 	int	 status, k, failed = 0;
 
-	if ((n = readlink("/proc/self/exe", self, sizeof self - 1)) <= 0)
-		die("/proc/self/exe: %s", strerror(errno));
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) != NULL)
-		*slash = '\0';
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", self, parts[i].prog);
+		snprintf(path, sizeof path, "%s/%s", bl_self(), parts[i].prog);
 		k = 0;
 		argv[k++] = (char *)parts[i].prog;
 		if (json)
@@ -1024,10 +772,10 @@ run_parts(int json, int quick)
 			    parts[i].prog);
 		fflush(stdout);
 		if ((pid = fork()) == -1)
-			die("fork: %s", strerror(errno));
+			bl_die("fork: %s", strerror(errno));
 		if (pid == 0) {
 			execv(path, argv);
-			fprintf(stderr, "%s: %s: %s\n", progname, path,
+			fprintf(stderr, "%s: %s: %s\n", "exobench", path,
 			    strerror(errno));
 			_exit(127);
 		}
@@ -1035,7 +783,7 @@ run_parts(int json, int quick)
 		    WEXITSTATUS(status) != 0) {
 			if (json)
 				printf("null");
-			fprintf(stderr, "%s: %s failed\n", progname,
+			fprintf(stderr, "%s: %s failed\n", "exobench",
 			    parts[i].prog);
 			failed = 1;
 		}
@@ -1051,12 +799,12 @@ int
 main(int argc, char **argv)
 {
 	const struct plan	*pl = &plan_full;
-	static char		 exod_real[PATH_MAX];
-	const char		*exod = NULL, *tmp;
+	const char		*exod = NULL;
+	char			 memarg[32];
+	const char *const	 args[] = { "-m", memarg, NULL };
 	unsigned long long	 mem;
-	struct sigaction	 sa;
 	struct exo		*e;
-	int			 i, json = 0, quick = 0, only = 0;
+	int			 i, error, json = 0, quick = 0, only = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -1077,37 +825,15 @@ main(int argc, char **argv)
 	}
 	if (quick)
 		pl = &plan_quick;
-	if (exod == NULL)
-		exod = find_exod();
-	else if (!is_exec(exod))
-		die("%s: not an executable file", exod);
-	if (realpath(exod, exod_real) != NULL)
-		exod = exod_real;
+	bl_init("exobench", argc, argv);
+	exod = bl_exod_path(exod);
 	mem = exod_mem();
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	atexit(cleanup_atexit);
 
-	/* A short directory: the socket path must fit in sun_path. */
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0' ||
-	    strlen(tmp) > 64)
-		tmp = "/tmp";
-	snprintf(st.dir, sizeof st.dir, "%s/exobench.XXXXXX", tmp);
-	if (mkdtemp(st.dir) == NULL)
-		die("mkdtemp %s: %s", st.dir, strerror(errno));
-	st.made_dir = 1;
-	snprintf(st.sock, sizeof st.sock, "%s/sock", st.dir);
-	snprintf(st.log, sizeof st.log, "%s/exod.log", st.dir);
-
-	exod_start(exod, mem);
-	e = exod_wait();
+	snprintf(memarg, sizeof memarg, "%lluK", mem >> 10);
+	bl_exod_start(args);
+	if ((error = exo_connect(bl_sock(), "exobench", &e)) != 0)
+		bl_die_exo("exo_connect", error);
 
 	bench_rtt(e, pl);
 	bench_cap(pl);
@@ -1115,8 +841,7 @@ main(int argc, char **argv)
 	bench_copy(e, pl);
 
 	exo_disconnect(e);
-	exod_stop();
-	cleanup_hard();
+	bl_exod_finish(0);
 
 	if (json) {
 		if (!only)
