@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -44,8 +45,10 @@ static struct {
 static void
 bl_cleanup(void)
 {
-	char	p[200];
-	int	i;
+	struct dirent	*de;
+	DIR		*d;
+	char		 p[400];
+	int		 i;
 
 	if (bl.main == 0 || getpid() != bl.main)
 		return;
@@ -57,13 +60,17 @@ bl_cleanup(void)
 		}
 	bl_exod_stop();
 	if (bl.dir[0] != '\0') {
-		for (i = 0; i < BL_EXODS; i++) {
-			unlink(bl.log[i]);
-			unlink(bl.sock[i]);
-			snprintf(p, sizeof p, "%s.disk", bl.sock[i]);
-			unlink(p);
-			snprintf(p, sizeof p, "%s.disk.owners", bl.sock[i]);
-			unlink(p);
+		/* Everything in it is ours: sockets, logs, images, records. */
+		if ((d = opendir(bl.dir)) != NULL) {
+			while ((de = readdir(d)) != NULL) {
+				if (strcmp(de->d_name, ".") == 0 ||
+				    strcmp(de->d_name, "..") == 0)
+					continue;
+				snprintf(p, sizeof p, "%s/%s", bl.dir,
+				    de->d_name);
+				unlink(p);
+			}
+			closedir(d);
 		}
 		rmdir(bl.dir);
 		bl.dir[0] = '\0';
