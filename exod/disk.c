@@ -32,6 +32,7 @@
 #include "exod.h"
 
 #define DISK_FLUSH_MAX	256	/* flush requests waiting at once */
+#define DISK_FLUSH_PEER	4	/* of those, from one libOS */
 
 /* The persistent record of one block's owner, in the owners table. */
 struct disk_owner {
@@ -161,7 +162,14 @@ disk_note_cb(evutil_socket_t fd, short events, void *arg)
 void
 disk_flush(struct peer *p, const struct exo_hdr *h)
 {
-	if (disk.n_waiting == DISK_FLUSH_MAX) {
+	unsigned	i, mine = 0;
+
+	/* No libOS can take the queue from the others. */
+	for (i = 0; i < disk.n_waiting; i++)
+		mine += disk.waiting[i].libos == p->libos;
+	for (i = 0; i < disk.n_in_round; i++)
+		mine += disk.in_round[i].libos == p->libos;
+	if (disk.n_waiting == DISK_FLUSH_MAX || mine >= DISK_FLUSH_PEER) {
 		peer_reply(p, h, -EXO_EBUSY, NULL, 0, NULL, 0);
 		return;
 	}

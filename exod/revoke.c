@@ -438,6 +438,10 @@ revoke_for_alloc(struct peer *p, const struct exo_hdr *h, unsigned n)
 	struct peer		*q, *worst;
 	unsigned		 share, need, have, take, over, worst_over;
 
+	/* One waiting allocation per libOS: pipelining more takes nothing. */
+	TAILQ_FOREACH(a, &revoke_allocs, entry)
+		if (a->libos == p->libos)
+			return (-EXO_ENOMEM);
 	share = frame_total() / revoke_libos_count();
 	if (p->frames + n > share)
 		return (-EXO_ENOMEM);
