@@ -25,7 +25,8 @@ send_req(int fd, uint16_t type, uint32_t id, const void *p, uint32_t len)
 	struct exo_hdr	h = { EXO_PROTO_VERSION, type, id, len, 0 };
 
 	memcpy(buf, &h, sizeof h);
-	memcpy(buf + sizeof h, p, len);
+	if (len > 0)
+		memcpy(buf + sizeof h, p, len);
 	if (th_raw_send(fd, buf, sizeof h + len) != (int)(sizeof h + len))
 		sysbail("send");
 }
