@@ -43,7 +43,9 @@ reap() {
 	w=$!
 	wait "$1"
 	st=$?
-	kill "$w" 2>/dev/null
+	# SIGKILL: a TERM that reached the watchdog before it had reset the
+	# traps it inherited would run our cleanup in it, and remove $d.
+	kill -KILL "$w" 2>/dev/null
 	wait "$w" 2>/dev/null
 	forget "$1"
 	return $st
