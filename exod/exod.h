@@ -70,6 +70,7 @@ TAILQ_HEAD(peer_msgq, peer_msg);
 #define PEER_CONTROL	0x02	/* administration client: holds nothing */
 #define PEER_PAUSED	0x04	/* reading stopped: outq at EXOD_OUTQ_HIGH */
 #define PEER_BROKEN	0x08	/* send failed: close once the dispatch returns */
+#define PEER_GONE	0x10	/* being freed: nothing may be bound to it */
 
 #define EXOD_EVENTS_MAX		64	/* queued events per libOS */
 

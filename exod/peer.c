@@ -179,6 +179,12 @@ peer_free(struct peer *p)
 {
 	struct peer_msg	*m;
 
+	/*
+	 * From here on peer_find() does not see it, so what its leaving sets
+	 * in motion (a waiting allocation served as frames come back) cannot
+	 * bind anything to it after its frames were taken back.
+	 */
+	p->flags |= PEER_GONE;
 	call_peer_gone(p);
 	sched_peer_gone(p);
 	revoke_peer_gone(p);
@@ -213,7 +219,8 @@ peer_find(uint32_t libos)
 	struct peer	*p;
 
 	TAILQ_FOREACH(p, &peers, entry)
-		if (p->libos == libos && (p->flags & PEER_HELLO))
+		if (p->libos == libos && (p->flags & PEER_HELLO) &&
+		    !(p->flags & PEER_GONE))
 			return (p);
 	return (NULL);
 }

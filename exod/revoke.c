@@ -421,7 +421,8 @@ revoke_libos_count(void)
 	unsigned	 n = 0;
 
 	TAILQ_FOREACH(p, &peers, entry)
-		if ((p->flags & PEER_HELLO) && !(p->flags & PEER_CONTROL))
+		if ((p->flags & PEER_HELLO) &&
+		    !(p->flags & (PEER_CONTROL | PEER_GONE)))
 			n++;
 	return (n > 0 ? n : 1);
 }
