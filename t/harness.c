@@ -82,11 +82,9 @@ static void	th_dump_log(struct th_slot *);
 static int	th_reap(struct th_slot *, int);
 static int	th_rmtree_at(int, const char *, int);
 static void	th_rmtree(const char *);
-static void	th_sleep_ms(long);
-static long	th_now_ms(void);
 static struct th_slot *th_slot_of(pid_t);
 
-static void
+void
 th_sleep_ms(long ms)
 {
 	struct timespec ts;
@@ -97,7 +95,7 @@ th_sleep_ms(long ms)
 		;
 }
 
-static long
+long
 th_now_ms(void)
 {
 	struct timespec ts;
@@ -770,4 +768,53 @@ th_wait_frames_free(struct th_exod *d, long want, int timeout)
 			return n;
 		th_sleep_ms(20);
 	}
+}
+
+int
+th_fds_settled(struct th_exod *e, int timeout)
+{
+	long	deadline = th_now_ms() + timeout, since = th_now_ms();
+	int	n, last = th_count_fds(e->pid);
+
+	while (th_now_ms() < deadline) {
+		th_sleep_ms(20);
+		n = th_count_fds(e->pid);
+		if (n != last) {
+			last = n;
+			since = th_now_ms();
+		} else if (th_now_ms() - since >= 500)
+			break;
+	}
+	return last;
+}
+
+int
+th_wait_fds(struct th_exod *e, int want, int timeout)
+{
+	long	deadline = th_now_ms() + timeout;
+	int	n;
+
+	for (;;) {
+		n = th_count_fds(e->pid);
+		if (n == want || th_now_ms() >= deadline)
+			return n;
+		th_sleep_ms(20);
+	}
+}
+
+long
+th_vmrss_kb(pid_t pid)
+{
+	char	path[64], line[256];
+	FILE	*f;
+	long	kb = -1;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
 }

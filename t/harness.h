@@ -47,6 +47,17 @@ unsigned	 th_raw_hello(int, const char *);
 
 /* Number of open descriptors of a process (/proc/pid/fd). */
 int		 th_count_fds(pid_t);
+/* exod's descriptor count once it has not changed for 500 ms (it drops
+ * peers asynchronously), or after timeout ms. */
+int		 th_fds_settled(struct th_exod *, int);
+/* Poll until exod's descriptor count is want or timeout ms pass; the
+ * last count seen. */
+int		 th_wait_fds(struct th_exod *, int, int);
+/* A process's resident set (VmRSS) in KiB, or -1. */
+long		 th_vmrss_kb(pid_t);
+/* CLOCK_MONOTONIC in ms, and a sleep of ms. */
+long		 th_now_ms(void);
+void		 th_sleep_ms(long);
 /* Free frames as exod reports them (STATUS via a control connection). */
 long		 th_frames_free(struct th_exod *);
 /* Poll until th_frames_free() == want or timeout ms; returns last value. */

@@ -47,74 +47,6 @@ static struct {
 }			kept[KEPT_MAX];
 static int		nkept;
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000L;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* exod's descriptor count once it stops changing (peers it is dropping). */
-static int
-fds_settled(void)
-{
-	long	deadline = now_ms() + TIMEOUT, since = now_ms();
-	int	n, last = th_count_fds(exod.pid);
-
-	while (now_ms() < deadline) {
-		sleep_ms(20);
-		n = th_count_fds(exod.pid);
-		if (n != last) {
-			last = n;
-			since = now_ms();
-		} else if (now_ms() - since >= 500)
-			break;
-	}
-	return last;
-}
-
-/* Poll until exod's descriptor count is want (exod closes asynchronously). */
-static int
-wait_fds(int want)
-{
-	long	deadline = now_ms() + TIMEOUT;
-	int	n;
-
-	for (;;) {
-		n = th_count_fds(exod.pid);
-		if (n == want || now_ms() >= deadline)
-			return n;
-		sleep_ms(20);
-	}
-}
-
-static long
-vmrss_kb(pid_t pid)
-{
-	char	path[64], line[256];
-	FILE	*f;
-	long	kb = -1;
-
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 /* Send header + payload as one datagram, with descriptors if nfds > 0. */
 static int
 xsend(int s, uint16_t version, uint16_t type, uint32_t id, uint32_t len,
@@ -558,14 +490,14 @@ test_descriptors(int s)
 	struct exo_frame_alloc	fa = { 1, 0 };
 	int			fds[3], base, n, i;
 
-	base = fds_settled();
+	base = th_fds_settled(&exod, TIMEOUT);
 	for (i = 0; i < 3; i++)
 		if ((fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
 			sysbail("open /dev/null");
 	ok(xsend(s, 1, EXO_MSG_NULL, 70, 0, 0, NULL, 0, fds, 1) == 0 &&
 	    expect(s, 0x8002, 70, -EXO_EPROTO, 0),
 	    "NULL carrying a descriptor: EPROTO");
-	n = wait_fds(base);
+	n = th_wait_fds(&exod, base, TIMEOUT);
 	is_int(base, n, "exod closed the descriptor (%d open)", n);
 	ok(xsend(s, 1, EXO_MSG_NULL, 71, 0, 0, NULL, 0, fds, 3) == 0 &&
 	    expect(s, 0x8002, 71, -EXO_EPROTO, 0),
@@ -576,7 +508,7 @@ test_descriptors(int s)
 	ok(xsend(s, 1, 99, 73, 0, 0, NULL, 0, fds, 1) == 0 &&
 	    expect(s, 99 | EXO_MSG_REPLY, 73, -EXO_EPROTO, 0),
 	    "unknown type carrying a descriptor: EPROTO (before ENOSYS)");
-	n = wait_fds(base);
+	n = th_wait_fds(&exod, base, TIMEOUT);
 	is_int(base, n, "exod closed every descriptor (%d open)", n);
 	is_int(NFRAMES, th_frames_free(&exod), "no frame was bound");
 	for (i = 0; i < 3; i++)
@@ -637,8 +569,8 @@ test_nonreader(void)
 	long		 rss0, rss1;
 	int		 s, s2, sent, base, n;
 
-	base = fds_settled();
-	rss0 = vmrss_kb(exod.pid);
+	base = th_fds_settled(&exod, TIMEOUT);
+	rss0 = th_vmrss_kb(exod.pid);
 	s = raw_libos("never-reads");
 	sent = spam(s, NSPAM, 1000);
 	diag("the never-reading peer sent %d NULL requests before exod"
@@ -650,7 +582,7 @@ test_nonreader(void)
 	    "another peer is served while one never reads");
 	x = th_connect(&exod, "other-libos");
 	is_int(0, exo_null(x), "exo_null works meanwhile");
-	rss1 = vmrss_kb(exod.pid);
+	rss1 = th_vmrss_kb(exod.pid);
 	diag("exod VmRSS %ld kB -> %ld kB", rss0, rss1);
 	ok(rss0 > 0 && rss1 > 0 && rss1 - rss0 < 8 * 1024,
 	    "exod's memory did not explode (+%ld kB)", rss1 - rss0);
@@ -659,7 +591,7 @@ test_nonreader(void)
 	is_int(0, exo_null(x), "exod fine after the never-reading peer closed");
 	exo_disconnect(x);
 	xclose(s2);
-	n = wait_fds(base);
+	n = th_wait_fds(&exod, base, TIMEOUT);
 	is_int(base, n, "exod's descriptors back to %d", base);
 	ok(th_exod_alive(&exod), "exod alive");
 }
@@ -711,7 +643,7 @@ test_disconnects(void)
 	struct exo		*x;
 	int			 base, n, i, s, failed;
 
-	base = fds_settled();
+	base = th_fds_settled(&exod, TIMEOUT);
 
 	/* Send, then close without reading anything. */
 	for (i = 0; i < 10; i++) {
@@ -729,7 +661,7 @@ test_disconnects(void)
 	ok(th_exod_alive(&exod), "exod survives peers closing mid-stream");
 	is_int(NFRAMES, th_wait_frames_free(&exod, NFRAMES, TIMEOUT),
 	    "frames bound to them in flight were reclaimed");
-	n = wait_fds(base);
+	n = th_wait_fds(&exod, base, TIMEOUT);
 	is_int(base, n, "exod's descriptors back to %d", base);
 
 	/* 200 connect/close cycles: raw, and full libOS connections. */
@@ -747,7 +679,7 @@ test_disconnects(void)
 		}
 	}
 	is_int(0, failed, "200 connect/close cycles");
-	n = wait_fds(base);
+	n = th_wait_fds(&exod, base, TIMEOUT);
 	is_int(base, n, "exod's descriptors back to %d", base);
 	ok(th_exod_alive(&exod), "exod alive");
 }
@@ -760,7 +692,7 @@ test_full(void)
 	long		 deadline;
 	int		 base, i, n, s, nfds, rc, failed;
 
-	base = fds_settled();
+	base = th_fds_settled(&exod, TIMEOUT);
 	failed = 0;
 	for (i = 0; i < MAXPEERS; i++) {
 		conns[i] = th_raw_connect(&exod);
@@ -792,10 +724,10 @@ test_full(void)
 	    "the %d peers are still served", MAXPEERS);
 
 	xclose(conns[0]);
-	deadline = now_ms() + TIMEOUT;
+	deadline = th_now_ms() + TIMEOUT;
 	while ((rc = exo_connect(exod.sock, "room-again", &x)) == -EXO_EBUSY &&
-	    now_ms() < deadline)
-		sleep_ms(20);
+	    th_now_ms() < deadline)
+		th_sleep_ms(20);
 	is_int(0, rc, "one leaves, another gets in");
 	if (rc == 0) {
 		is_int(0, exo_null(x), "... and is served");
@@ -804,7 +736,7 @@ test_full(void)
 		skip("not connected");
 	for (i = 1; i < MAXPEERS; i++)
 		xclose(conns[i]);
-	n = wait_fds(base);
+	n = th_wait_fds(&exod, base, TIMEOUT);
 	is_int(base, n, "exod's descriptors back to %d", base);
 }
 

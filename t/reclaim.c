@@ -34,73 +34,6 @@
 
 static struct th_exod	exod;
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000L;
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* exod's descriptor count once it stops changing. */
-static int
-fds_settled(void)
-{
-	long	deadline = now_ms() + TIMEOUT, since = now_ms();
-	int	n, last = th_count_fds(exod.pid);
-
-	while (now_ms() < deadline) {
-		sleep_ms(20);
-		n = th_count_fds(exod.pid);
-		if (n != last) {
-			last = n;
-			since = now_ms();
-		} else if (now_ms() - since >= 500)
-			break;
-	}
-	return last;
-}
-
-static int
-wait_fds(int want)
-{
-	long	deadline = now_ms() + TIMEOUT;
-	int	n;
-
-	for (;;) {
-		n = th_count_fds(exod.pid);
-		if (n == want || now_ms() >= deadline)
-			return n;
-		sleep_ms(20);
-	}
-}
-
-static long
-vmrss_kb(pid_t pid)
-{
-	char	path[64], line[256];
-	FILE	*f;
-	long	kb = -1;
-
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 /* Number of libOSes STATUS lists, and whether one has this pid. */
 static int
 status_peers(pid_t pid, int *found)
@@ -130,14 +63,14 @@ status_peers(pid_t pid, int *found)
 static int
 wait_peers(int want)
 {
-	long	deadline = now_ms() + TIMEOUT;
+	long	deadline = th_now_ms() + TIMEOUT;
 	int	n, found;
 
 	for (;;) {
 		n = status_peers(0, &found);
-		if (n == want || now_ms() >= deadline)
+		if (n == want || th_now_ms() >= deadline)
 			return n;
-		sleep_ms(20);
+		th_sleep_ms(20);
 	}
 }
 
@@ -217,12 +150,12 @@ test_kill_cycles(int base_fds, long *rss)
 		    "cycle %d: child killed with SIGKILL", cycle + 1);
 		is_int(NFRAMES, th_wait_frames_free(&exod, NFRAMES, TIMEOUT),
 		    "cycle %d: every frame reclaimed", cycle + 1);
-		n = wait_fds(base_fds);
+		n = th_wait_fds(&exod, base_fds, TIMEOUT);
 		is_int(base_fds, n, "cycle %d: exod's descriptors back to %d",
 		    cycle + 1, base_fds);
 		is_int(0, wait_peers(0), "cycle %d: STATUS lists no libOS",
 		    cycle + 1);
-		rss[cycle] = vmrss_kb(exod.pid);
+		rss[cycle] = th_vmrss_kb(exod.pid);
 	}
 }
 
@@ -286,7 +219,7 @@ test_grandchild(int base_fds)
 	is_int(NFRAMES, th_wait_frames_free(&exod, NFRAMES, TIMEOUT),
 	    "its frames are reclaimed though the socket is still open");
 	is_int(0, wait_peers(0), "STATUS lists no libOS");
-	n = wait_fds(base_fds);
+	n = th_wait_fds(&exod, base_fds, TIMEOUT);
 	is_int(base_fds, n, "exod dropped the connection: descriptors back"
 	    " to %d with the grandchild alive", base_fds);
 
@@ -315,7 +248,7 @@ main(void)
 	plan(4 + 6 * CYCLES + 9);
 	th_exod_start(&exod, "-m", "2M", (char *)NULL);
 	is_int(NFRAMES, th_frames_free(&exod), "-m 2M: 512 frames free");
-	base_fds = fds_settled();
+	base_fds = th_fds_settled(&exod, TIMEOUT);
 	diag("exod holds %d descriptors with no peer", base_fds);
 	ok(base_fds > 0, "exod's descriptors can be counted");
 
