@@ -161,6 +161,25 @@ bl_init(const char *prog, int argc, char **argv)
 	(void)argv;
 }
 
+/* --json and --quick, the options every part takes; exit 2 on others. */
+void
+bl_options(const char *prog, int argc, char **argv, int *json, int *quick)
+{
+	int	i;
+
+	*json = *quick = 0;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			*json = 1;
+		else if (strcmp(argv[i], "--quick") == 0)
+			*quick = 1;
+		else {
+			fprintf(stderr, "usage: %s [--json] [--quick]\n", prog);
+			exit(2);
+		}
+	}
+}
+
 /* A built program, by its path from the top of the build tree. */
 const char *
 bl_path(const char *rel)

@@ -25,6 +25,7 @@ struct bfig {
 #define BL_EXODS	2	/* exods one program may run at once */
 
 void		 bl_init(const char *, int, char **);
+void		 bl_options(const char *, int, char **, int *, int *);
 const char	*bl_exod_path(const char *);
 void		 bl_exod_launch(int, const char *const *);
 void		 bl_exod_wait(int);

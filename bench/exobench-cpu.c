@@ -320,19 +320,9 @@ main(int argc, char **argv)
 {
 	const char	*args[] = { "-q", "10", "-n", "4", "-b", "1", "-m", "4M",
 			    NULL };
-	int		 json = 0, quick = 0, i;
+	int		 json, quick;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else if (strcmp(argv[i], "--quick") == 0)
-			quick = 1;
-		else {
-			fprintf(stderr, "usage: exobench-cpu [--json] "
-			    "[--quick]\n");
-			return (2);
-		}
-	}
+	bl_options("exobench-cpu", argc, argv, &json, &quick);
 	bl_init("exobench-cpu", argc, argv);
 	bl_exod_start(args);
 	bench_call(quick);

@@ -301,19 +301,9 @@ int
 main(int argc, char **argv)
 {
 	const char	*args[] = { "-R", "5", "-m", "8M", "-D", "32M", NULL };
-	int		 json = 0, quick = 0, i;
+	int		 json, quick;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else if (strcmp(argv[i], "--quick") == 0)
-			quick = 1;
-		else {
-			fprintf(stderr, "usage: exobench-disk [--json] "
-			    "[--quick]\n");
-			return (2);
-		}
-	}
+	bl_options("exobench-disk", argc, argv, &json, &quick);
 	bl_init("exobench-disk", argc, argv);
 	bl_exod_start(args);
 	bench_io(quick);

@@ -130,16 +130,27 @@ exoctl_status_table(const struct exo_status *st)
 	    st->totals.frames_free, st->totals.frames_total, EXO_FRAME_SIZE);
 }
 
+/* STATUS for command cmd; on failure the message is printed, -1. */
+static int
+exoctl_get_status(struct exo *e, const char *cmd, struct exo_status *st)
+{
+	int	error;
+
+	if ((error = exo_status(e, st)) != 0) {
+		fprintf(stderr, "exoctl: %s: %s\n", cmd, exo_strerror(error));
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 exoctl_status(struct exo *e, int argc, char **argv)
 {
 	struct exo_status	st;
-	int			json = exoctl_json_flag(argc, argv), error;
+	int			json = exoctl_json_flag(argc, argv);
 
-	if ((error = exo_status(e, &st)) != 0) {
-		fprintf(stderr, "exoctl: status: %s\n", exo_strerror(error));
+	if (exoctl_get_status(e, "status", &st) == -1)
 		return (1);
-	}
 	if (json)
 		exoctl_status_json(&st);
 	else
@@ -225,9 +236,8 @@ exoctl_slots(struct exo *e, int argc, char **argv)
 		fprintf(stderr, "exoctl: slots: %s\n", exo_strerror(error));
 		return (1);
 	}
-	if ((error = exo_status(e, &st)) != 0) {
+	if (exoctl_get_status(e, "status", &st) == -1) {
 		exo_slots_free(&s);
-		fprintf(stderr, "exoctl: status: %s\n", exo_strerror(error));
 		return (1);
 	}
 	if (json)
@@ -247,11 +257,12 @@ exoctl_disk(struct exo *e, int argc, char **argv)
 	uint32_t		i;
 	int			json = exoctl_json_flag(argc, argv), error;
 
-	if ((error = exo_disk_info(e, &d)) != 0 ||
-	    (error = exo_status(e, &st)) != 0) {
+	if ((error = exo_disk_info(e, &d)) != 0) {
 		fprintf(stderr, "exoctl: disk: %s\n", exo_strerror(error));
 		return (1);
 	}
+	if (exoctl_get_status(e, "disk", &st) == -1)
+		return (1);
 	if (json) {
 		printf("{\"blocks_total\":%u,\"blocks_free\":%u,"
 		    "\"block_size\":%u,\"reads\":%llu,\"writes\":%llu,"
@@ -393,12 +404,10 @@ static int
 exoctl_tlb(struct exo *e, int argc, char **argv)
 {
 	struct exo_status	st;
-	int			json = exoctl_json_flag(argc, argv), error;
+	int			json = exoctl_json_flag(argc, argv);
 
-	if ((error = exo_status(e, &st)) != 0) {
-		fprintf(stderr, "exoctl: tlb: %s\n", exo_strerror(error));
+	if (exoctl_get_status(e, "tlb", &st) == -1)
 		return (1);
-	}
 	if (json)
 		exoctl_tlb_json(&st, exo_tlb_size(e));
 	else
