@@ -1,14 +1,14 @@
 #!/bin/sh
 # mkcorpus.sh - write the seed corpus of fuzz_dispatch.
 #
-# usage: t/fuzz/mkcorpus.sh [dir]	(default: corpus/ beside this script)
+# usage: t/fuzz/mkcorpus.sh [dir]	(default: corpus-dispatch/ beside this script)
 #
 # The input format is fuzz_dispatch.c's: one flags byte, then records of
 # a control byte, a 16-bit little-endian length and a datagram.  Every
 # number below is written little-endian, as the protocol has it.
 set -eu
 
-dir=${1:-$(dirname "$0")/corpus}
+dir=${1:-$(dirname "$0")/corpus-dispatch}
 mkdir -p "$dir"
 
 # Input flags (byte 0).
