@@ -278,6 +278,7 @@ void	revoke_request(struct peer *, const struct exo_hdr *,
 	    const struct exo_revoke *);
 void	revoke_peer_gone(struct peer *);
 int	revoke_for_alloc(struct peer *, const struct exo_hdr *, unsigned);
+unsigned revoke_spare(void);
 
 /* --- expose.c ------------------------------------------------------ */
 int	expose_new(struct peer *, int *, int *);

@@ -34,11 +34,15 @@ frame_alloc_handle(struct peer *p, const struct exo_hdr *h,
 		peer_reply(p, h, -EXO_EINVAL, NULL, 0, NULL, 0);
 		return;
 	}
-	/* Short of frames: revoke for it, if it is to be honoured. */
-	if (req.count > frame_free_count() &&
-	    revoke_for_alloc(p, h, req.count) == 0)
-		return;		/* answered when the frames are back */
-	frame_alloc_reply(p, h, req.count);
+	/*
+	 * Free frames promised to waiting allocations are not there to
+	 * take.  Short of frames: revoke for it, if it is to be honoured.
+	 */
+	if (req.count <= revoke_spare())
+		frame_alloc_reply(p, h, req.count);
+	else if (revoke_for_alloc(p, h, req.count) != 0)
+		peer_reply(p, h, -EXO_ENOMEM, NULL, 0, NULL, 0);
+	/* else: answered when the frames are back */
 }
 
 const struct exod_req req_frame_alloc = {

@@ -404,6 +404,32 @@ revoke_peer_gone(struct peer *p)
 	}
 }
 
+/*
+ * Frames promised to waiting allocations whose libOS is still here: the
+ * free frames and those on their way back are theirs first, so that
+ * every honoured request is served, however many wait at once.
+ */
+static unsigned
+revoke_promised(void)
+{
+	struct revoke_alloc	*a;
+	unsigned		 n = 0;
+
+	TAILQ_FOREACH(a, &revoke_allocs, entry)
+		if (peer_find(a->libos) != NULL)
+			n += a->count;
+	return (n);
+}
+
+/* Free frames that no waiting allocation is counting on. */
+unsigned
+revoke_spare(void)
+{
+	unsigned	 nfree = frame_free_count(), promised = revoke_promised();
+
+	return (nfree > promised ? nfree - promised : 0);
+}
+
 /* How far q is over the share, counting what it is giving back already. */
 static unsigned
 revoke_over(const struct peer *q, unsigned share)
@@ -428,16 +454,19 @@ revoke_libos_count(void)
 }
 
 /*
- * FRAME_ALLOC could not be met from free frames.  Honour it if p would
- * stay within its fair share: revoke from those furthest over theirs and
- * let it wait.  Returns 0 when it waits, -EXO_ENOMEM when refused.
+ * FRAME_ALLOC could not be met from the spare frames.  Honour it if p
+ * would stay within its fair share: revoke from those furthest over theirs
+ * what neither the free frames nor those on their way back cover once the
+ * requests waiting already are served, and let it wait behind them.
+ * Returns 0 when it waits, -EXO_ENOMEM when refused.
  */
 int
 revoke_for_alloc(struct peer *p, const struct exo_hdr *h, unsigned n)
 {
 	struct revoke_alloc	*a;
 	struct peer		*q, *worst;
-	unsigned		 share, need, have, take, over, worst_over;
+	unsigned		 share, need, have, promised, take, over;
+	unsigned		 worst_over;
 
 	/* One waiting allocation per libOS: pipelining more takes nothing. */
 	TAILQ_FOREACH(a, &revoke_allocs, entry)
@@ -446,7 +475,10 @@ revoke_for_alloc(struct peer *p, const struct exo_hdr *h, unsigned n)
 	share = frame_total() / revoke_libos_count();
 	if (p->frames + n > share)
 		return (-EXO_ENOMEM);
+	/* What is free or coming back, less what earlier waiters count on. */
 	have = frame_free_count() + revoke_inflight;
+	promised = revoke_promised();
+	have = have > promised ? have - promised : 0;
 	need = n > have ? n - have : 0;
 	/* Enough revocable frames over others' shares?  Else take nothing. */
 	take = 0;
