@@ -34,7 +34,7 @@ static void	as_switch_in(struct exo *);
 
 /* The memory layer's state, made on first use; NULL if it cannot be. */
 struct exo_mem *
-mem_get(struct exo *e)
+exo_mem_get(struct exo *e)
 {
 	struct exo_mem	*m;
 	uint32_t	 i;
@@ -56,7 +56,7 @@ mem_get(struct exo *e)
 	}
 	for (i = 0; i < m->nframes; i++)
 		m->frames[i].fd = -1;
-	if (mem_tlb_init(m) != 0) {
+	if (exo_mem_tlb_init(m) != 0) {
 		free(m->frames);
 		free(m);
 		return (NULL);
@@ -68,7 +68,7 @@ mem_get(struct exo *e)
 
 /* Map frame (at gen) at region page pg with prot; 0 or -EXO_ESYS. */
 int
-mem_map_page(struct exo_mem *m, size_t pg, uint32_t frame, uint64_t gen,
+exo_mem_map_page(struct exo_mem *m, size_t pg, uint32_t frame, uint64_t gen,
     int prot)
 {
 	struct mem_page	*p = &m->pages[pg];
@@ -99,7 +99,7 @@ mem_map_page(struct exo_mem *m, size_t pg, uint32_t frame, uint64_t gen,
 
 /* Page pg back to anonymous PROT_NONE memory: no frame mapped there. */
 void
-mem_unmap_page(struct exo_mem *m, size_t pg)
+exo_mem_unmap_page(struct exo_mem *m, size_t pg)
 {
 	struct mem_page	*p = &m->pages[pg];
 	unsigned char	*va = m->base + pg * EXO_FRAME_SIZE;
@@ -124,7 +124,7 @@ exo_mem_frame_bound(struct exo *e, const struct exo_cap *c, int fd)
 {
 	struct exo_mem	*m;
 
-	if ((m = mem_get(e)) == NULL || c->id >= m->nframes)
+	if ((m = exo_mem_get(e)) == NULL || c->id >= m->nframes)
 		return;
 	if (m->frames[c->id].fd != -1 || m->frames[c->id].nmaps > 0)
 		exo_mem_frame_gone(e, c->id);	/* a binding we missed */
@@ -146,17 +146,17 @@ exo_mem_frame_gone(struct exo *e, uint64_t id)
 
 	if (m == NULL || id >= m->nframes)
 		return;
-	mem_enter(m);
-	mem_tlb_drop_frame(m, (uint32_t)id);
+	exo_mem_enter(m);
+	exo_mem_tlb_drop_frame(m, (uint32_t)id);
 	if (m->base != NULL)
 		for (pg = m->lo; pg < m->hi && m->frames[id].nmaps > 0; pg++)
 			if (m->pages[pg].frame == id + 1)
-				mem_unmap_page(m, pg);
+				exo_mem_unmap_page(m, pg);
 	m->frames[id].fd = -1;
 	m->frames[id].gen = 0;
 	m->frames[id].rights = 0;
 	m->frames[id].nmaps = 0;
-	mem_leave(m);
+	exo_mem_leave(m);
 }
 
 int
@@ -173,7 +173,7 @@ exo_as_create(struct exo *e, size_t size, void **base)
 		return (-EXO_EINVAL);	/* a control connection */
 	if (exo_self != e)
 		return (-EXO_ESTATE);	/* only the process's libOS */
-	if ((m = mem_get(e)) == NULL)
+	if ((m = exo_mem_get(e)) == NULL)
 		return (-EXO_ESYS);
 	if (m->base != NULL)
 		return (-EXO_ESTATE);	/* one address space */
@@ -192,7 +192,7 @@ exo_as_create(struct exo *e, size_t size, void **base)
 		errno = error;
 		return (-EXO_ESYS);
 	}
-	mem_enter(m);
+	exo_mem_enter(m);
 	m->base = va;
 	m->size = npages * EXO_FRAME_SIZE;
 	m->npages = npages;
@@ -203,10 +203,10 @@ exo_as_create(struct exo *e, size_t size, void **base)
 	m->nwired = 0;
 	m->switches = e->expose->switches;
 	m->out = 0;
-	e->trap_hook = mem_trap;
+	e->trap_hook = exo_mem_trap;
 	e->switch_out = as_switch_out;
 	e->switch_in = as_switch_in;
-	mem_leave(m);
+	exo_mem_leave(m);
 	*base = va;
 	return (0);
 }
@@ -221,11 +221,11 @@ exo_as_destroy(struct exo *e)
 		return (-EXO_EINVAL);
 	if (m == NULL || m->base == NULL)
 		return (-EXO_ESTATE);
-	mem_enter(m);
+	exo_mem_enter(m);
 	e->trap_hook = NULL;
 	e->switch_out = NULL;
 	e->switch_in = NULL;
-	mem_tlb_flush_all(m);
+	exo_mem_tlb_flush_all(m);
 	munmap(m->base, m->size);
 	munmap(m->pages, m->npages * sizeof(struct mem_page));
 	for (i = 0; i < m->nframes; i++)
@@ -236,7 +236,7 @@ exo_as_destroy(struct exo *e)
 	m->lo = m->hi = 0;
 	m->kept = 0;
 	m->nwired = 0;
-	mem_leave(m);
+	exo_mem_leave(m);
 	return (0);
 }
 
@@ -250,7 +250,7 @@ exo_mem_fini(struct exo *e)
 		return;
 	if (m->base != NULL)
 		(void)exo_as_destroy(e);
-	mem_tlb_fini(m);
+	exo_mem_tlb_fini(m);
 	free(m->frames);
 	free(m);
 	e->mem = NULL;
@@ -273,9 +273,9 @@ as_switch_out(struct exo *e)
 		m->deferred |= MEM_DEFER_OUT;
 		return;
 	}
-	mem_enter(m);
-	mem_switch_out(m);
-	mem_leave(m);
+	exo_mem_enter(m);
+	exo_mem_switch_out(m);
+	exo_mem_leave(m);
 }
 
 /* SIGCONT: exod may have switched us in; reload the TLB before resuming. */
@@ -290,7 +290,7 @@ as_switch_in(struct exo *e)
 		m->deferred |= MEM_DEFER_IN;
 		return;
 	}
-	mem_enter(m);
-	mem_switch_in(m);
-	mem_leave(m);
+	exo_mem_enter(m);
+	exo_mem_switch_in(m);
+	exo_mem_leave(m);
 }

@@ -11,11 +11,18 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include <exo_proto.h>
+#include "exo_proto.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/*
+ * libexo is built with -fvisibility=hidden: what is declared between
+ * this push and its pop is exactly what the library exports, and
+ * nothing else is (t/abi.t checks it against the installed library).
+ */
+#pragma GCC visibility push(default)
 
 struct exo;			/* a connection to exod; opaque */
 
@@ -174,6 +181,8 @@ int		 exo_request(struct exo *, uint16_t, const void *, size_t,
 		    void *, size_t, size_t *, int *, unsigned, unsigned *);
 
 const char	*exo_strerror(int);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

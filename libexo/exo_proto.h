@@ -516,7 +516,15 @@ struct exo_status_peer {
 	uint32_t	reserved;
 };
 
+/* The layout checks, spelled for C11 and for C++11 alike (a C++98
+ * compiler skips them: the C build of libexo has made them). */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define EXO_STATIC_SIZE(t, n) static_assert(sizeof(t) == (n), #t " size")
+#elif defined(__cplusplus)
+#define EXO_STATIC_SIZE(t, n) struct exo_static_size_unchecked
+#else
 #define EXO_STATIC_SIZE(t, n) _Static_assert(sizeof(t) == (n), #t " size")
+#endif
 EXO_STATIC_SIZE(struct exo_hdr, 16);
 EXO_STATIC_SIZE(struct exo_cap, 40);
 EXO_STATIC_SIZE(struct exo_hello, 40);

@@ -12,8 +12,9 @@
  * exo_as_* calls), from the trap handler (SIGSEGV, which runs with
  * SIGCONT and the doorbell blocked), from the doorbell handler
  * (switch_out) and from the SIGCONT handler (switch_in).  Every change
- * runs inside mem_enter()/mem_leave(); a hook that finds the state busy
- * records what it would have done in deferred and mem_leave() does it.
+ * runs inside exo_mem_enter()/exo_mem_leave(); a hook that finds the
+ * state busy records what it would have done in deferred and
+ * exo_mem_leave() does it.
  * A libOS is one thread: nothing here is safe across threads.
  */
 #ifndef LIBEXO_MEM_H
@@ -100,34 +101,34 @@ struct exo_mem {
 };
 
 /* as.c */
-struct exo_mem	*mem_get(struct exo *);
-int		 mem_map_page(struct exo_mem *, size_t, uint32_t, uint64_t,
+struct exo_mem	*exo_mem_get(struct exo *);
+int		 exo_mem_map_page(struct exo_mem *, size_t, uint32_t, uint64_t,
 		    int);
-void		 mem_unmap_page(struct exo_mem *, size_t);
+void		 exo_mem_unmap_page(struct exo_mem *, size_t);
 
 /* tlb.c */
-int		 mem_trap(struct exo *, const struct exo_trap *);
-void		 mem_switch_out(struct exo_mem *);
-void		 mem_switch_in(struct exo_mem *);
-void		 mem_enter(struct exo_mem *);
-void		 mem_leave(struct exo_mem *);
-int		 mem_tlb_init(struct exo_mem *);
-void		 mem_tlb_fini(struct exo_mem *);
-uint32_t	 mem_tlb_find(const struct exo_mem *, uintptr_t);
-int		 mem_tlb_load(struct exo_mem *, size_t, uint32_t, uint64_t,
+int		 exo_mem_trap(struct exo *, const struct exo_trap *);
+void		 exo_mem_switch_out(struct exo_mem *);
+void		 exo_mem_switch_in(struct exo_mem *);
+void		 exo_mem_enter(struct exo_mem *);
+void		 exo_mem_leave(struct exo_mem *);
+int		 exo_mem_tlb_init(struct exo_mem *);
+void		 exo_mem_tlb_fini(struct exo_mem *);
+uint32_t	 exo_mem_tlb_find(const struct exo_mem *, uintptr_t);
+int		 exo_mem_tlb_load(struct exo_mem *, size_t, uint32_t, uint64_t,
 		    unsigned, unsigned, struct mem_run *);
-void		 mem_tlb_drop(struct exo_mem *, uint32_t);
-void		 mem_tlb_flush_all(struct exo_mem *);
-void		 mem_tlb_flush_unkept(struct exo_mem *);
-void		 mem_tlb_drop_frame(struct exo_mem *, uint32_t);
-int		 mem_prot(unsigned);
-void		 mem_run_add(struct mem_run *, unsigned char *, int);
-void		 mem_run_flush(struct mem_run *);
+void		 exo_mem_tlb_drop(struct exo_mem *, uint32_t);
+void		 exo_mem_tlb_flush_all(struct exo_mem *);
+void		 exo_mem_tlb_flush_unkept(struct exo_mem *);
+void		 exo_mem_tlb_drop_frame(struct exo_mem *, uint32_t);
+int		 exo_mem_prot(unsigned);
+void		 exo_mem_run_add(struct mem_run *, unsigned char *, int);
+void		 exo_mem_run_flush(struct mem_run *);
 
 /* stlb.c */
-int		 mem_stlb_on(const struct exo_mem *);
-int		 mem_stlb_lookup(struct exo_mem *, size_t);
-void		 mem_stlb_reload(struct exo_mem *);
-unsigned	 mem_stlb_saves(const struct exo_mem *);
+int		 exo_mem_stlb_on(const struct exo_mem *);
+int		 exo_mem_stlb_lookup(struct exo_mem *, size_t);
+void		 exo_mem_stlb_reload(struct exo_mem *);
+unsigned	 exo_mem_stlb_saves(const struct exo_mem *);
 
 #endif /* LIBEXO_MEM_H */

@@ -7,7 +7,7 @@
  * reads them there:
  *
  *	at switch-in	the TLB is flushed and the entries preloaded
- *			before the libOS resumes (mem_stlb_reload);
+ *			before the libOS resumes (exo_mem_stlb_reload);
  *	on a miss	an entry for the page is loaded without calling
  *			the libOS's handler: an STLB hit;
  *	at switch-out	the guaranteed entries present are counted saved.
@@ -26,7 +26,7 @@
 #include "mem.h"
 
 int
-mem_stlb_on(const struct exo_mem *m)
+exo_mem_stlb_on(const struct exo_mem *m)
 {
 	const struct exo_expose	*x = m->e->expose;
 
@@ -66,7 +66,7 @@ stlb_valid(const struct exo_mem *m, const struct exo_stlb_entry *s,
 
 /* A miss on page pg: load it from the STLB if it is there.  0 if loaded. */
 int
-mem_stlb_lookup(struct exo_mem *m, size_t pg)
+exo_mem_stlb_lookup(struct exo_mem *m, size_t pg)
 {
 	struct exo_stlb_entry	 s;
 	uint64_t		 va;
@@ -81,10 +81,10 @@ mem_stlb_lookup(struct exo_mem *m, size_t pg)
 			continue;
 		if (!stlb_valid(m, &s, &p))
 			return (-1);
-		mem_enter(m);
-		error = mem_tlb_load(m, p, (uint32_t)s.frame, s.gen, s.rights,
-		    m->frames[s.frame].rights, NULL);
-		mem_leave(m);
+		exo_mem_enter(m);
+		error = exo_mem_tlb_load(m, p, (uint32_t)s.frame, s.gen,
+		    s.rights, m->frames[s.frame].rights, NULL);
+		exo_mem_leave(m);
 		return (error == 0 ? 0 : -1);
 	}
 	return (-1);
@@ -99,7 +99,7 @@ mem_stlb_lookup(struct exo_mem *m, size_t pg)
  * missing guaranteed ones are loaded.
  */
 void
-mem_stlb_reload(struct exo_mem *m)
+exo_mem_stlb_reload(struct exo_mem *m)
 {
 	struct exo_stlb_entry	 s;
 	struct exo_stats	*st = m->e->stats;
@@ -114,7 +114,7 @@ mem_stlb_reload(struct exo_mem *m)
 	for (i = 0; i < n && kept < m->ntlb; i++) {
 		memcpy(&s, &m->e->expose->stlb[i], sizeof s);
 		if (!stlb_valid(m, &s, &pg) ||
-		    (j = mem_tlb_find(m, m->vpn0 + pg)) == MEM_NONE)
+		    (j = exo_mem_tlb_find(m, m->vpn0 + pg)) == MEM_NONE)
 			continue;
 		t = &m->tlb[j];
 		if (t->keep || t->frame != s.frame || t->gen != s.gen)
@@ -123,8 +123,8 @@ mem_stlb_reload(struct exo_mem *m)
 		kept++;
 		if (t->rights != s.rights) {
 			t->rights = (uint8_t)s.rights;
-			mem_run_add(&run, m->base + pg * EXO_FRAME_SIZE,
-			    mem_prot(s.rights));
+			exo_mem_run_add(&run, m->base + pg * EXO_FRAME_SIZE,
+			    exo_mem_prot(s.rights));
 		}
 		t->max = (uint8_t)m->frames[s.frame].rights;
 		if (s.rights & EXO_RIGHT_WRITE)
@@ -132,25 +132,25 @@ mem_stlb_reload(struct exo_mem *m)
 		st->tlb_installs++;
 		st->stlb_preloads++;
 	}
-	mem_run_flush(&run);
-	mem_tlb_flush_unkept(m);
+	exo_mem_run_flush(&run);
+	exo_mem_tlb_flush_unkept(m);
 	for (i = 0; i < n && m->nfree > 0; i++) {
 		memcpy(&s, &m->e->expose->stlb[i], sizeof s);
 		if (!stlb_valid(m, &s, &pg) ||
-		    mem_tlb_find(m, m->vpn0 + pg) != MEM_NONE)
+		    exo_mem_tlb_find(m, m->vpn0 + pg) != MEM_NONE)
 			continue;
-		if (mem_tlb_load(m, pg, (uint32_t)s.frame, s.gen, s.rights,
+		if (exo_mem_tlb_load(m, pg, (uint32_t)s.frame, s.gen, s.rights,
 		    m->frames[s.frame].rights, &run) == 0)
 			st->stlb_preloads++;
 	}
-	mem_run_flush(&run);
+	exo_mem_run_flush(&run);
 	for (i = 0; i < m->ntlb; i++)
 		m->tlb[i].keep = 0;
 }
 
 /* Switch-out: how many guaranteed entries the TLB holds now. */
 unsigned
-mem_stlb_saves(const struct exo_mem *m)
+exo_mem_stlb_saves(const struct exo_mem *m)
 {
 	struct exo_stlb_entry	s;
 	uint32_t		i, j, n = stlb_count(m);
@@ -161,7 +161,7 @@ mem_stlb_saves(const struct exo_mem *m)
 		memcpy(&s, &m->e->expose->stlb[i], sizeof s);
 		if (!stlb_valid(m, &s, &pg))
 			continue;
-		j = mem_tlb_find(m, m->vpn0 + pg);
+		j = exo_mem_tlb_find(m, m->vpn0 + pg);
 		if (j != MEM_NONE && m->tlb[j].frame == s.frame &&
 		    m->tlb[j].gen == s.gen)
 			saved++;

@@ -5,7 +5,7 @@
  * The TLB has hello.tlb_entries entries (exod -t).  An entry translates
  * one page of the region to one frame, with rights; a page is accessible
  * exactly while it has an entry.  Any other access to the region traps
- * (SIGSEGV): mem_trap counts it, looks in the STLB on a miss (stlb.c),
+ * (SIGSEGV): exo_mem_trap counts it, looks in the STLB on a miss (stlb.c),
  * and otherwise calls the libOS's addressing entry, whose handler loads
  * a translation with exo_tlb_install and returns; the access then runs
  * again.  A full TLB makes room by random replacement among the entries
@@ -45,7 +45,7 @@
 #include "mem.h"
 
 int
-mem_prot(unsigned rights)
+exo_mem_prot(unsigned rights)
 {
 	int	prot = PROT_NONE;
 
@@ -57,7 +57,7 @@ mem_prot(unsigned rights)
 }
 
 void
-mem_run_flush(struct mem_run *r)
+exo_mem_run_flush(struct mem_run *r)
 {
 	if (r->len > 0 && mprotect(r->va, r->len, r->prot) == -1)
 		r->error = -EXO_ESYS;
@@ -66,27 +66,27 @@ mem_run_flush(struct mem_run *r)
 
 /* Page va gets prot: with the run if it extends it, else start anew. */
 void
-mem_run_add(struct mem_run *r, unsigned char *va, int prot)
+exo_mem_run_add(struct mem_run *r, unsigned char *va, int prot)
 {
 	if (r->len > 0 && r->va + r->len == va && r->prot == prot) {
 		r->len += EXO_FRAME_SIZE;
 		return;
 	}
-	mem_run_flush(r);
+	exo_mem_run_flush(r);
 	r->va = va;
 	r->len = EXO_FRAME_SIZE;
 	r->prot = prot;
 }
 
 void
-mem_enter(struct exo_mem *m)
+exo_mem_enter(struct exo_mem *m)
 {
 	m->busy++;
 }
 
 /* End a change; run what the switch hooks deferred while it went on. */
 void
-mem_leave(struct exo_mem *m)
+exo_mem_leave(struct exo_mem *m)
 {
 	sigset_t	set, old;
 	int		d;
@@ -101,16 +101,16 @@ mem_leave(struct exo_mem *m)
 	while ((d = m->deferred) != 0) {
 		m->deferred = 0;
 		if (d & MEM_DEFER_OUT)
-			mem_switch_out(m);
+			exo_mem_switch_out(m);
 		if (d & MEM_DEFER_IN)
-			mem_switch_in(m);
+			exo_mem_switch_in(m);
 	}
 	m->busy = 0;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 int
-mem_tlb_init(struct exo_mem *m)
+exo_mem_tlb_init(struct exo_mem *m)
 {
 	struct timespec	ts;
 	uint32_t	n = m->e->hello.tlb_entries, i;
@@ -126,7 +126,7 @@ mem_tlb_init(struct exo_mem *m)
 	m->bucket = calloc(m->nbucket, sizeof *m->bucket);
 	m->freelist = calloc(n, sizeof *m->freelist);
 	if (m->tlb == NULL || m->bucket == NULL || m->freelist == NULL) {
-		mem_tlb_fini(m);
+		exo_mem_tlb_fini(m);
 		return (-1);
 	}
 	for (i = 0; i < m->nbucket; i++)
@@ -146,7 +146,7 @@ mem_tlb_init(struct exo_mem *m)
 }
 
 void
-mem_tlb_fini(struct exo_mem *m)
+exo_mem_tlb_fini(struct exo_mem *m)
 {
 	free(m->tlb);
 	free(m->bucket);
@@ -159,7 +159,7 @@ mem_tlb_fini(struct exo_mem *m)
 
 /* The entry translating page number vpn, or MEM_NONE. */
 uint32_t
-mem_tlb_find(const struct exo_mem *m, uintptr_t vpn)
+exo_mem_tlb_find(const struct exo_mem *m, uintptr_t vpn)
 {
 	uint32_t	i = m->bucket[vpn & (m->nbucket - 1)];
 
@@ -198,13 +198,13 @@ tlb_unlink(struct exo_mem *m, uint32_t i)
 
 /* Entry i leaves the TLB and its page becomes inaccessible. */
 void
-mem_tlb_drop(struct exo_mem *m, uint32_t i)
+exo_mem_tlb_drop(struct exo_mem *m, uint32_t i)
 {
 	size_t	pg = m->tlb[i].vpn - m->vpn0;
 
 	tlb_unlink(m, i);
 	if (m->kept > MEM_KEEP_MAX)
-		mem_unmap_page(m, pg);	/* keep the host's mappings bounded */
+		exo_mem_unmap_page(m, pg); /* keep the host's mappings bounded */
 	else
 		(void)mprotect(m->base + pg * EXO_FRAME_SIZE, EXO_FRAME_SIZE,
 		    PROT_NONE);
@@ -238,7 +238,7 @@ tlb_victim(struct exo_mem *m)
  * mprotect between them.  0 or -EXO_E*.
  */
 int
-mem_tlb_load(struct exo_mem *m, size_t pg, uint32_t frame, uint64_t gen,
+exo_mem_tlb_load(struct exo_mem *m, size_t pg, uint32_t frame, uint64_t gen,
     unsigned rights, unsigned max, struct mem_run *run)
 {
 	struct exo_stats	*st = m->e->stats;
@@ -248,17 +248,17 @@ mem_tlb_load(struct exo_mem *m, size_t pg, uint32_t frame, uint64_t gen,
 	uint32_t		 i, v, b;
 	int			 error;
 
-	if ((i = mem_tlb_find(m, vpn)) == MEM_NONE && m->nfree == 0) {
+	if ((i = exo_mem_tlb_find(m, vpn)) == MEM_NONE && m->nfree == 0) {
 		if ((v = tlb_victim(m)) == MEM_NONE)
 			return (-EXO_ENOMEM);	/* all wired: cannot be */
-		mem_tlb_drop(m, v);
+		exo_mem_tlb_drop(m, v);
 		st->tlb_evictions++;
 	}
 	if (run != NULL && p->frame == frame + 1 && p->gen == gen)
-		mem_run_add(run, m->base + pg * EXO_FRAME_SIZE,
-		    mem_prot(rights));
-	else if ((error = mem_map_page(m, pg, frame, gen,
-	    mem_prot(rights))) != 0)
+		exo_mem_run_add(run, m->base + pg * EXO_FRAME_SIZE,
+		    exo_mem_prot(rights));
+	else if ((error = exo_mem_map_page(m, pg, frame, gen,
+	    exo_mem_prot(rights))) != 0)
 		return (error);
 	if (i == MEM_NONE) {
 		i = m->freelist[--m->nfree];
@@ -282,7 +282,7 @@ mem_tlb_load(struct exo_mem *m, size_t pg, uint32_t frame, uint64_t gen,
 
 /* Every entry of frame leaves the TLB (the frame is being unbound). */
 void
-mem_tlb_drop_frame(struct exo_mem *m, uint32_t frame)
+exo_mem_tlb_drop_frame(struct exo_mem *m, uint32_t frame)
 {
 	uint32_t	i;
 
@@ -290,7 +290,7 @@ mem_tlb_drop_frame(struct exo_mem *m, uint32_t frame)
 		return;
 	for (i = 0; i < m->ntlb; i++)
 		if (m->tlb[i].frame == frame)
-			mem_tlb_drop(m, i);
+			exo_mem_tlb_drop(m, i);
 }
 
 /*
@@ -310,7 +310,8 @@ tlb_flush_range(struct exo_mem *m, size_t pg, size_t n)
 		return;
 	if (n <= 2 * (size_t)m->ntlb) {
 		for (p = pg; p < pg + n; p++)
-			if ((i = mem_tlb_find(m, m->vpn0 + p)) != MEM_NONE) {
+			if ((i = exo_mem_tlb_find(m, m->vpn0 + p)) !=
+			    MEM_NONE) {
 				if (vmin == UINTPTR_MAX)
 					vmin = m->vpn0 + p;
 				vmax = m->vpn0 + p;
@@ -333,14 +334,14 @@ tlb_flush_range(struct exo_mem *m, size_t pg, size_t n)
 
 /* Every entry leaves the TLB. */
 void
-mem_tlb_flush_all(struct exo_mem *m)
+exo_mem_tlb_flush_all(struct exo_mem *m)
 {
 	tlb_flush_range(m, 0, m->npages);
 }
 
 /* Every entry not marked keep leaves the TLB (stlb.c, at switch-in). */
 void
-mem_tlb_flush_unkept(struct exo_mem *m)
+exo_mem_tlb_flush_unkept(struct exo_mem *m)
 {
 	struct mem_run	run;
 	uint32_t	i;
@@ -351,18 +352,18 @@ mem_tlb_flush_unkept(struct exo_mem *m)
 	if (m->hi - m->lo > 8 * (size_t)m->ntlb) {
 		for (i = 0; i < m->ntlb; i++)
 			if (m->tlb[i].frame != MEM_NONE && !m->tlb[i].keep)
-				mem_tlb_drop(m, i);
+				exo_mem_tlb_drop(m, i);
 		return;
 	}
 	memset(&run, 0, sizeof run);
 	for (p = m->lo; p < m->hi; p++)
-		if ((i = mem_tlb_find(m, m->vpn0 + p)) != MEM_NONE &&
+		if ((i = exo_mem_tlb_find(m, m->vpn0 + p)) != MEM_NONE &&
 		    !m->tlb[i].keep) {
 			tlb_unlink(m, i);
-			mem_run_add(&run, m->base + p * EXO_FRAME_SIZE,
+			exo_mem_run_add(&run, m->base + p * EXO_FRAME_SIZE,
 			    PROT_NONE);
 		}
-	mem_run_flush(&run);
+	exo_mem_run_flush(&run);
 }
 
 /* --- the trap path and the switch hooks ----------------------------- */
@@ -373,7 +374,7 @@ mem_tlb_flush_unkept(struct exo_mem *m)
  * would not have it: the exception entry, then the host, decide.
  */
 int
-mem_trap(struct exo *e, const struct exo_trap *t)
+exo_mem_trap(struct exo *e, const struct exo_trap *t)
 {
 	struct exo_mem	*m = e->mem;
 	uintptr_t	 a = (uintptr_t)t->addr;
@@ -384,9 +385,9 @@ mem_trap(struct exo *e, const struct exo_trap *t)
 		return (-1);
 	pg = (a - (uintptr_t)m->base) / EXO_FRAME_SIZE;
 	e->stats->traps++;
-	if (mem_tlb_find(m, m->vpn0 + pg) == MEM_NONE) {
+	if (exo_mem_tlb_find(m, m->vpn0 + pg) == MEM_NONE) {
 		e->stats->tlb_misses++;
-		if (mem_stlb_on(m) && mem_stlb_lookup(m, pg) == 0) {
+		if (exo_mem_stlb_on(m) && exo_mem_stlb_lookup(m, pg) == 0) {
 			e->stats->stlb_hits++;
 			return (0);
 		}
@@ -398,15 +399,15 @@ mem_trap(struct exo *e, const struct exo_trap *t)
 }
 
 void
-mem_switch_out(struct exo_mem *m)
+exo_mem_switch_out(struct exo_mem *m)
 {
-	if (mem_stlb_on(m))
-		m->e->stats->stlb_saves += mem_stlb_saves(m);
+	if (exo_mem_stlb_on(m))
+		m->e->stats->stlb_saves += exo_mem_stlb_saves(m);
 	m->out = 1;
 }
 
 void
-mem_switch_in(struct exo_mem *m)
+exo_mem_switch_in(struct exo_mem *m)
 {
 	uint64_t	sw = m->e->expose->switches;
 
@@ -414,10 +415,10 @@ mem_switch_in(struct exo_mem *m)
 		return;		/* a SIGCONT that was no switch */
 	m->switches = sw;
 	m->out = 0;
-	if (mem_stlb_on(m))
-		mem_stlb_reload(m);
+	if (exo_mem_stlb_on(m))
+		exo_mem_stlb_reload(m);
 	else
-		mem_tlb_flush_all(m);
+		exo_mem_tlb_flush_all(m);
 }
 
 /* --- the calls ------------------------------------------------------ */
@@ -479,10 +480,10 @@ exo_tlb_install(struct exo *e, const void *va, const struct exo_cap *c,
 	max = c->rights & f->rights;
 	if ((rights & ~max) != 0)
 		return (-EXO_ERIGHTS);
-	mem_enter(m);
-	error = mem_tlb_load(m, pg, (uint32_t)c->id, c->gen, rights, max,
+	exo_mem_enter(m);
+	error = exo_mem_tlb_load(m, pg, (uint32_t)c->id, c->gen, rights, max,
 	    NULL);
-	mem_leave(m);
+	exo_mem_leave(m);
 	return (error);
 }
 
@@ -496,7 +497,7 @@ exo_tlb_probe(struct exo *e, const void *va)
 
 	if ((error = tlb_page(e, va, &m, &pg)) != 0)
 		return (error);
-	i = mem_tlb_find(m, m->vpn0 + pg);
+	i = exo_mem_tlb_find(m, m->vpn0 + pg);
 	return (i == MEM_NONE ? 0 : m->tlb[i].rights);
 }
 
@@ -511,14 +512,14 @@ exo_tlb_wire(struct exo *e, const void *va)
 	if ((error = tlb_page(e, va, &m, &pg)) != 0)
 		return (error);
 	vpn = m->vpn0 + pg;
-	mem_enter(m);
+	exo_mem_enter(m);
 	if (tlb_wired(m, vpn))
 		error = 0;
 	else if (m->nwired >= m->wired_max)
 		error = -EXO_ENOMEM;
 	else
 		m->wired[m->nwired++] = vpn;
-	mem_leave(m);
+	exo_mem_leave(m);
 	return (error);
 }
 
@@ -534,7 +535,7 @@ exo_tlb_unwire(struct exo *e, const void *va)
 	if ((error = tlb_page(e, va, &m, &pg)) != 0)
 		return (error);
 	vpn = m->vpn0 + pg;
-	mem_enter(m);
+	exo_mem_enter(m);
 	error = -EXO_EINVAL;
 	for (k = 0; k < m->nwired; k++)
 		if (m->wired[k] == vpn) {
@@ -542,7 +543,7 @@ exo_tlb_unwire(struct exo *e, const void *va)
 			error = 0;
 			break;
 		}
-	mem_leave(m);
+	exo_mem_leave(m);
 	return (error);
 }
 
@@ -561,7 +562,7 @@ tlb_set(struct exo_mem *m, uint32_t i, unsigned rights, struct mem_run *r)
 		t->rights = (uint8_t)rights;
 	if (rights & EXO_RIGHT_WRITE)
 		m->pages[pg].dirty = 1;
-	mem_run_add(r, m->base + pg * EXO_FRAME_SIZE, mem_prot(rights));
+	exo_mem_run_add(r, m->base + pg * EXO_FRAME_SIZE, exo_mem_prot(rights));
 }
 
 /*
@@ -580,8 +581,8 @@ tlb_each(struct exo_mem *m, size_t pg, size_t n,
 
 	if (n <= 2 * (size_t)m->ntlb) {
 		for (p = pg; p < pg + n; p++)
-			if ((i = mem_tlb_find(m, m->vpn0 + p)) != MEM_NONE &&
-			    (error = fn(m, i, arg)) != 0)
+			if ((i = exo_mem_tlb_find(m, m->vpn0 + p)) !=
+			    MEM_NONE && (error = fn(m, i, arg)) != 0)
 				return (error);
 		return (0);
 	}
@@ -639,12 +640,12 @@ exo_tlb_protect(struct exo *e, const void *va, size_t npages,
 		return (-EXO_EINVAL);
 	memset(&c, 0, sizeof c);
 	c.rights = rights;
-	mem_enter(m);
+	exo_mem_enter(m);
 	if (rights == 0)
 		tlb_flush_range(m, pg, npages);
 	else {
 		(void)tlb_each(m, pg, npages, tlb_protect_one, &c);
-		mem_run_flush(&c.run);
+		exo_mem_run_flush(&c.run);
 	}
 	if (!(rights & EXO_RIGHT_WRITE)) {
 		/* Read-only from now on: the pages are clean. */
@@ -653,7 +654,7 @@ exo_tlb_protect(struct exo *e, const void *va, size_t npages,
 			if (m->pages[p].dirty)
 				m->pages[p].dirty = 0;
 	}
-	mem_leave(m);
+	exo_mem_leave(m);
 	return (c.run.error);
 }
 
@@ -672,13 +673,13 @@ exo_tlb_unprotect(struct exo *e, const void *va, size_t npages,
 		return (-EXO_EINVAL);
 	memset(&c, 0, sizeof c);
 	c.rights = rights;
-	mem_enter(m);
+	exo_mem_enter(m);
 	if ((error = tlb_each(m, pg, npages, tlb_unprotect_check, &c)) == 0) {
 		(void)tlb_each(m, pg, npages, tlb_unprotect_one, &c);
-		mem_run_flush(&c.run);
+		exo_mem_run_flush(&c.run);
 		error = c.run.error;
 	}
-	mem_leave(m);
+	exo_mem_leave(m);
 	return (error);
 }
 
@@ -703,9 +704,9 @@ exo_tlb_flush(struct exo *e)
 		return (-EXO_EINVAL);
 	if ((m = e->mem) == NULL || m->base == NULL)
 		return (-EXO_ESTATE);
-	mem_enter(m);
-	mem_tlb_flush_all(m);
-	mem_leave(m);
+	exo_mem_enter(m);
+	exo_mem_tlb_flush_all(m);
+	exo_mem_leave(m);
 	return (0);
 }
 
