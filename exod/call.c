@@ -84,7 +84,7 @@ call_start(struct peer *a, const struct exo_hdr *h, uint32_t target,
 	/* A callee that can run now is rung; one that waits is woken by
 	 * the message itself; a stopped one finds both at its next turn. */
 	id = chan_upcall(b, EXO_UPCALL_CALL, buf, sizeof u + len,
-	    !b->cpu.waiting);
+	    !sched_waiting(b));
 	if (id == 0) {
 		peer_reply(a, h, -EXO_EBUSYTARGET, NULL, 0, NULL, 0);
 		return;

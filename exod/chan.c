@@ -118,7 +118,7 @@ chan_upcall(struct peer *p, uint16_t type, const void *payload, size_t len,
 	    MSG_NOSIGNAL) == -1)
 		return (0);
 	/* A waiting libOS is blocked reading the channel: this wakes it. */
-	if (ring && !p->cpu.waiting)
+	if (ring && !sched_waiting(p))
 		chan_doorbell(p);
 	p->cpu.waiting = 0;
 	return (h.id);
@@ -129,6 +129,7 @@ static void
 chan_answer(struct peer *p, const unsigned char *buf, size_t n)
 {
 	struct exo_hdr	h;
+	struct exo_wait	w;
 	uint64_t	tick;
 
 	if (n < sizeof h)
@@ -147,9 +148,13 @@ chan_answer(struct peer *p, const unsigned char *buf, size_t n)
 		call_answer(p, &h, buf + sizeof h, h.len);
 		return;
 	case EXO_UPCALL_WAIT:
-		if (h.len != 0)
+		/* Empty: a wait without end; or one that ends at a deadline. */
+		if (h.len != 0 && h.len != sizeof w)
 			goto bad;
-		sched_wait(p);
+		memset(&w, 0, sizeof w);
+		if (h.len == sizeof w)
+			memcpy(&w, buf + sizeof h, sizeof w);
+		sched_wait(p, w.deadline_ns);
 		return;
 	}
 bad:

@@ -72,7 +72,7 @@ event_flush(struct peer *p)
 	struct peer_event	*e;
 	unsigned		 sent = 0;
 	uint32_t		 id;
-	int			 was_waiting = c->waiting;
+	int			 was_waiting = sched_waiting(p);
 
 	while (c->ev_count > 0) {
 		e = &c->ev[c->ev_head];

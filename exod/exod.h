@@ -96,6 +96,9 @@ struct sched_peer {
 	uint32_t		 slots;		/* slots bound now */
 	enum sched_state	 state;
 	int			 waiting;	/* said WAIT; no upcall since */
+	uint64_t		 wait_deadline;	/* the wait ends then; 0: never */
+	struct event		*ev_wait;	/* fires at wait_deadline; made
+						   at the first timed wait */
 	int			 yield_pending;	/* YIELD answered when resumed */
 	struct exo_hdr		 yield_hdr;
 	uint64_t		 run_start_ns;	/* when it last got the CPU */
@@ -320,7 +323,8 @@ int	sched_check(const struct peer *, const struct exo_cap *, unsigned);
 void	sched_peer_gone(struct peer *);
 void	sched_ack(struct peer *, uint64_t);
 void	sched_relinquish(struct peer *, const struct exo_hdr *);
-void	sched_wait(struct peer *);
+void	sched_wait(struct peer *, uint64_t);
+int	sched_waiting(const struct peer *);
 int	sched_deliverable(const struct peer *);
 void	sched_donate(struct peer *, struct peer *);
 void	sched_undonate(struct peer *, struct peer *);

@@ -54,6 +54,7 @@ static struct {
 	struct event	*ev_bound;	/* pending while running is SAVING */
 	struct event	*ev_early;	/* a penalised quantum ends early */
 	int		 down;		/* exod is stopping: schedule nothing */
+	struct event_base *base;	/* for the per-libOS wait timers */
 } sched;
 
 static void	sched_start_slot(void);
@@ -155,7 +156,7 @@ sched_runnable(struct peer *p)
 		p = p->cpu.call_target;
 		return (p->cpu.state == SCHED_STOPPED ? p : NULL);
 	}
-	if (p->cpu.waiting && p->cpu.ev_count == 0)
+	if (sched_waiting(p) && p->cpu.ev_count == 0)
 		return (NULL);
 	return (p);
 }
@@ -307,6 +308,7 @@ sched_init(struct event_base *base)
 	struct sigevent		sev;
 	struct itimerspec	its;
 
+	sched.base = base;
 	sched.ev_alarm = evsignal_new(base, SIGALRM, sched_tick_cb, NULL);
 	sched.ev_bound = evtimer_new(base, sched_bound_cb, NULL);
 	sched.ev_early = evtimer_new(base, sched_early_cb, NULL);
@@ -542,6 +544,9 @@ sched_peer_gone(struct peer *p)
 	for (i = 0; i < sched_conf.nslots; i++)
 		if (sched.owner[i] == p->libos)
 			sched_unbind(p, i);
+	if (p->cpu.ev_wait != NULL)
+		event_free(p->cpu.ev_wait);
+	p->cpu.ev_wait = NULL;
 	/* If it lives on (exod dropped it), it must not stay stopped. */
 	if (p->cpu.state == SCHED_STOPPED)
 		sched_signal(p, SIGCONT);
@@ -572,15 +577,68 @@ sched_relinquish(struct peer *p, const struct exo_hdr *h)
 	sched_start_slot();
 }
 
-/* WAIT (on the channel): sleep until an upcall comes. */
-void
-sched_wait(struct peer *p)
+/*
+ * Is p waiting now: it said WAIT, no upcall came since, and the wait's
+ * deadline, if it named one, has not passed?
+ */
+int
+sched_waiting(const struct peer *p)
 {
+	return (p->cpu.waiting && (p->cpu.wait_deadline == 0 ||
+	    sched_now() < p->cpu.wait_deadline));
+}
+
+/*
+ * The deadline of p's wait has come and nothing woke it: it is runnable
+ * again.  If the slot now is its own and the CPU idle, it runs at once;
+ * otherwise in its next slot (libexo then finds the deadline passed).
+ */
+static void
+sched_wait_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct peer	*p = arg;
+	unsigned	 slot = (unsigned)(sched.tick % sched_conf.nslots);
+
+	if (!p->cpu.waiting)
+		return;
+	p->cpu.waiting = 0;
+	p->cpu.wait_deadline = 0;
+	if (sched.running == NULL && p->cpu.slots > 0 &&
+	    sched.owner[slot] == p->libos)
+		sched.slot_done = 0;
+	sched_start_slot();
+}
+
+/* Arm p's wait timer for deadline (CLOCK_MONOTONIC ns); -1 if it cannot. */
+static int
+sched_wait_timer(struct peer *p, uint64_t deadline)
+{
+	uint64_t	now = sched_now();
+
+	if (p->cpu.ev_wait == NULL && sched.base != NULL)
+		p->cpu.ev_wait = evtimer_new(sched.base, sched_wait_cb, p);
+	if (p->cpu.ev_wait == NULL)
+		return (-1);
+	sched_timeout(p->cpu.ev_wait, deadline > now ? deadline - now : 0);
+	return (0);
+}
+
+/* WAIT (on the channel): sleep until an upcall comes, or the deadline. */
+void
+sched_wait(struct peer *p, uint64_t deadline)
+{
+	if (p->cpu.ev_wait != NULL)
+		event_del(p->cpu.ev_wait);
 	if (p->cpu.ev_count > 0) {
 		event_flush(p);
 		return;
 	}
+	/* A deadline passed already, or one exod cannot time: no wait. */
+	if (deadline != 0 && (deadline <= sched_now() ||
+	    sched_wait_timer(p, deadline) == -1))
+		return;
 	p->cpu.waiting = 1;
+	p->cpu.wait_deadline = deadline;
 	if (sched.running == p && p->cpu.state == SCHED_RUNNING &&
 	    !p->cpu.call_donated) {
 		sched_stop(p);

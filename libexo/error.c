@@ -29,8 +29,9 @@ static const char *const exo_errstr[EXO_ERR_MAX + 1] = {
 	[EXO_EBUSYTARGET] = "target is busy with another call",
 	[EXO_EIO] = "disk input/output error",
 	[EXO_ELIMIT] = "over the protected minimum",
-	[EXO_ETIMEDOUT] = "the callee did not answer in time",
+	[EXO_ETIMEDOUT] = "no answer in time",
 	[EXO_EREVOKING] = "being revoked already",
+	[EXO_ENFILE] = "exod is out of descriptors",
 };
 
 const char *

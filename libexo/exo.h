@@ -60,6 +60,7 @@ int		 exo_slot_release(struct exo *, const struct exo_cap *,
 		    unsigned);
 int		 exo_yield(struct exo *);
 int		 exo_wait(struct exo *);
+int		 exo_wait_until(struct exo *, uint64_t);
 int		 exo_poll(struct exo *);
 
 /* The processor environment: entry points for exceptions, interrupts,

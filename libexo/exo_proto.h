@@ -102,7 +102,8 @@ enum exo_err {
 	EXO_ELIMIT = 22,	/* over the protected minimum */
 	EXO_ETIMEDOUT = 23,	/* the callee did not answer in time */
 	EXO_EREVOKING = 24,	/* the resource is being revoked already */
-	EXO_ERR_MAX = 24
+	EXO_ENFILE = 25,	/* exod is out of descriptors */
+	EXO_ERR_MAX = 25
 };
 
 /* Resource types named by a capability. */
@@ -239,6 +240,14 @@ struct exo_upcall_event {
 	uint32_t	from;		/* sender's libOS id */
 	uint32_t	dropped;	/* events dropped since the last delivered */
 	uint64_t	value;
+};
+
+/*
+ * EXO_UPCALL_WAIT payload (libOS -> exod): empty, a wait without end, or
+ * this, a wait that ends at deadline_ns whether or not an upcall came.
+ */
+struct exo_wait {
+	uint64_t	deadline_ns;	/* CLOCK_MONOTONIC; 0: no deadline */
 };
 
 /* EXO_UPCALL_TIMER payload; the ack (TIMER|REPLY) echoes tick. */
@@ -534,6 +543,7 @@ EXO_STATIC_SIZE(struct exo_entry_set, 8);
 EXO_STATIC_SIZE(struct exo_event_send, 16);
 EXO_STATIC_SIZE(struct exo_upcall_event, 16);
 EXO_STATIC_SIZE(struct exo_upcall_timer, 16);
+EXO_STATIC_SIZE(struct exo_wait, 8);
 EXO_STATIC_SIZE(struct exo_call, 8);
 EXO_STATIC_SIZE(struct exo_call_reply, 8);
 EXO_STATIC_SIZE(struct exo_upcall_call, 16);

@@ -13,8 +13,10 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libexo-int.h"
@@ -313,21 +315,82 @@ exo_block(sigset_t *old)
 	return (sigprocmask(SIG_BLOCK, &set, old));
 }
 
-/* Sleep until exod has an upcall for us; run what came.  Count or error. */
-int
-exo_wait(struct exo *e)
+static uint64_t
+exo_now_ns(void)
 {
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+/*
+ * Wait for the channel to have something, until deadline (0: forever).
+ * 1 when it has, 0 at the deadline, -EXO_E* on failure.  A libOS stopped
+ * by exod sleeps through its stop here; once continued after the deadline
+ * it finds the deadline passed.
+ */
+static int
+exo_wait_chan(struct exo *e, uint64_t deadline)
+{
+	struct pollfd	pfd;
+	struct timespec	ts;
+	uint64_t	now, left;
+	int		n;
+
+	for (;;) {
+		pfd.fd = e->chan_fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (deadline != 0) {
+			if ((now = exo_now_ns()) >= deadline)
+				return (0);
+			left = deadline - now;
+			ts.tv_sec = (time_t)(left / 1000000000ULL);
+			ts.tv_nsec = (long)(left % 1000000000ULL);
+		}
+		n = ppoll(&pfd, 1, deadline != 0 ? &ts : NULL, NULL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return (-EXO_ESYS);
+		if (n > 0)
+			return (1);
+	}
+}
+
+/*
+ * Sleep until exod has an upcall for us, or until deadline_ns
+ * (CLOCK_MONOTONIC; 0: no deadline); run what came.  Count, 0 at the
+ * deadline, or an error.
+ */
+int
+exo_wait_until(struct exo *e, uint64_t deadline_ns)
+{
+	struct exo_wait	w;
 	sigset_t	old;
 	int		n;
 
 	if (e == NULL || e->chan_fd == -1)
 		return (-EXO_EINVAL);
 	exo_block(&old);
-	n = exo_chan_send(e, EXO_UPCALL_WAIT, 0, NULL, 0);
-	if (n == 0)
-		n = exo_upcall_drain(e, 1);
+	w.deadline_ns = deadline_ns;
+	n = exo_chan_send(e, EXO_UPCALL_WAIT, 0, &w, deadline_ns != 0 ?
+	    sizeof w : 0);
+	while (n == 0 && (n = exo_wait_chan(e, deadline_ns)) == 1) {
+		/* Readable: upcalls, or the end of the channel. */
+		if ((n = exo_upcall_drain(e, 0)) != 0)
+			break;
+	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return (n);
+}
+
+/* Sleep until exod has an upcall for us; run what came.  Count or error. */
+int
+exo_wait(struct exo *e)
+{
+	return (exo_wait_until(e, 0));
 }
 
 /* Run the upcalls already waiting, without sleeping.  Count or error. */

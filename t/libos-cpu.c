@@ -19,7 +19,8 @@
  *	-u file   record each end-of-quantum (TIMER) upcall: "at rel" in ns,
  *	          at its CLOCK_MONOTONIC time, rel the time since the start of
  *	          the stretch it ends (-1 when no stretch had started)
- *	-w        wait for events instead of spinning; print each one, with
+ *	-w        wait for events instead of spinning (until -d ends, with
+ *	          exo_wait_until); print each one, with
  *	          the CLOCK_MONOTONIC time it arrived (and with -s, each
  *	          switch-in: "switched-in t_ns=N")
  *	-e        register a protected entry that answers "pong:" + request
@@ -303,7 +304,8 @@ main(int argc, char **argv)
 	if (opt_wait) {
 		k = 0;
 		while (now_ns(CLOCK_MONOTONIC) < until) {
-			error = exo_wait(e);
+			/* The wait ends at -d even when nothing comes. */
+			error = exo_wait_until(e, until);
 			/* With -s, the switch-ins so far, as they happen. */
 			for (; srecord != NULL && k < nconts && k < RUNS_MAX;
 			    k++)
