@@ -42,6 +42,8 @@ call_sweep(uint64_t now)
 		    now < a->cpu.call_deadline)
 			continue;
 		call_unlink(a, b);
+		history_add(EXO_HIST_RETURN, a->libos, b->libos, 0, 0,
+		    -EXO_ETIMEDOUT);
 		peer_reply(a, &a->cpu.call_hdr, -EXO_ETIMEDOUT, NULL, 0, NULL,
 		    0);
 		sched_undonate(a, b);
@@ -94,6 +96,7 @@ call_start(struct peer *a, const struct exo_hdr *h, uint32_t target,
 	a->cpu.call_id = id;
 	b->cpu.call_caller = a;
 	a->cpu.call_deadline = sched_now() + call_deadline_ns;
+	history_add(EXO_HIST_CALL, a->libos, b->libos, 0, len, 0);
 	sched_donate(a, b);
 }
 
@@ -113,6 +116,7 @@ call_answer(struct peer *b, const struct exo_hdr *h, const void *payload,
 	if (a == NULL || h->id != a->cpu.call_id)
 		return;			/* stale, or the caller is gone */
 	call_unlink(a, b);
+	history_add(EXO_HIST_RETURN, a->libos, b->libos, 0, r.len, r.status);
 	peer_reply(a, &a->cpu.call_hdr, 0, payload, len, NULL, 0);
 	sched_undonate(a, b);
 }
@@ -125,11 +129,15 @@ call_peer_gone(struct peer *p)
 
 	if (a != NULL) {		/* p was serving a's call */
 		call_unlink(a, p);
+		history_add(EXO_HIST_RETURN, a->libos, p->libos, 0, 0,
+		    -EXO_EDIED);
 		peer_reply(a, &a->cpu.call_hdr, -EXO_EDIED, NULL, 0, NULL, 0);
 		sched_undonate(a, p);
 	}
 	if (b != NULL) {		/* p was calling b */
 		call_unlink(p, b);
+		history_add(EXO_HIST_RETURN, p->libos, b->libos, 0, 0,
+		    -EXO_EDIED);
 		sched_undonate(NULL, b);
 	}
 }

@@ -36,6 +36,11 @@ static const struct exod_req *const dispatch_table[] = {
 	&req_autosave,
 	&req_protect,
 	&req_stlb_set,
+	&req_tile_alloc,
+	&req_tile_free,
+	&req_display_info,
+	&req_display_snap,
+	&req_history,
 };
 
 static const struct exod_req *

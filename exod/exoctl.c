@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "exo.h"
+#include "exoctl.h"
 
 struct exoctl_cmd {
 	const char	*name;
@@ -23,7 +24,10 @@ usage(void)
 {
 	fprintf(stderr, "usage: exoctl [-S socket] command [--json]\n"
 	    "commands: status, slots, tlb, disk,\n"
-	    "          revoke libos frames n | frame id | block id\n");
+	    "          revoke libos frames n | frame id | block id | tile id\n"
+	    "          screenshot file.png [--owners]\n"
+	    "          web [-l address:port]\n"
+	    "          top [-d seconds]\n");
 	exit(2);
 }
 
@@ -90,9 +94,10 @@ exoctl_status_json(const struct exo_status *st)
 	for (i = 0; i < st->totals.npeers; i++) {
 		p = &st->peers[i];
 		printf("%s{\"id\":%u,\"pid\":%d,\"uid\":%u,\"frames\":%u,"
-		    "\"slots\":%u,\"blocks\":%u,\"revocations\":%llu,"
-		    "\"aborts\":%llu,\"name\":", i ? "," : "", p->libos,
-		    p->pid, p->uid, p->frames, p->slots, p->blocks,
+		    "\"slots\":%u,\"blocks\":%u,\"tiles\":%u,"
+		    "\"revocations\":%llu,\"aborts\":%llu,\"name\":",
+		    i ? "," : "", p->libos, p->pid, p->uid, p->frames,
+		    p->slots, p->blocks, p->tiles,
 		    (unsigned long long)p->revocations,
 		    (unsigned long long)p->aborts);
 		exoctl_json_string(p->name);
@@ -326,6 +331,8 @@ exoctl_revoke(struct exo *e, int argc, char **argv)
 		kind = EXO_REVOKE_FRAME;
 	else if (strcmp(argv[2], "block") == 0)
 		kind = EXO_REVOKE_BLOCK;
+	else if (strcmp(argv[2], "tile") == 0)
+		kind = EXO_REVOKE_TILE;
 	else
 		usage();
 	arg = strtoull(argv[3], &end, 10);
@@ -421,8 +428,11 @@ static const struct exoctl_cmd exoctl_cmds[] = {
 	{ "slots", "slots [--json]", exoctl_slots },
 	{ "tlb", "tlb [--json]", exoctl_tlb },
 	{ "disk", "disk [--json]", exoctl_disk },
-	{ "revoke", "revoke libos frames n | frame id | block id",
+	{ "revoke", "revoke libos frames n | frame id | block id | tile id",
 	    exoctl_revoke },
+	{ "screenshot", "screenshot file.png [--owners]", exoctl_screenshot },
+	{ "web", "web [-l address:port]", exoctl_web },
+	{ "top", "top [-d seconds]", exoctl_top },
 };
 
 int
@@ -467,5 +477,7 @@ main(int argc, char **argv)
 	}
 	rc = cmd->exec(e, argc, argv);
 	exo_disconnect(e);
+	if (rc == -1)		/* the command's arguments were wrong */
+		usage();
 	return (rc);
 }

@@ -25,6 +25,9 @@
 #define EXOD_OPT_NO_STLB	256
 #define EXOD_DISK_DEFAULT	(64ULL << 20)
 #define EXOD_NICE		(-10)	/* exod's priority, where permitted */
+#define EXOD_DISPLAY_W		640	/* -F without a size */
+#define EXOD_DISPLAY_H		480
+#define EXOD_TILE_DEFAULT	32
 
 static const struct option exod_longopts[] = {
 	{ "no-stlb", no_argument, NULL, EXOD_OPT_NO_STLB },
@@ -36,8 +39,9 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: exod [-fhrv] [--no-stlb] [-b ms] [-c ms] [-D size] "
-	    "[-d image] [-m size]\n            [-n slots] [-P frames] "
-	    "[-q ms] [-R ms] [-S socket] [-t entries]\n");
+	    "[-d image]\n            [-F [WIDTHxHEIGHT[/TILE]]] [-m size] "
+	    "[-n slots] [-P frames] [-q ms]\n            [-R ms] [-S socket] "
+	    "[-t entries]\n");
 	exit(status);
 }
 
@@ -111,6 +115,49 @@ exod_parse_size(const char *s)
 	if (v > (ULLONG_MAX >> shift))
 		return (0);
 	return (v << shift);
+}
+
+/*
+ * -F's geometry, "WIDTHxHEIGHT[/TILE]" (NULL: the default display), into
+ * w, h, side; exits with a message when it is not one exod can have.
+ */
+static void
+exod_parse_display(const char *s, uint32_t *w, uint32_t *h, uint32_t *side)
+{
+	unsigned long	 v[3] = { EXOD_DISPLAY_W, EXOD_DISPLAY_H,
+			    EXOD_TILE_DEFAULT };
+	const char	*p = s;
+	char		*end;
+	int		 i;
+
+	for (i = 0; s != NULL && i < 3; i++) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno != 0)
+			goto bad;
+		p = end;
+		if (*p == '\0' && i >= 1)
+			break;
+		if (*p != (i == 0 ? 'x' : '/') || i == 2)
+			goto bad;
+		p++;
+	}
+	if (v[0] == 0 || v[1] == 0 || v[0] > EXO_DISPLAY_MAX ||
+	    v[1] > EXO_DISPLAY_MAX || (v[2] != 32 && v[2] != 64) ||
+	    ((v[0] + v[2] - 1) / v[2]) * ((v[1] + v[2] - 1) / v[2]) >
+	    EXO_TILES_MAX)
+		goto bad;
+	*w = (uint32_t)v[0];
+	*h = (uint32_t)v[1];
+	*side = (uint32_t)v[2];
+	return;
+bad:
+	fprintf(stderr, "exod: -F %s: not WIDTHxHEIGHT[/TILE] with sides of "
+	    "1 to %d pixels, tiles of 32 or 64, at most %d tiles\n", s,
+	    EXO_DISPLAY_MAX, EXO_TILES_MAX);
+	exit(1);
 }
 
 /*
@@ -250,9 +297,10 @@ main(int argc, char **argv)
 	char			 disk_path[PATH_MAX];
 	unsigned long long	 disk_size = EXOD_DISK_DEFAULT;
 	int			 ch, foreground = 0, verbose = 0, fd, error;
-	int			 ready = -1;
+	int			 ready = -1, display = 0;
+	uint32_t		 disp_w = 0, disp_h = 0, disp_side = 0;
 
-	while ((ch = getopt_long(argc, argv, "b:c:D:d:fhm:n:P:q:R:rS:t:v",
+	while ((ch = getopt_long(argc, argv, "b:c:D:d:fF::hm:n:P:q:R:rS:t:v",
 	    exod_longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -269,6 +317,14 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			opt_disk = optarg;
+			break;
+		case 'F':
+			/* "-F 800x600" as well as "-F800x600" and "-F". */
+			if (optarg == NULL && optind < argc &&
+			    argv[optind][0] >= '0' && argv[optind][0] <= '9')
+				optarg = argv[optind++];
+			exod_parse_display(optarg, &disp_w, &disp_h, &disp_side);
+			display = 1;
 			break;
 		case 'P':
 			revoke_protected_max = (unsigned)exod_parse_num(ch,
@@ -356,6 +412,8 @@ main(int argc, char **argv)
 	exod_raise_nofile();
 	if (frame_init((uint32_t)frames) == -1)
 		fatal("frame table");
+	if (display && tile_init(disp_w, disp_h, disp_side) == -1)
+		fatal("display");
 	env = getenv("EXOD_SOCKET");
 	fd = listen_open(path, opt_sock == NULL && (env == NULL || *env == '\0'));
 	atexit(listen_close);	/* a start-up failure leaves no socket */
@@ -410,6 +468,7 @@ main(int argc, char **argv)
 	/* listen_close has run; atexit's second call finds nothing to do. */
 	event_base_free(base);
 	frame_fini();
+	tile_fini();
 	pool_fini();
 	cap_fini();
 	log_info("stopped");

@@ -12,6 +12,8 @@
  *	dispatch.c	the table of requests and the checks on every message
  *	cap.c		sealing and verifying capabilities (cap_*)
  *	frame.c		physical memory: the frame store (frame_*)
+ *	tile.c		the display: tiles of the frame buffer (tile_*)
+ *	history.c	recent revocations and calls, for live views
  *	req_*.c		one request family each
  */
 #ifndef EXOD_H
@@ -146,6 +148,7 @@ struct peer {
 	uint32_t		 protected_frames; /* of those, never revoked */
 	uint32_t		 frames_revoking; /* of those, being revoked */
 	uint32_t		 blocks;	/* disk blocks bound now */
+	uint32_t		 tiles;		/* display tiles bound now */
 	uint64_t		 revocations;	/* repossession vectors sent */
 	uint64_t		 aborts;	/* times resources were taken */
 	/* libOS peers only, from HELLO on; -1/NULL for control peers */
@@ -215,6 +218,11 @@ extern const struct exod_req req_disk_info;
 extern const struct exod_req req_revoke;
 extern const struct exod_req req_autosave;
 extern const struct exod_req req_protect;
+extern const struct exod_req req_tile_alloc;
+extern const struct exod_req req_tile_free;
+extern const struct exod_req req_display_info;
+extern const struct exod_req req_display_snap;
+extern const struct exod_req req_history;
 
 /* --- pool.c --------------------------------------------------------- */
 int	pool_init(unsigned);
@@ -244,6 +252,24 @@ int	frame_protect(struct peer *, uint32_t, int, unsigned);
 unsigned frame_revocable_count(const struct peer *, unsigned);
 unsigned frame_pick_revocable(const struct peer *, unsigned, uint32_t *);
 void	frame_alloc_reply(struct peer *, const struct exo_hdr *, unsigned);
+
+/* --- tile.c --------------------------------------------------------- */
+int	tile_init(uint32_t, uint32_t, uint32_t);
+void	tile_fini(void);
+int	tile_info(struct exo_display_info *);
+int	tile_bind(struct peer *, const struct exo_tile_alloc *,
+	    struct exo_cap *, int *, unsigned *);
+int	tile_check(const struct peer *, const struct exo_cap *, unsigned);
+int	tile_release(struct peer *, const struct exo_cap *, unsigned);
+void	tile_reclaim(struct peer *);
+void	tile_abort(struct peer *, uint32_t);
+int	tile_bound_to(const struct peer *, uint64_t);
+void	tile_cap(const struct peer *, uint32_t, struct exo_cap *);
+int	tile_snap(struct exo_display_snap *, uint32_t *, int *);
+
+/* --- history.c ------------------------------------------------------ */
+void	history_add(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
+	    int32_t);
 
 /* --- disk.c --------------------------------------------------------- */
 void	disk_init(const char *, uint64_t);
@@ -276,6 +302,7 @@ void	revoke_fini(void);
 uint64_t revoke_autosave(struct peer *, uint32_t);
 void	revoke_frame_gone(struct revocation *, struct peer *, uint32_t, int);
 void	revoke_block_gone(struct peer *, uint32_t);
+void	revoke_tile_gone(struct peer *, uint32_t);
 void	revoke_settle(void);
 void	revoke_request(struct peer *, const struct exo_hdr *,
 	    const struct exo_revoke *);

@@ -189,6 +189,7 @@ peer_free(struct peer *p)
 	sched_peer_gone(p);
 	revoke_peer_gone(p);
 	frame_reclaim(p);
+	tile_reclaim(p);
 	disk_detach(p);
 	revoke_settle();
 	chan_free(p);

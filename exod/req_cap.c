@@ -18,6 +18,8 @@ cap_check_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 		status = -EXO_EINVAL;
 	else if (req.cap.type == EXO_RES_BLOCK)
 		status = disk_check(p, &req.cap, req.rights);
+	else if (req.cap.type == EXO_RES_TILE)
+		status = tile_check(p, &req.cap, req.rights);
 	else if (req.cap.type == EXO_RES_SLOT)
 		status = sched_check(p, &req.cap, req.rights);
 	else

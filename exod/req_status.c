@@ -77,6 +77,7 @@ status_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 		sp->revocations = q->revocations;
 		sp->aborts = q->aborts;
 		sp->blocks = q->blocks;
+		sp->tiles = q->tiles;
 	}
 	rep.hdr.frames_total = frame_total();
 	rep.hdr.frames_free = frame_free_count();

@@ -2,6 +2,8 @@
  * revoke.c - taking resources back: the repossession vector, the abort
  * protocol and seeded autosave.
  *
+ * Tiles of the display are revoked like blocks, one at a time.
+ *
  * exod tells a libOS what it is taking (a REVOKE upcall carrying the
  * repossession vector and a deadline) and the libOS gives the resources
  * back in time, after saving what it wants to keep.  At the deadline exod
@@ -148,15 +150,15 @@ revoke_frame_gone(struct revocation *r, struct peer *p, uint32_t id,
 	}
 }
 
-/* Block id of p left its owner while being revoked. */
-void
-revoke_block_gone(struct peer *p, uint32_t id)
+/* Resource id of type (a block or a tile) left p while being revoked. */
+static void
+revoke_res_gone(struct peer *p, uint8_t type, uint32_t id)
 {
 	struct revocation	*r, *next;
 	unsigned		 i;
 
 	TAILQ_FOREACH_SAFE(r, &revocations, entry, next) {
-		if (r->target != p || r->type != EXO_RES_BLOCK)
+		if (r->target != p || r->type != type)
 			continue;
 		for (i = 0; i < r->count; i++)
 			if (r->ent[i].cap.id == id && !r->back[i]) {
@@ -164,6 +166,18 @@ revoke_block_gone(struct peer *p, uint32_t id)
 				revoke_back(r, i);
 			}
 	}
+}
+
+void
+revoke_block_gone(struct peer *p, uint32_t id)
+{
+	revoke_res_gone(p, EXO_RES_BLOCK, id);
+}
+
+void
+revoke_tile_gone(struct peer *p, uint32_t id)
+{
+	revoke_res_gone(p, EXO_RES_TILE, id);
 }
 
 /* After a free or reclaim: revocations with nothing outstanding end. */
@@ -200,6 +214,7 @@ revoke_start(struct revocation *r)
 	(void)chan_upcall(r->target, EXO_UPCALL_REVOKE, buf, sizeof u +
 	    r->count * sizeof r->ent[0], 1);
 	r->target->revocations++;
+	history_add(EXO_HIST_REVOKE, 0, r->target->libos, r->type, r->count, 0);
 	tv.tv_sec = (time_t)(revoke_deadline_ns / 1000000000ULL);
 	tv.tv_usec = (suseconds_t)(revoke_deadline_ns % 1000000000ULL / 1000);
 	event_add(r->ev_deadline, &tv);
@@ -272,36 +287,41 @@ revoke_frames(struct peer *p, unsigned n, int64_t id, uint32_t waiter,
 	return (0);
 }
 
-/* Is block id of p in a revocation already? */
+/* Is resource id of type (a block or a tile) of p being revoked? */
 static int
-revoke_block_busy(const struct peer *p, uint64_t id)
+revoke_busy(const struct peer *p, uint8_t type, uint64_t id)
 {
 	struct revocation	*r;
 	unsigned		 i;
 
 	TAILQ_FOREACH(r, &revocations, entry)
-		if (r->target == p && r->type == EXO_RES_BLOCK)
+		if (r->target == p && r->type == type)
 			for (i = 0; i < r->count; i++)
 				if (r->ent[i].cap.id == id && !r->back[i])
 					return (1);
 	return (0);
 }
 
+/* Revoke one block or one tile of p. */
 static int
-revoke_block(struct peer *p, uint64_t id, uint32_t waiter,
+revoke_one(struct peer *p, uint8_t type, uint64_t id, uint32_t waiter,
     const struct exo_hdr *wh)
 {
 	struct revocation	*r;
 	struct exo_revoke_entry	*e;
 
-	if (id >= disk_blocks() || !disk_bound_to(p, (uint32_t)id))
+	if (type == EXO_RES_BLOCK ? id >= disk_blocks() ||
+	    !disk_bound_to(p, (uint32_t)id) : !tile_bound_to(p, id))
 		return (-EXO_EINVAL);
-	if (revoke_block_busy(p, id))
+	if (revoke_busy(p, type, id))
 		return (-EXO_EREVOKING);
-	if ((r = revoke_new(p, EXO_RES_BLOCK)) == NULL)
+	if ((r = revoke_new(p, type)) == NULL)
 		return (-EXO_ENOMEM);
 	e = &r->ent[r->count++];
-	disk_cap(p, (uint32_t)id, &e->cap);
+	if (type == EXO_RES_BLOCK)
+		disk_cap(p, (uint32_t)id, &e->cap);
+	else
+		tile_cap(p, (uint32_t)id, &e->cap);
 	e->autosave = EXO_NO_BLOCK;
 	r->outstanding = 1;
 	r->result.revoked = 1;
@@ -312,6 +332,20 @@ revoke_block(struct peer *p, uint64_t id, uint32_t waiter,
 		return (-EXO_ENOMEM);
 	}
 	return (0);
+}
+
+/* A block or tile the revocation did not get back: taken now. */
+static void
+revoke_take(struct revocation *r, struct peer *p, unsigned i)
+{
+	uint32_t	id = (uint32_t)r->ent[i].cap.id;
+
+	r->result.aborted++;
+	revoke_back(r, i);
+	if (r->type == EXO_RES_BLOCK)
+		disk_unbind(p, id);
+	else
+		tile_abort(p, id);
 }
 
 /* REVOKE from a control peer: answered when the revocation is over. */
@@ -332,7 +366,9 @@ revoke_request(struct peer *c, const struct exo_hdr *h,
 		error = req->arg > INT64_MAX ? -EXO_EINVAL :
 		    revoke_frames(p, 0, (int64_t)req->arg, c->libos, h);
 	else if (req->kind == EXO_REVOKE_BLOCK)
-		error = revoke_block(p, req->arg, c->libos, h);
+		error = revoke_one(p, EXO_RES_BLOCK, req->arg, c->libos, h);
+	else if (req->kind == EXO_REVOKE_TILE)
+		error = revoke_one(p, EXO_RES_TILE, req->arg, c->libos, h);
 	else
 		error = -EXO_EINVAL;
 	if (error != 0)
@@ -358,17 +394,15 @@ revoke_deadline_cb(evutil_socket_t fd, short events, void *arg)
 		id = (uint32_t)r->ent[i].cap.id;
 		if (r->type == EXO_RES_FRAME)
 			frame_abort(p, id);	/* autosaves, counts it back */
-		else {
-			r->result.aborted++;
-			revoke_back(r, i);
-			disk_unbind(p, id);
-		}
+		else
+			revoke_take(r, p, i);
 		memcpy(buf + sizeof u + n * sizeof r->ent[0], &r->ent[i],
 		    sizeof r->ent[0]);
 		n++;
 	}
 	if (n > 0) {
 		p->aborts++;
+		history_add(EXO_HIST_ABORT, 0, p->libos, r->type, n, 0);
 		u.count = n;
 		memcpy(buf, &u, sizeof u);
 		(void)chan_upcall(p, EXO_UPCALL_REPOSSESSED, buf, sizeof u +
@@ -394,11 +428,8 @@ revoke_peer_gone(struct peer *p)
 				continue;
 			if (r->type == EXO_RES_FRAME)
 				frame_abort(p, (uint32_t)r->ent[i].cap.id);
-			else {
-				r->result.aborted++;
-				revoke_back(r, i);
-				disk_unbind(p, (uint32_t)r->ent[i].cap.id);
-			}
+			else
+				revoke_take(r, p, i);
 		}
 		r->target = NULL;
 	}

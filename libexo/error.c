@@ -32,6 +32,9 @@ static const char *const exo_errstr[EXO_ERR_MAX + 1] = {
 	[EXO_ETIMEDOUT] = "no answer in time",
 	[EXO_EREVOKING] = "being revoked already",
 	[EXO_ENFILE] = "exod is out of descriptors",
+	[EXO_ENODISPLAY] = "exod has no display (exod -F)",
+	[EXO_ETILEBUSY] = "tile bound already",
+	[EXO_ENOTILES] = "not enough free tiles",
 };
 
 const char *

@@ -33,6 +33,16 @@ struct exo_frame {
 	void		*va;	/* where it is mapped; NULL when unmapped */
 };
 
+/* A tile of the display bound to this libOS. */
+struct exo_tile {
+	struct exo_cap	cap;	/* the binding's key, as minted by exod */
+	int		fd;	/* maps exactly this tile; -1 once freed */
+	uint32_t	*px;	/* its side * side pixels, mapped read-write,
+				   row after row; NULL once freed */
+	uint32_t	x, y;	/* its top left pixel on the display */
+	uint32_t	side;	/* pixels across and down */
+};
+
 /* Connection. */
 int		 exo_socket_path(char *, size_t, const char *);
 int		 exo_connect(const char *, const char *, struct exo **);
@@ -134,6 +144,29 @@ int		 exo_frame_protect(struct exo *, const struct exo_cap *,
 int		 exo_frame_forget(struct exo_frame *);
 int		 exo_revoke(struct exo *, uint32_t, uint32_t, uint64_t,
 		    struct exo_revoke_reply *);
+
+/* The display: tiles, and (control connections) what it shows. */
+struct exo_display {
+	struct exo_display_snap	 snap;	/* geometry, snapshot number */
+	uint32_t		*owner;	/* cols * rows libOS ids, 0 = unbound */
+	const uint32_t		*px;	/* width * height pixels, row by row */
+};
+
+struct exo_history {
+	struct exo_history_reply hdr;
+	struct exo_history_entry ent[EXO_HISTORY_MAX]; /* hdr.count, oldest
+					   first */
+};
+
+int		 exo_display_info(struct exo *, struct exo_display_info *);
+int		 exo_tile_alloc(struct exo *, unsigned, struct exo_tile *);
+int		 exo_tile_alloc_rect(struct exo *, unsigned, unsigned,
+		    unsigned, unsigned, struct exo_tile *);
+int		 exo_tile_free(struct exo *, struct exo_tile *, unsigned);
+int		 exo_tile_forget(struct exo_tile *);
+int		 exo_display_snap(struct exo *, struct exo_display *);
+void		 exo_display_free(struct exo_display *);
+int		 exo_history(struct exo *, uint64_t, struct exo_history *);
 
 /* Exposed state: exod's read-only view of this libOS. */
 const struct exo_expose *exo_expose(const struct exo *);

@@ -54,6 +54,12 @@ enum exo_msg_type {
 	EXO_MSG_REVOKE = 21,
 	EXO_MSG_AUTOSAVE = 22,
 	EXO_MSG_PROTECT = 23,
+	/* the display (exod -F): 40-47 */
+	EXO_MSG_TILE_ALLOC = 40,
+	EXO_MSG_TILE_FREE = 41,
+	EXO_MSG_DISPLAY_INFO = 42,
+	EXO_MSG_DISPLAY_SNAP = 43,
+	EXO_MSG_HISTORY = 44,
 };
 
 /*
@@ -103,7 +109,11 @@ enum exo_err {
 	EXO_ETIMEDOUT = 23,	/* the callee did not answer in time */
 	EXO_EREVOKING = 24,	/* the resource is being revoked already */
 	EXO_ENFILE = 25,	/* exod is out of descriptors */
-	EXO_ERR_MAX = 25
+	/* the display: 34-36 */
+	EXO_ENODISPLAY = 34,	/* exod has no display (no -F) */
+	EXO_ETILEBUSY = 35,	/* a tile asked for is bound already */
+	EXO_ENOTILES = 36,	/* fewer tiles free than asked for */
+	EXO_ERR_MAX = 36
 };
 
 /* Resource types named by a capability. */
@@ -111,6 +121,7 @@ enum exo_res {
 	EXO_RES_FRAME = 1,
 	EXO_RES_SLOT = 2,
 	EXO_RES_BLOCK = 3,
+	EXO_RES_TILE = 5,	/* a tile of the display */
 };
 
 /* Rights a capability grants. */
@@ -415,6 +426,7 @@ struct exo_disk_info {
 #define EXO_REVOKE_FRAMES	1	/* arg revocable frames, exod's choice */
 #define EXO_REVOKE_FRAME	2	/* frame number arg */
 #define EXO_REVOKE_BLOCK	3	/* block number arg */
+#define EXO_REVOKE_TILE		5	/* tile number arg (= EXO_RES_TILE) */
 
 struct exo_revoke {
 	uint32_t	target;		/* libOS id */
@@ -522,7 +534,90 @@ struct exo_status_peer {
 	uint64_t	revocations;
 	uint64_t	aborts;
 	uint32_t	blocks;
+	uint32_t	tiles;		/* display tiles bound now */
+};
+
+/*
+ * The display (exod -F WIDTHxHEIGHT[/TILE]): width x height pixels of 32
+ * bits, 0x00RRGGBB in a uint32_t (the top byte is ignored), cut into
+ * square tiles of side pixels, numbered row by row from the top left:
+ * tile i is column i % cols, row i / cols.  Edge tiles that reach past
+ * the display are whole tiles of which only the part inside is shown.
+ * A tile's memory is side rows of side pixels, row after row.
+ */
+#define EXO_TILES_MAX		4096	/* tiles in one display */
+#define EXO_DISPLAY_MAX		2048	/* pixels across or down, at most */
+#define EXO_PIXEL_XRGB8888	1	/* the one pixel format */
+
+/* DISPLAY_INFO reply (and the head of DISPLAY_SNAP's). */
+struct exo_display_info {
+	uint32_t	width;		/* pixels across */
+	uint32_t	height;		/* pixels down */
+	uint32_t	side;		/* pixels across and down a tile */
+	uint32_t	cols;		/* tiles across: ceil(width / side) */
+	uint32_t	rows;		/* tiles down: ceil(height / side) */
+	uint32_t	tiles_free;	/* tiles bound to nobody now */
+	uint32_t	format;		/* EXO_PIXEL_XRGB8888 */
+	uint32_t	tile_bytes;	/* side * side * 4 */
+};
+
+/* TILE_ALLOC: bind fresh, zeroed tiles: count of any, or a rectangle. */
+#define EXO_TILE_RECT		0x01	/* exactly the tiles x,y .. x+w,y+h */
+
+struct exo_tile_alloc {
+	uint32_t	flags;		/* EXO_TILE_* */
+	uint32_t	count;		/* without RECT: 1 .. EXO_BATCH_MAX;
+					   with RECT: 0 */
+	uint32_t	x, y;		/* RECT: top left tile (column, row) */
+	uint32_t	w, h;		/* RECT: tiles across, down; w * h <=
+					   EXO_BATCH_MAX; else 0 */
+};
+
+/* Reply: as exo_frame_alloc_reply: count tile capabilities (id = tile
+ * number; a rectangle row by row), count descriptors in SCM_RIGHTS. */
+
+/* TILE_FREE: as exo_frame_free, with tile capabilities. */
+
+/*
+ * DISPLAY_SNAP reply (control peers): the info, then cols * rows owner
+ * ids (0 = unbound); one descriptor: a memfd of width * height * 4 bytes,
+ * the display composed now, row after row (unbound tiles are 0).
+ */
+struct exo_display_snap {
+	struct exo_display_info	info;
+	uint64_t	seq;		/* snapshots taken since exod started */
+	/* followed by uint32_t owner[cols * rows] */
+};
+
+/* HISTORY: recent revocations, aborts and protected calls. */
+#define EXO_HISTORY_MAX		64	/* records exod keeps, and sends */
+
+#define EXO_HIST_REVOKE		1	/* a repossession vector went out */
+#define EXO_HIST_ABORT		2	/* resources taken at the deadline */
+#define EXO_HIST_CALL		3	/* a protected call began */
+#define EXO_HIST_RETURN		4	/* it ended: answered, timed out,
+					   or a party died */
+
+struct exo_history_req {
+	uint64_t	after;		/* send records with seq > after */
+};
+
+struct exo_history_entry {
+	uint64_t	seq;		/* 1, 2, ... since exod started */
+	uint64_t	time_ns;	/* CLOCK_MONOTONIC */
+	uint32_t	kind;		/* EXO_HIST_* */
+	uint32_t	from;		/* CALL, RETURN: the caller; else 0 */
+	uint32_t	to;		/* the callee, or the libOS revoked */
+	uint32_t	res;		/* REVOKE, ABORT: EXO_RES_*; else 0 */
+	uint32_t	count;		/* REVOKE, ABORT: entries; CALL: bytes */
+	int32_t		status;		/* RETURN: 0 or -EXO_E*; else 0 */
+};
+
+struct exo_history_reply {
+	uint32_t	count;		/* records that follow, oldest first */
 	uint32_t	reserved;
+	uint64_t	last;		/* seq of the newest record exod has */
+	/* followed by struct exo_history_entry entries[] */
 };
 
 /* The layout checks, spelled for C11 and for C++11 alike (a C++98
@@ -573,5 +668,11 @@ EXO_STATIC_SIZE(struct exo_frame_alloc_reply, 8);
 EXO_STATIC_SIZE(struct exo_frame_free, 8);
 EXO_STATIC_SIZE(struct exo_status_reply, 16);
 EXO_STATIC_SIZE(struct exo_status_peer, 192);
+EXO_STATIC_SIZE(struct exo_display_info, 32);
+EXO_STATIC_SIZE(struct exo_tile_alloc, 24);
+EXO_STATIC_SIZE(struct exo_display_snap, 40);
+EXO_STATIC_SIZE(struct exo_history_req, 8);
+EXO_STATIC_SIZE(struct exo_history_entry, 40);
+EXO_STATIC_SIZE(struct exo_history_reply, 16);
 
 #endif /* EXO_PROTO_H */

@@ -34,6 +34,8 @@ struct exo {
 	void			(*switch_in)(struct exo *);
 	int			(*trap_hook)(struct exo *, const struct exo_trap *);
 	void			*mem;	/* the memory layer's state */
+	/* the display's geometry (tile.c): side 0 until first asked */
+	struct exo_display_info	 display;
 };
 
 /* The libOS of this process: the first libOS connection it made. */
