@@ -421,6 +421,8 @@ main(int argc, char **argv)
 	disk_init(disk_path, disk_size);
 	if (!foreground)
 		ready = exod_daemonize(verbose);
+	/* First, so that it shares nothing of what exod opens from here on. */
+	watch_start(foreground);
 	/* After the fork: threads and memory locks do not survive one. */
 	if (pool_init((unsigned)(frames < 1024 ? frames : 1024)) == -1)
 		fatal("frame pool");
@@ -436,6 +438,8 @@ main(int argc, char **argv)
 	if (base == NULL)
 		fatalx("event_base_new");
 	chan_set_base(base);
+	if (watch_set_base(base) == -1)
+		fatalx("cannot watch the watcher");
 	revoke_init(base);
 	if (sched_init(base) == -1)
 		fatal("cannot start the slot timer");
@@ -458,6 +462,7 @@ main(int argc, char **argv)
 
 	sched_shutdown();
 	peer_close_all();
+	watch_fini();
 	revoke_fini();
 	sched_fini();
 	disk_fini();

@@ -14,6 +14,7 @@
  *	frame.c		physical memory: the frame store (frame_*)
  *	tile.c		the display: tiles of the frame buffer (tile_*)
  *	history.c	recent revocations and calls, for live views
+ *	watch.c		the watcher: libOSes go free when exod dies (watch_*)
  *	req_*.c		one request family each
  */
 #ifndef EXOD_H
@@ -73,6 +74,7 @@ TAILQ_HEAD(peer_msgq, peer_msg);
 #define PEER_PAUSED	0x04	/* reading stopped: outq at EXOD_OUTQ_HIGH */
 #define PEER_BROKEN	0x08	/* send failed: close once the dispatch returns */
 #define PEER_GONE	0x10	/* being freed: nothing may be bound to it */
+#define PEER_WATCHED	0x20	/* the watcher holds its pidfd (watch.c) */
 
 #define EXOD_EVENTS_MAX		64	/* queued events per libOS */
 
@@ -373,6 +375,13 @@ void	call_answer(struct peer *, const struct exo_hdr *, const void *,
 void	call_peer_gone(struct peer *);
 
 struct peer *peer_find(uint32_t);
+
+/* --- watch.c -------------------------------------------------------- */
+void	watch_start(int);
+int	watch_set_base(struct event_base *);
+void	watch_add(struct peer *);
+void	watch_drop(struct peer *);
+void	watch_fini(void);
 
 /* --- listen.c ------------------------------------------------------- */
 int	listen_open(const char *, int);

@@ -185,6 +185,7 @@ peer_free(struct peer *p)
 	 * bind anything to it after its frames were taken back.
 	 */
 	p->flags |= PEER_GONE;
+	watch_drop(p);
 	call_peer_gone(p);
 	sched_peer_gone(p);
 	revoke_peer_gone(p);

@@ -60,8 +60,10 @@ hello_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 	p->flags |= PEER_HELLO;
 	if (req.flags & EXO_HELLO_CONTROL)
 		p->flags |= PEER_CONTROL;
-	else
+	else {
 		disk_attach(p);		/* its blocks, by uid and name */
+		watch_add(p);		/* continued should exod die */
+	}
 	memset(&rep, 0, sizeof rep);
 	rep.libos = p->libos;
 	rep.frame_size = EXO_FRAME_SIZE;
