@@ -23,6 +23,7 @@
 
 #include "exo.h"
 #include "benchlib.h"
+#include "json.h"
 
 #define BL_FIGS		32
 #define BL_CHILDREN	16
@@ -523,16 +524,39 @@ bl_fig(const char *key, const char *label, const char *unit)
 	return (f);
 }
 
+/* One JSON object keyed by figure; a figure without a baseline has a
+ * ratio of null. */
 static void
-bl_json_str(const char *s)
+bl_print_json(void)
 {
-	putchar('"');
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			putchar('\\');
-		putchar(*s);
+	struct bfig	*f;
+	struct json	 j;
+	int		 i;
+
+	json_start(&j, stdout);
+	json_object_open(&j);
+	for (i = 0; i < bl.nfigs; i++) {
+		f = &bl.figs[i];
+		json_key(&j, f->key);
+		json_object_open(&j);
+		json_kdouble(&j, "exo", f->exo, 6);
+		json_kdouble(&j, "base", f->base, 6);
+		if (f->base > 0)
+			json_kdouble(&j, "ratio", f->exo / f->base, 6);
+		else
+			json_knull(&j, "ratio");
+		json_kstring(&j, "unit", f->unit);
+		json_kstring(&j, "baseline", f->what);
+		json_kstring(&j, "target", f->target);
+		if (f->met < 0)
+			json_knull(&j, "met");
+		else
+			json_kbool(&j, "met", f->met);
+		json_object_close(&j);
 	}
-	putchar('"');
+	json_object_close(&j);
+	if (json_finish(&j) != 0)
+		bl_die("cannot write the JSON output");
 }
 
 /* The table, or (json) one JSON object keyed by figure. */
@@ -543,21 +567,7 @@ bl_print(int json)
 	int		 i;
 
 	if (json) {
-		printf("{");
-		for (i = 0; i < bl.nfigs; i++) {
-			f = &bl.figs[i];
-			printf("%s\"%s\":{\"exo\":%.6g,\"base\":%.6g,\"ratio\":"
-			    "%.6g,\"unit\":", i ? "," : "", f->key, f->exo,
-			    f->base, f->base > 0 ? f->exo / f->base : 0);
-			bl_json_str(f->unit);
-			printf(",\"baseline\":");
-			bl_json_str(f->what);
-			printf(",\"target\":");
-			bl_json_str(f->target);
-			printf(",\"met\":%s}", f->met < 0 ? "null" : f->met ?
-			    "true" : "false");
-		}
-		printf("}\n");
+		bl_print_json();
 		return;
 	}
 	printf("%-34s %12s %12s %7s  %-28s %s\n", "FIGURE", "EXO", "BASELINE",

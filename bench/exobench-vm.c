@@ -58,6 +58,7 @@
 
 #include "exo.h"
 #include "benchlib.h"
+#include "json.h"
 
 #define PAGE		EXO_FRAME_SIZE
 #define NPAGES		128	/* region of each column */
@@ -1042,62 +1043,78 @@ print_table(const char *exod, int quick)
 }
 
 static void
-json_ws(const struct ws_result *r)
+json_ws(struct json *j, const char *key, const struct ws_result *r)
 {
-	printf("{\"misses\":%.1f,\"steady_misses\":%.1f,\"lost_us\":%.3f,"
-	    "\"switchin_us\":%.3f,\"steady_lap_us\":%.3f,\"samples\":%u}",
-	    r->misses, r->warm_misses, r->lost_us, r->switchin_us, r->warm_us,
-	    r->samples);
+	json_key(j, key);
+	json_object_open(j);
+	json_kdouble(j, "misses", r->misses, 1);
+	json_kdouble(j, "steady_misses", r->warm_misses, 1);
+	json_kdouble(j, "lost_us", r->lost_us, 3);
+	json_kdouble(j, "switchin_us", r->switchin_us, 3);
+	json_kdouble(j, "steady_lap_us", r->warm_us, 3);
+	json_kuint(j, "samples", r->samples);
+	json_object_close(j);
 }
 
 static void
 print_json(const char *exod, int quick)
 {
-	int	i, w;
+	struct json	j;
+	int		i, w;
 
-	printf("{\"exod\":\"");
-	for (i = 0; exod[i] != '\0'; i++) {
-		if (exod[i] == '"' || exod[i] == '\\')
-			putchar('\\');
-		putchar(exod[i]);
-	}
-	printf("\",\"tlb_entries\":%u,\"cpus\":%ld,\"quick\":%s,"
-	    "\"appel_li\":{", tlb_size, sysconf(_SC_NPROCESSORS_ONLN),
-	    quick ? "true" : "false");
+	json_start(&j, stdout);
+	json_object_open(&j);
+	json_kstring(&j, "exod", exod);
+	json_kuint(&j, "tlb_entries", tlb_size);
+	json_kint(&j, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
+	json_kbool(&j, "quick", quick);
+	json_key(&j, "appel_li");
+	json_object_open(&j);
 	for (i = 0; i < NBENCH; i++) {
 		const struct bench *bn = &benches[i];
 
-		printf("%s\"%s\":{\"unit\":\"us\",\"monolithic\":", i ? "," :
-		    "", bn->key);
+		json_key(&j, bn->key);
+		json_object_open(&j);
+		json_kstring(&j, "unit", "us");
 		if (bn->key[0] == 'd' && !dirty_mono_ok)
-			printf("null");
+			json_knull(&j, "monolithic");
 		else
-			printf("%.4f", bn->v[C_MONO]);
-		printf(",\"microkernel\":%.4f,\"exokernel\":%.4f,"
-		    "\"exo_over_mono\":%.4f,\"micro_over_exo\":%.4f",
-		    bn->v[C_MICRO], bn->v[C_EXO], bn->exo_mono, bn->micro_exo);
-		if (bn->target)
-			printf(",\"target_exo_over_mono_max\":1.5,"
-			    "\"met_exo_over_mono\":%s", bn->exo_mono <= 1.5 ?
-			    "true" : "false");
-		if (bn->target_micro)
-			printf(",\"target_micro_over_exo_min\":5,"
-			    "\"met_micro_over_exo\":%s", bn->micro_exo >= 5 ?
-			    "true" : "false");
-		printf("}");
+			json_kdouble(&j, "monolithic", bn->v[C_MONO], 4);
+		json_kdouble(&j, "microkernel", bn->v[C_MICRO], 4);
+		json_kdouble(&j, "exokernel", bn->v[C_EXO], 4);
+		json_kdouble(&j, "exo_over_mono", bn->exo_mono, 4);
+		json_kdouble(&j, "micro_over_exo", bn->micro_exo, 4);
+		if (bn->target) {
+			json_kdouble(&j, "target_exo_over_mono_max", 1.5, 1);
+			json_kbool(&j, "met_exo_over_mono", bn->exo_mono <= 1.5);
+		}
+		if (bn->target_micro) {
+			json_kuint(&j, "target_micro_over_exo_min", 5);
+			json_kbool(&j, "met_micro_over_exo",
+			    bn->micro_exo >= 5);
+		}
+		json_object_close(&j);
 	}
-	printf("},\"stlb\":[");
+	json_object_close(&j);
+	json_key(&j, "stlb");
+	json_array_open(&j);
 	for (w = 0; w < NWS; w++) {
-		printf("%s{\"pages\":%u,\"guaranteed\":%u,\"stlb\":", w ? "," :
-		    "", ws_on.r[w].pages, ws_on.r[w].guaranteed);
-		json_ws(&ws_on.r[w]);
-		printf(",\"no_stlb\":");
-		json_ws(&ws_off.r[w]);
-		printf("}");
+		json_object_open(&j);
+		json_kuint(&j, "pages", ws_on.r[w].pages);
+		json_kuint(&j, "guaranteed", ws_on.r[w].guaranteed);
+		json_ws(&j, "stlb", &ws_on.r[w]);
+		json_ws(&j, "no_stlb", &ws_off.r[w]);
+		json_object_close(&j);
 	}
-	printf("],\"stlb_reduction\":%.4f,\"stlb_reduction_target_min\":0.9,"
-	    "\"stlb_reduction_met\":%s}\n", stlb_reduction,
-	    stlb_reduction >= 0.9 ? "true" : "false");
+	json_array_close(&j);
+	json_kdouble(&j, "stlb_reduction", stlb_reduction, 4);
+	json_kdouble(&j, "stlb_reduction_target_min", 0.9, 1);
+	json_kbool(&j, "stlb_reduction_met", stlb_reduction >= 0.9);
+	json_object_close(&j);
+	if (json_finish(&j) != 0) {
+		fprintf(stderr, "exobench-vm: cannot write the JSON output\n");
+		exit(1);
+	}
 }
 
 static void __attribute__((noreturn))

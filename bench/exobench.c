@@ -41,6 +41,7 @@
 #include "exo.h"
 #include "exod.h"
 #include "benchlib.h"
+#include "json.h"
 
 #define MIB			(1024UL * 1024UL)
 #define MEM_WANT		(32ULL * MIB)	/* -m given to exod */
@@ -671,22 +672,8 @@ print_table(const char *exod, unsigned long long mem, int quick)
 }
 
 static void
-json_str(const char *s)
-{
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
-static void
-print_json(const char *exod, unsigned long long mem, int quick)
+print_json(struct json *j, const char *exod, unsigned long long mem,
+    int quick)
 {
 	static const char *const kinds[] = {
 		[T_NONE] = "none", [T_RATIO_MAX] = "ratio_max",
@@ -694,33 +681,46 @@ print_json(const char *exod, unsigned long long mem, int quick)
 	};
 	int	i;
 
-	printf("{\"exod\":");
-	json_str(exod);
-	printf(",\"memory_bytes\":%llu,\"frames\":%llu,\"cpus\":%ld,"
-	    "\"quick\":%s,\"raw_rtt_us\":%.4f,\"figures\":{", mem,
-	    mem / EXO_FRAME_SIZE, sysconf(_SC_NPROCESSORS_ONLN),
-	    quick ? "true" : "false", raw_rtt_ns / 1000);
+	json_object_open(j);
+	json_kstring(j, "exod", exod);
+	json_kuint(j, "memory_bytes", mem);
+	json_kuint(j, "frames", mem / EXO_FRAME_SIZE);
+	json_kint(j, "cpus", sysconf(_SC_NPROCESSORS_ONLN));
+	json_kbool(j, "quick", quick);
+	json_kdouble(j, "raw_rtt_us", raw_rtt_ns / 1000, 4);
+	json_key(j, "figures");
+	json_object_open(j);
 	for (i = 0; i < nfigs; i++) {
 		const struct fig *f = &figs[i];
 
-		printf("%s\"%s\":{\"label\":", i ? "," : "", f->key);
-		json_str(f->label);
-		printf(",\"exo\":%.4f,\"unit\":\"%s\",\"baseline\":%.4f,"
-		    "\"baseline_unit\":\"%s\",\"baseline_what\":", f->exo,
-		    f->unit, f->base, f->base_unit);
-		json_str(f->base_what);
-		printf(",\"ratio\":%.4f", f->ratio);
-		if (f->rate > 0)
-			printf(",\"rate\":%.1f,\"rate_unit\":\"%s\"", f->rate,
-			    f->rate_unit);
-		if (f->tkind == T_NONE)
-			printf(",\"target\":null,\"met\":null}");
-		else
-			printf(",\"target\":{\"kind\":\"%s\",\"value\":%g},"
-			    "\"met\":%s}", kinds[f->tkind], f->target,
-			    f->met ? "true" : "false");
+		json_key(j, f->key);
+		json_object_open(j);
+		json_kstring(j, "label", f->label);
+		json_kdouble(j, "exo", f->exo, 4);
+		json_kstring(j, "unit", f->unit);
+		json_kdouble(j, "baseline", f->base, 4);
+		json_kstring(j, "baseline_unit", f->base_unit);
+		json_kstring(j, "baseline_what", f->base_what);
+		json_kdouble(j, "ratio", f->ratio, 4);
+		if (f->rate > 0) {
+			json_kdouble(j, "rate", f->rate, 1);
+			json_kstring(j, "rate_unit", f->rate_unit);
+		}
+		if (f->tkind == T_NONE) {
+			json_knull(j, "target");
+			json_knull(j, "met");
+		} else {
+			json_key(j, "target");
+			json_object_open(j);
+			json_kstring(j, "kind", kinds[f->tkind]);
+			json_kdouble(j, "value", f->target, 4);
+			json_object_close(j);
+			json_kbool(j, "met", f->met);
+		}
+		json_object_close(j);
 	}
-	printf("}}\n");
+	json_object_close(j);
+	json_object_close(j);
 }
 
 static void __attribute__((noreturn))
@@ -742,56 +742,85 @@ static const struct {
 	{ "disk", "exobench-disk", "revocation and the disk" },
 };
 
+/* A part's whole standard output, into buf (NUL-terminated, cut at
+ * len - 1 bytes). */
+static void
+read_all(int fd, char *buf, size_t len)
+{
+	size_t	off = 0;
+	ssize_t	n;
+
+	while (off + 1 < len && (n = read(fd, buf + off, len - 1 - off)) != 0) {
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+}
+
 /*
  * Run each part with the same flags.  In a table run their tables follow
- * this one; with --json each part's object becomes a member of one object
- * (the caller has printed its opening and the foundation member).
+ * this one; with --json each part's object becomes a member of j's open
+ * object, or null if the part failed.
  */
 static int
-run_parts(int json, int quick)
+run_parts(struct json *j, int quick)
 {
-	char	 path[PATH_MAX + 32], *argv[4];
-	size_t	 i;
-	pid_t	 pid;
-	int	 status, k, failed = 0;
+	static char	 out[1 << 20];
+	char		 path[PATH_MAX + 32], *argv[4];
+	size_t		 i;
+	pid_t		 pid;
+	int		 status, k, failed = 0, p[2];
 
 	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", bl_self(), parts[i].prog);
 		k = 0;
 		argv[k++] = (char *)parts[i].prog;
-		if (json)
+		if (j != NULL)
 			argv[k++] = "--json";
 		if (quick)
 			argv[k++] = "--quick";
 		argv[k] = NULL;
-		if (json) {
-			/* A member per part; the part prints its object. */
-			printf(",\"%s\":", parts[i].key);
-		} else
+		if (j == NULL)
 			printf("\n== %s (%s) ==\n", parts[i].what,
 			    parts[i].prog);
 		fflush(stdout);
+		if (j != NULL && pipe(p) == -1)
+			bl_die("pipe: %s", strerror(errno));
 		if ((pid = fork()) == -1)
 			bl_die("fork: %s", strerror(errno));
 		if (pid == 0) {
+			if (j != NULL) {
+				dup2(p[1], STDOUT_FILENO);
+				close(p[0]);
+				close(p[1]);
+			}
 			execv(path, argv);
 			fprintf(stderr, "%s: %s: %s\n", "exobench", path,
 			    strerror(errno));
 			_exit(127);
 		}
+		out[0] = '\0';
+		if (j != NULL) {
+			close(p[1]);
+			read_all(p[0], out, sizeof out);
+			close(p[0]);
+		}
 		if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
 		    WEXITSTATUS(status) != 0) {
-			if (json)
-				printf("null");
 			fprintf(stderr, "%s: %s failed\n", "exobench",
 			    parts[i].prog);
 			failed = 1;
+			out[0] = '\0';		/* null, not a part's half */
 		}
-		if (json)
-			fflush(stdout);
+		if (j != NULL) {
+			json_key(j, parts[i].key);
+			json_raw(j, out);
+		}
 	}
-	if (json)
-		printf("}\n");
 	return (failed);
 }
 
@@ -804,7 +833,9 @@ main(int argc, char **argv)
 	const char *const	 args[] = { "-m", memarg, NULL };
 	unsigned long long	 mem;
 	struct exo		*e;
+	struct json		 j;
 	int			 i, error, json = 0, quick = 0, only = 0;
+	int			 failed;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -843,13 +874,22 @@ main(int argc, char **argv)
 	exo_disconnect(e);
 	bl_exod_finish(0);
 
-	if (json) {
-		if (!only)
-			printf("{\"foundation\":");
-		print_json(exod, mem, quick);
-	} else
+	if (!json) {
 		print_table(exod, mem, quick);
-	if (!only && run_parts(json, quick) != 0)
+		return (!only && run_parts(NULL, quick) != 0);
+	}
+	json_start(&j, stdout);
+	if (!only) {
+		json_object_open(&j);
+		json_key(&j, "foundation");
+	}
+	print_json(&j, exod, mem, quick);
+	failed = !only && run_parts(&j, quick) != 0;
+	if (!only)
+		json_object_close(&j);
+	if (json_finish(&j) != 0) {
+		fprintf(stderr, "exobench: cannot write the JSON output\n");
 		return (1);
-	return (0);
+	}
+	return (failed);
 }

@@ -12,6 +12,7 @@
 
 #include "exo.h"
 #include "exoctl.h"
+#include "json.h"
 
 struct exoctl_cmd {
 	const char	*name;
@@ -54,67 +55,93 @@ exoctl_state(uint32_t state)
 	return ("ready");
 }
 
-/* A name as a JSON string: names are printable ASCII, escape " and \. */
+/* A libOS's name as JSON: bounded by its field, whatever exod sent. */
 static void
-exoctl_json_string(const char *s)
+exoctl_json_name(struct json *j, const struct exo_status_peer *p)
 {
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			putchar('\\');
-		putchar(*s);
-	}
-	putchar('"');
+	char	name[sizeof p->name + 1];
+
+	memcpy(name, p->name, sizeof p->name);
+	name[sizeof p->name] = '\0';
+	json_kstring(j, "name", name);
 }
 
 /* The per-libOS CPU figures, as JSON members. */
 static void
-exoctl_json_cpu(const struct exo_status_peer *p)
+exoctl_json_cpu(struct json *j, const struct exo_status_peer *p)
 {
-	printf(",\"state\":\"%s\",\"quanta\":%llu,\"cpu_ns\":%llu,"
-	    "\"overruns\":%llu,\"penalty_ns\":%llu,\"events\":%llu,"
-	    "\"events_queued\":%u,\"events_dropped\":%llu,\"entries\":%u",
-	    exoctl_state(p->state), (unsigned long long)p->quanta,
-	    (unsigned long long)p->cpu_ns, (unsigned long long)p->overruns,
-	    (unsigned long long)p->penalty_ns, (unsigned long long)p->events,
-	    p->events_queued, (unsigned long long)p->events_dropped,
-	    p->entries);
+	json_kstring(j, "state", exoctl_state(p->state));
+	json_kuint(j, "quanta", p->quanta);
+	json_kuint(j, "cpu_ns", p->cpu_ns);
+	json_kuint(j, "overruns", p->overruns);
+	json_kuint(j, "penalty_ns", p->penalty_ns);
+	json_kuint(j, "events", p->events);
+	json_kuint(j, "events_queued", p->events_queued);
+	json_kuint(j, "events_dropped", p->events_dropped);
+	json_kuint(j, "entries", p->entries);
 }
 
+/* The per-libOS memory counters libexo keeps, as JSON members. */
 static void
+exoctl_json_tlb(struct json *j, const struct exo_status_peer *p)
+{
+	json_kuint(j, "traps", p->traps);
+	json_kuint(j, "misses", p->tlb_misses);
+	json_kuint(j, "installs", p->tlb_installs);
+	json_kuint(j, "evictions", p->tlb_evictions);
+	json_kuint(j, "stlb_saves", p->stlb_saves);
+	json_kuint(j, "stlb_preloads", p->stlb_preloads);
+	json_kuint(j, "stlb_hits", p->stlb_hits);
+}
+
+/* The text is written; 0, or 1 (with a message) if it could not be. */
+static int
+exoctl_json_end(struct json *j)
+{
+	if (json_finish(j) != 0) {
+		fprintf(stderr, "exoctl: cannot write the JSON output\n");
+		return (1);
+	}
+	return (0);
+}
+
+static int
 exoctl_status_json(const struct exo_status *st)
 {
-	uint32_t	i;
-
 	const struct exo_status_peer	*p;
+	struct json			 j;
+	uint32_t			 i;
 
-	printf("{\"frames_total\":%u,\"frames_free\":%u,\"frame_size\":%d,"
-	    "\"libos\":[", st->totals.frames_total, st->totals.frames_free,
-	    EXO_FRAME_SIZE);
+	json_start(&j, stdout);
+	json_object_open(&j);
+	json_kuint(&j, "frames_total", st->totals.frames_total);
+	json_kuint(&j, "frames_free", st->totals.frames_free);
+	json_kuint(&j, "frame_size", EXO_FRAME_SIZE);
+	json_key(&j, "libos");
+	json_array_open(&j);
 	for (i = 0; i < st->totals.npeers; i++) {
 		p = &st->peers[i];
-		printf("%s{\"id\":%u,\"pid\":%d,\"uid\":%u,\"frames\":%u,"
-		    "\"slots\":%u,\"blocks\":%u,\"tiles\":%u,"
-		    "\"revocations\":%llu,\"aborts\":%llu,\"name\":",
-		    i ? "," : "", p->libos, p->pid, p->uid, p->frames,
-		    p->slots, p->blocks, p->tiles,
-		    (unsigned long long)p->revocations,
-		    (unsigned long long)p->aborts);
-		exoctl_json_string(p->name);
-		exoctl_json_cpu(p);
-		printf(",\"tlb\":{\"traps\":%llu,\"misses\":%llu,"
-		    "\"installs\":%llu,\"evictions\":%llu,\"stlb_saves\":%llu,"
-		    "\"stlb_preloads\":%llu,\"stlb_hits\":%llu}",
-		    (unsigned long long)p->traps,
-		    (unsigned long long)p->tlb_misses,
-		    (unsigned long long)p->tlb_installs,
-		    (unsigned long long)p->tlb_evictions,
-		    (unsigned long long)p->stlb_saves,
-		    (unsigned long long)p->stlb_preloads,
-		    (unsigned long long)p->stlb_hits);
-		putchar('}');
+		json_object_open(&j);
+		json_kuint(&j, "id", p->libos);
+		json_kint(&j, "pid", p->pid);
+		json_kuint(&j, "uid", p->uid);
+		json_kuint(&j, "frames", p->frames);
+		json_kuint(&j, "slots", p->slots);
+		json_kuint(&j, "blocks", p->blocks);
+		json_kuint(&j, "tiles", p->tiles);
+		json_kuint(&j, "revocations", p->revocations);
+		json_kuint(&j, "aborts", p->aborts);
+		exoctl_json_name(&j, p);
+		exoctl_json_cpu(&j, p);
+		json_key(&j, "tlb");
+		json_object_open(&j);
+		exoctl_json_tlb(&j, p);
+		json_object_close(&j);
+		json_object_close(&j);
 	}
-	printf("]}\n");
+	json_array_close(&j);
+	json_object_close(&j);
+	return (exoctl_json_end(&j));
 }
 
 static void
@@ -152,16 +179,16 @@ static int
 exoctl_status(struct exo *e, int argc, char **argv)
 {
 	struct exo_status	st;
-	int			json = exoctl_json_flag(argc, argv);
+	int			json = exoctl_json_flag(argc, argv), rc = 0;
 
 	if (exoctl_get_status(e, "status", &st) == -1)
 		return (1);
 	if (json)
-		exoctl_status_json(&st);
+		rc = exoctl_status_json(&st);
 	else
 		exoctl_status_table(&st);
 	exo_status_free(&st);
-	return (0);
+	return (rc);
 }
 
 static void
@@ -204,30 +231,42 @@ exoctl_slots_table(const struct exo_slots *s, const struct exo_status *st)
 	}
 }
 
-static void
+static int
 exoctl_slots_json(const struct exo_slots *s, const struct exo_status *st)
 {
 	const struct exo_status_peer	*p;
+	struct json			 j;
 	uint32_t			 i;
 
-	printf("{\"nslots\":%u,\"quantum_us\":%u,\"bound_us\":%u,"
-	    "\"roundrobin\":%s,\"tick\":%llu,\"epoch\":%llu,\"current\":%u,"
-	    "\"running\":%u,\"owner\":[", s->vec.nslots, s->vec.quantum_us,
-	    s->vec.bound_us, (s->vec.flags & EXO_SLOTS_ROUNDROBIN) ? "true" :
-	    "false", (unsigned long long)s->vec.tick,
-	    (unsigned long long)s->vec.epoch, s->vec.current, s->vec.running);
+	json_start(&j, stdout);
+	json_object_open(&j);
+	json_kuint(&j, "nslots", s->vec.nslots);
+	json_kuint(&j, "quantum_us", s->vec.quantum_us);
+	json_kuint(&j, "bound_us", s->vec.bound_us);
+	json_kbool(&j, "roundrobin", s->vec.flags & EXO_SLOTS_ROUNDROBIN);
+	json_kuint(&j, "tick", s->vec.tick);
+	json_kuint(&j, "epoch", s->vec.epoch);
+	json_kuint(&j, "current", s->vec.current);
+	json_kuint(&j, "running", s->vec.running);
+	json_key(&j, "owner");
+	json_array_open(&j);
 	for (i = 0; i < s->vec.nslots; i++)
-		printf("%s%u", i ? "," : "", s->owner[i]);
-	printf("],\"libos\":[");
+		json_uint(&j, s->owner[i]);
+	json_array_close(&j);
+	json_key(&j, "libos");
+	json_array_open(&j);
 	for (i = 0; i < st->totals.npeers; i++) {
 		p = &st->peers[i];
-		printf("%s{\"id\":%u,\"slots\":%u,\"name\":", i ? "," : "",
-		    p->libos, p->slots);
-		exoctl_json_string(p->name);
-		exoctl_json_cpu(p);
-		putchar('}');
+		json_object_open(&j);
+		json_kuint(&j, "id", p->libos);
+		json_kuint(&j, "slots", p->slots);
+		exoctl_json_name(&j, p);
+		exoctl_json_cpu(&j, p);
+		json_object_close(&j);
 	}
-	printf("]}\n");
+	json_array_close(&j);
+	json_object_close(&j);
+	return (exoctl_json_end(&j));
 }
 
 static int
@@ -236,6 +275,7 @@ exoctl_slots(struct exo *e, int argc, char **argv)
 	struct exo_slots	s;
 	struct exo_status	st;
 	int			json = exoctl_json_flag(argc, argv), error;
+	int			rc = 0;
 
 	if ((error = exo_slots(e, &s)) != 0) {
 		fprintf(stderr, "exoctl: slots: %s\n", exo_strerror(error));
@@ -246,12 +286,43 @@ exoctl_slots(struct exo *e, int argc, char **argv)
 		return (1);
 	}
 	if (json)
-		exoctl_slots_json(&s, &st);
+		rc = exoctl_slots_json(&s, &st);
 	else
 		exoctl_slots_table(&s, &st);
 	exo_slots_free(&s);
 	exo_status_free(&st);
-	return (0);
+	return (rc);
+}
+
+static int
+exoctl_disk_json(const struct exo_disk_info *d, const struct exo_status *st)
+{
+	struct json	j;
+	uint32_t	i;
+
+	json_start(&j, stdout);
+	json_object_open(&j);
+	json_kuint(&j, "blocks_total", d->blocks_total);
+	json_kuint(&j, "blocks_free", d->blocks_free);
+	json_kuint(&j, "block_size", d->block_size);
+	json_kuint(&j, "reads", d->reads);
+	json_kuint(&j, "writes", d->writes);
+	json_kuint(&j, "flushes", d->flushes);
+	json_kuint(&j, "autosaves", d->autosaves);
+	json_key(&j, "libos");
+	json_array_open(&j);
+	for (i = 0; i < st->totals.npeers; i++) {
+		json_object_open(&j);
+		json_kuint(&j, "id", st->peers[i].libos);
+		json_kuint(&j, "blocks", st->peers[i].blocks);
+		json_kuint(&j, "revocations", st->peers[i].revocations);
+		json_kuint(&j, "aborts", st->peers[i].aborts);
+		exoctl_json_name(&j, &st->peers[i]);
+		json_object_close(&j);
+	}
+	json_array_close(&j);
+	json_object_close(&j);
+	return (exoctl_json_end(&j));
 }
 
 static int
@@ -261,6 +332,7 @@ exoctl_disk(struct exo *e, int argc, char **argv)
 	struct exo_status	st;
 	uint32_t		i;
 	int			json = exoctl_json_flag(argc, argv), error;
+	int			rc = 0;
 
 	if ((error = exo_disk_info(e, &d)) != 0) {
 		fprintf(stderr, "exoctl: disk: %s\n", exo_strerror(error));
@@ -268,25 +340,9 @@ exoctl_disk(struct exo *e, int argc, char **argv)
 	}
 	if (exoctl_get_status(e, "disk", &st) == -1)
 		return (1);
-	if (json) {
-		printf("{\"blocks_total\":%u,\"blocks_free\":%u,"
-		    "\"block_size\":%u,\"reads\":%llu,\"writes\":%llu,"
-		    "\"flushes\":%llu,\"autosaves\":%llu,\"libos\":[",
-		    d.blocks_total, d.blocks_free, d.block_size,
-		    (unsigned long long)d.reads, (unsigned long long)d.writes,
-		    (unsigned long long)d.flushes,
-		    (unsigned long long)d.autosaves);
-		for (i = 0; i < st.totals.npeers; i++) {
-			printf("%s{\"id\":%u,\"blocks\":%u,\"revocations\":%llu,"
-			    "\"aborts\":%llu,\"name\":", i ? "," : "",
-			    st.peers[i].libos, st.peers[i].blocks,
-			    (unsigned long long)st.peers[i].revocations,
-			    (unsigned long long)st.peers[i].aborts);
-			exoctl_json_string(st.peers[i].name);
-			putchar('}');
-		}
-		printf("]}\n");
-	} else {
+	if (json)
+		rc = exoctl_disk_json(&d, &st);
+	else {
 		printf("disk: %u blocks of %u bytes, %u free, %u held by "
 		    "owners\n", d.blocks_total, d.block_size, d.blocks_free,
 		    d.blocks_total - d.blocks_free);
@@ -305,7 +361,7 @@ exoctl_disk(struct exo *e, int argc, char **argv)
 			    st.peers[i].name);
 	}
 	exo_status_free(&st);
-	return (0);
+	return (rc);
 }
 
 /* revoke LIBOS frames N | frame ID | block ID */
@@ -382,45 +438,43 @@ exoctl_tlb_table(const struct exo_status *st, uint32_t entries)
 	}
 }
 
-static void
+static int
 exoctl_tlb_json(const struct exo_status *st, uint32_t entries)
 {
-	const struct exo_status_peer	*p;
-	uint32_t			 i;
+	struct json	j;
+	uint32_t	i;
 
-	printf("{\"tlb_entries\":%u,\"libos\":[", entries);
+	json_start(&j, stdout);
+	json_object_open(&j);
+	json_kuint(&j, "tlb_entries", entries);
+	json_key(&j, "libos");
+	json_array_open(&j);
 	for (i = 0; i < st->totals.npeers; i++) {
-		p = &st->peers[i];
-		printf("%s{\"id\":%u,\"name\":", i ? "," : "", p->libos);
-		exoctl_json_string(p->name);
-		printf(",\"traps\":%llu,\"misses\":%llu,\"installs\":%llu,"
-		    "\"evictions\":%llu,\"stlb_saves\":%llu,"
-		    "\"stlb_preloads\":%llu,\"stlb_hits\":%llu}",
-		    (unsigned long long)p->traps,
-		    (unsigned long long)p->tlb_misses,
-		    (unsigned long long)p->tlb_installs,
-		    (unsigned long long)p->tlb_evictions,
-		    (unsigned long long)p->stlb_saves,
-		    (unsigned long long)p->stlb_preloads,
-		    (unsigned long long)p->stlb_hits);
+		json_object_open(&j);
+		json_kuint(&j, "id", st->peers[i].libos);
+		exoctl_json_name(&j, &st->peers[i]);
+		exoctl_json_tlb(&j, &st->peers[i]);
+		json_object_close(&j);
 	}
-	printf("]}\n");
+	json_array_close(&j);
+	json_object_close(&j);
+	return (exoctl_json_end(&j));
 }
 
 static int
 exoctl_tlb(struct exo *e, int argc, char **argv)
 {
 	struct exo_status	st;
-	int			json = exoctl_json_flag(argc, argv);
+	int			json = exoctl_json_flag(argc, argv), rc = 0;
 
 	if (exoctl_get_status(e, "tlb", &st) == -1)
 		return (1);
 	if (json)
-		exoctl_tlb_json(&st, exo_tlb_size(e));
+		rc = exoctl_tlb_json(&st, exo_tlb_size(e));
 	else
 		exoctl_tlb_table(&st, exo_tlb_size(e));
 	exo_status_free(&st);
-	return (0);
+	return (rc);
 }
 
 static const struct exoctl_cmd exoctl_cmds[] = {

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "rt.h"
 
 #define RT_EXIT_OK	0
@@ -221,24 +222,12 @@ rt_slot_list(char *buf, size_t len, const unsigned char *owned, unsigned n)
 		snprintf(buf, len, "none");
 }
 
-static void
-rt_json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		if ((unsigned char)*s >= 0x20)
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /* The refusal, in words (and in JSON). */
 static void
 rt_refuse(const char *why)
 {
-	char	q[32], b[32], a[32];
+	struct json	j;
+	char		q[32], b[32], a[32];
 
 	rt_fmt_time(q, sizeof q, rt.vec.quantum);
 	rt_fmt_time(b, sizeof b, rt.vec.bound);
@@ -249,13 +238,16 @@ rt_refuse(const char *why)
 	    rt.verdict.util, q, rt.nfree, rt.vec.nslots, b, a);
 	fprintf(stderr, "libos-rt: (--force runs it anyway)\n");
 	if (rt.json) {
-		printf("{\n  \"refused\": true,\n  \"reason\": ");
-		rt_json_str(stdout, why);
-		printf(",\n  \"utilization\": %.4f,\n  \"nslots\": %u,\n"
-		    "  \"quantum_us\": %llu,\n  \"bound_us\": %llu\n}\n",
-		    rt.verdict.util, rt.vec.nslots,
-		    (unsigned long long)(rt.vec.quantum / 1000),
-		    (unsigned long long)(rt.vec.bound / 1000));
+		json_start(&j, stdout);
+		json_object_open(&j);
+		json_kbool(&j, "refused", 1);
+		json_kstring(&j, "reason", why);
+		json_kdouble(&j, "utilization", rt.verdict.util, 4);
+		json_kuint(&j, "nslots", rt.vec.nslots);
+		json_kuint(&j, "quantum_us", rt.vec.quantum / 1000);
+		json_kuint(&j, "bound_us", rt.vec.bound / 1000);
+		json_object_close(&j);
+		(void)json_finish(&j);
 	}
 }
 
@@ -514,43 +506,83 @@ rt_report_text(FILE *f, const struct rt_run *run,
 	(void)allj;
 }
 
+/* The members of one task's report. */
+static void
+rt_json_task(struct json *j, const struct rt_task *t,
+    const struct rt_summary *s, double q)
+{
+	json_object_open(j);
+	json_kstring(j, "name", t->name);
+	json_kstring(j, "work", rt_work_name(t->work));
+	json_kuint(j, "period_us", t->period / 1000);
+	json_kuint(j, "deadline_us", t->deadline / 1000);
+	json_kuint(j, "budget_us", t->budget / 1000);
+	json_kdouble(j, "calibrated_us", t->calibrated / 1e3, 1);
+	json_kuint(j, "releases", t->releases);
+	json_kuint(j, "completions", t->completions);
+	json_kuint(j, "misses", t->misses);
+	json_kuint(j, "overruns", t->overruns);
+	json_kuint(j, "dropped", t->dropped);
+	json_kdouble(j, "exec_max_us", t->exec_max / 1e3, 1);
+	json_key(j, "response_us");
+	json_object_open(j);
+	json_kdouble(j, "min", s->resp_min / 1e3, 1);
+	json_kdouble(j, "mean", s->resp_mean / 1e3, 1);
+	json_kdouble(j, "p99", s->resp_p99 / 1e3, 1);
+	json_kdouble(j, "max", s->resp_max / 1e3, 1);
+	json_object_close(j);
+	json_key(j, "jitter_us");
+	json_object_open(j);
+	json_kdouble(j, "p99", s->jit_p99 / 1e3, 1);
+	json_kdouble(j, "max", s->jit_max / 1e3, 1);
+	json_object_close(j);
+	json_key(j, "jitter_quanta");
+	json_object_open(j);
+	json_kdouble(j, "p99", s->jit_p99 / q, 4);
+	json_kdouble(j, "max", s->jit_max / q, 4);
+	json_object_close(j);
+	json_object_close(j);
+}
+
 static void
 rt_report_json(FILE *f, const struct rt_run *run,
     const struct exo_expose *x)
 {
 	struct rt_summary	 s;
 	struct rt_task		*t;
+	struct json		 j;
 	uint64_t		 jp99 = 0, jmax = 0;
 	double			 q = (double)rt.vec.quantum;
-	unsigned		 i, first = 1;
+	unsigned		 i;
 	int			 steady;
 
-	fprintf(f, "{\n  \"libos\": %u,\n  \"feasible\": %s,\n"
-	    "  \"forced\": %s,\n", exo_libos_id(rt.e),
-	    rt.feasible ? "true" : "false", rt.force ? "true" : "false");
-	if (!rt.feasible) {
-		fprintf(f, "  \"reason\": ");
-		rt_json_str(f, rt.verdict.why);
-		fprintf(f, ",\n");
-	}
-	fprintf(f, "  \"nslots\": %u,\n  \"quantum_us\": %llu,\n"
-	    "  \"bound_us\": %llu,\n  \"allowance_us\": %llu,\n"
-	    "  \"chunk_us\": %llu,\n  \"slots\": [", rt.vec.nslots,
-	    (unsigned long long)(rt.vec.quantum / 1000),
-	    (unsigned long long)(rt.vec.bound / 1000),
-	    (unsigned long long)(rt.vec.allowance / 1000),
-	    (unsigned long long)(run->chunk_ns / 1000));
+	json_start(&j, f);
+	json_object_open(&j);
+	json_kuint(&j, "libos", exo_libos_id(rt.e));
+	json_kbool(&j, "feasible", rt.feasible);
+	json_kbool(&j, "forced", rt.force);
+	if (!rt.feasible)
+		json_kstring(&j, "reason", rt.verdict.why);
+	json_kuint(&j, "nslots", rt.vec.nslots);
+	json_kuint(&j, "quantum_us", rt.vec.quantum / 1000);
+	json_kuint(&j, "bound_us", rt.vec.bound / 1000);
+	json_kuint(&j, "allowance_us", rt.vec.allowance / 1000);
+	json_kuint(&j, "chunk_us", run->chunk_ns / 1000);
+	json_key(&j, "slots");
+	json_array_open(&j);
 	for (i = 0; i < rt.vec.nslots; i++)
-		if (rt.vec.owned[i]) {
-			fprintf(f, "%s%u", first ? "" : ", ", i);
-			first = 0;
-		}
-	fprintf(f, "],\n  \"utilization\": %.4f,\n  \"supply\": %.4f,\n"
-	    "  \"slots_by_utilization\": %u,\n  \"slots_needed\": %u,\n"
-	    "  \"slots_spare\": %u,\n  \"longest_gap_us\": %llu,\n"
-	    "  \"duration_s\": %.3f,\n  \"tasks\": [\n", rt.verdict.util,
-	    rt.verdict.supply, rt.need_util, rt.need, rt.spare,
-	    (unsigned long long)(rt.verdict.gap / 1000), rt.seconds);
+		if (rt.vec.owned[i])
+			json_uint(&j, i);
+	json_array_close(&j);
+	json_kdouble(&j, "utilization", rt.verdict.util, 4);
+	json_kdouble(&j, "supply", rt.verdict.supply, 4);
+	json_kuint(&j, "slots_by_utilization", rt.need_util);
+	json_kuint(&j, "slots_needed", rt.need);
+	json_kuint(&j, "slots_spare", rt.spare);
+	json_kuint(&j, "longest_gap_us", rt.verdict.gap / 1000);
+	json_kdouble(&j, "duration_s", rt.seconds, 3);
+	json_key(&j, "tasks");
+	json_array_open(&j);
 	for (i = 0; i < rt.set.n; i++) {
 		t = &rt.set.t[i];
 		rt_summarise(t, &s);
@@ -558,63 +590,55 @@ rt_report_json(FILE *f, const struct rt_run *run,
 			jmax = s.jit_max;
 		if (s.jit_p99 > jp99)
 			jp99 = s.jit_p99;
-		fprintf(f, "    {\"name\": \"%s\", \"work\": \"%s\", "
-		    "\"period_us\": %llu, \"deadline_us\": %llu, "
-		    "\"budget_us\": %llu, \"calibrated_us\": %.1f,\n"
-		    "     \"releases\": %llu, \"completions\": %llu, "
-		    "\"misses\": %llu, \"overruns\": %llu, \"dropped\": %llu, "
-		    "\"exec_max_us\": %.1f,\n"
-		    "     \"response_us\": {\"min\": %.1f, \"mean\": %.1f, "
-		    "\"p99\": %.1f, \"max\": %.1f},\n"
-		    "     \"jitter_us\": {\"p99\": %.1f, \"max\": %.1f}, "
-		    "\"jitter_quanta\": {\"p99\": %.4f, \"max\": %.4f}}%s\n",
-		    t->name, rt_work_name(t->work),
-		    (unsigned long long)(t->period / 1000),
-		    (unsigned long long)(t->deadline / 1000),
-		    (unsigned long long)(t->budget / 1000),
-		    t->calibrated / 1e3,
-		    (unsigned long long)t->releases,
-		    (unsigned long long)t->completions,
-		    (unsigned long long)t->misses,
-		    (unsigned long long)t->overruns,
-		    (unsigned long long)t->dropped, t->exec_max / 1e3,
-		    s.resp_min / 1e3, s.resp_mean / 1e3, s.resp_p99 / 1e3,
-		    s.resp_max / 1e3, s.jit_p99 / 1e3, s.jit_max / 1e3,
-		    s.jit_p99 / q, s.jit_max / q,
-		    i + 1 < rt.set.n ? "," : "");
+		rt_json_task(&j, t, &s, q);
 	}
-	fprintf(f, "  ],\n  \"jitter\": {\"predicted_us\": %.1f, "
-	    "\"predicted_quanta\": %.4f, \"p99_us\": %.1f, "
-	    "\"p99_quanta\": %.4f, \"max_us\": %.1f, \"max_quanta\": %.4f, "
-	    "\"within_bound\": %s},\n", rt.verdict.jitter_bound / 1e3,
-	    rt.verdict.jitter_bound / q, jp99 / 1e3, jp99 / q, jmax / 1e3,
-	    jmax / q, jmax <= rt.verdict.jitter_bound ? "true" : "false");
+	json_array_close(&j);
+	json_key(&j, "jitter");
+	json_object_open(&j);
+	json_kdouble(&j, "predicted_us", rt.verdict.jitter_bound / 1e3, 1);
+	json_kdouble(&j, "predicted_quanta", rt.verdict.jitter_bound / q, 4);
+	json_kdouble(&j, "p99_us", jp99 / 1e3, 1);
+	json_kdouble(&j, "p99_quanta", jp99 / q, 4);
+	json_kdouble(&j, "max_us", jmax / 1e3, 1);
+	json_kdouble(&j, "max_quanta", jmax / q, 4);
+	json_kbool(&j, "within_bound", jmax <= rt.verdict.jitter_bound);
+	json_object_close(&j);
 	steady = rt.c0.ok && rt.c1.ok;
-	fprintf(f, "  \"memory\": {\"frames\": %u, \"protected\": %u, "
-	    "\"guaranteed\": %u, \"tlb_entries\": %u},\n", rt.mem.npages,
-	    rt.mem.protected_, rt.mem.guaranteed, rt.mem.tlb);
-	fprintf(f, "  \"steady_state\": {\"measured\": %s, \"traps\": %llu, "
-	    "\"tlb_misses\": %llu, \"stlb_preloads\": %llu, "
-	    "\"memory_layer\": true},\n", steady ? "true" : "false",
-	    steady ? (unsigned long long)(rt.c1.traps - rt.c0.traps) : 0ULL,
-	    steady ? (unsigned long long)(rt.c1.tlb_misses -
-	    rt.c0.tlb_misses) : 0ULL,
-	    steady ? (unsigned long long)(rt.c1.stlb_preloads -
-	    rt.c0.stlb_preloads) : 0ULL);
-	fprintf(f, "  \"exod\": {\"switches\": %llu, \"forced\": %llu, "
-	    "\"quanta\": %llu, \"overruns\": %llu, \"timer_upcalls\": %lu, "
-	    "\"revocations\": %llu},\n",
-	    x != NULL ? (unsigned long long)x->switches : 0ULL,
-	    x != NULL ? (unsigned long long)x->forced : 0ULL,
-	    (unsigned long long)rt.c1.quanta,
-	    (unsigned long long)rt.c1.overruns, rt.timer_upcalls,
-	    (unsigned long long)rt.c1.revocations);
-	fprintf(f, "  \"host_wait_ms\": {\"libos_rt\": %.3f, \"exod\": %.3f},\n",
-	    (rt.wait1[0] - rt.wait0[0]) / 1e6,
-	    (rt.wait1[1] - rt.wait0[1]) / 1e6);
-	fprintf(f, "  \"total_misses\": %llu\n}\n",
-	    (unsigned long long)rt_total_misses());
-	fflush(f);
+	json_key(&j, "memory");
+	json_object_open(&j);
+	json_kuint(&j, "frames", rt.mem.npages);
+	json_kuint(&j, "protected", rt.mem.protected_);
+	json_kuint(&j, "guaranteed", rt.mem.guaranteed);
+	json_kuint(&j, "tlb_entries", rt.mem.tlb);
+	json_object_close(&j);
+	json_key(&j, "steady_state");
+	json_object_open(&j);
+	json_kbool(&j, "measured", steady);
+	json_kuint(&j, "traps", steady ? rt.c1.traps - rt.c0.traps : 0);
+	json_kuint(&j, "tlb_misses", steady ?
+	    rt.c1.tlb_misses - rt.c0.tlb_misses : 0);
+	json_kuint(&j, "stlb_preloads", steady ?
+	    rt.c1.stlb_preloads - rt.c0.stlb_preloads : 0);
+	json_kbool(&j, "memory_layer", 1);
+	json_object_close(&j);
+	json_key(&j, "exod");
+	json_object_open(&j);
+	json_kuint(&j, "switches", x != NULL ? x->switches : 0);
+	json_kuint(&j, "forced", x != NULL ? x->forced : 0);
+	json_kuint(&j, "quanta", rt.c1.quanta);
+	json_kuint(&j, "overruns", rt.c1.overruns);
+	json_kuint(&j, "timer_upcalls", rt.timer_upcalls);
+	json_kuint(&j, "revocations", rt.c1.revocations);
+	json_object_close(&j);
+	json_key(&j, "host_wait_ms");
+	json_object_open(&j);
+	json_kdouble(&j, "libos_rt", (rt.wait1[0] - rt.wait0[0]) / 1e6, 3);
+	json_kdouble(&j, "exod", (rt.wait1[1] - rt.wait0[1]) / 1e6, 3);
+	json_object_close(&j);
+	json_kuint(&j, "total_misses", rt_total_misses());
+	json_object_close(&j);
+	if (json_finish(&j) != 0)
+		fprintf(stderr, "libos-rt: cannot write the JSON report\n");
 }
 
 int

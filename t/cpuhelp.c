@@ -26,6 +26,7 @@
 
 #include "cpuhelp.h"
 #include "harness.h"
+#include "jsonq.h"
 #include "tap.h"
 
 #define CH_CHILDREN	64
@@ -432,37 +433,30 @@ ch_exoctl_json(const char *sock, const char *cmd, char *out, size_t max)
 int
 ch_json_libos(const char *json, uint32_t id, const char *key, uint64_t *v)
 {
-	char		 pat[64];
-	const char	*obj, *end, *p;
+	char		 expr[256];
+	long long	 n;
 
-	snprintf(pat, sizeof pat, "{\"id\":%u,", id);
-	if ((obj = strstr(json, pat)) == NULL)
+	snprintf(expr, sizeof expr, "my ($o) = grep { $_->{id} == %u } "
+	    "@{$j->{libos}}; $o->{%s}", id, key);
+	if ((n = jq_num(json, expr, -1)) < 0)
 		return (0);
-	/* The CPU members come before any nested object. */
-	if ((end = strpbrk(obj + 1, "{}")) == NULL)
-		end = obj + strlen(obj);
-	snprintf(pat, sizeof pat, "\"%s\":", key);
-	if ((p = strstr(obj, pat)) == NULL || p > end)
-		return (0);
-	*v = strtoull(p + strlen(pat), NULL, 10);
+	*v = (uint64_t)n;
 	return (1);
 }
 
 int
 ch_json_owners(const char *json, uint32_t *owner, unsigned max)
 {
-	const char	*p;
-	char		*end;
+	char		 buf[4096], *p, *end;
 	unsigned	 n = 0;
 
-	if ((p = strstr(json, "\"owner\":[")) == NULL)
+	if (jq_eval(json, "ref $j->{owner} eq 'ARRAY' ? "
+	    "join(',', @{$j->{owner}}) . ',' : undef", buf, sizeof buf) != 0)
 		return (-1);
-	p += 9;
-	while (*p != ']' && *p != '\0' && n < max) {
+	for (p = buf; *p != '\0' && n < max; p = end + 1) {
 		owner[n++] = (uint32_t)strtoul(p, &end, 10);
-		if (end == p)
+		if (end == p || *end != ',')
 			return (-1);
-		p = *end == ',' ? end + 1 : end;
 	}
 	return ((int)n);
 }

@@ -118,26 +118,24 @@ row() {
 		}' "$1"
 }
 
-# Check one line of JSON with a perl expression over $j (the decoded
-# object); falls back to a plain pattern when JSON::PP is missing.
-json_check() {		# json_check FILE PERL-EXPR GREP-PATTERN
-	if [ "$have_json" = yes ]; then
-		perl -MJSON::PP -e '
-			local $/; my $t = <STDIN>;
-			my $j = eval { JSON::PP->new->decode($t) };
-			exit 2 unless ref $j eq "HASH";
-			exit((eval $ARGV[0]) ? 0 : 1);' "$2" <"$1"
-	else
-		grep -Eq "$3" "$1"
-	fi
+# Check a JSON text with a perl expression over $j, the value JSON::PP
+# decoded from it (strictly: one UTF-8 JSON value, nothing else).
+json_check() {		# json_check FILE PERL-EXPR
+	perl -MJSON::PP -e '
+		local $/; my $t = <STDIN>;
+		my $j = eval { JSON::PP->new->utf8->decode($t) };
+		exit 2 unless ref $j eq "HASH";
+		exit((eval $ARGV[0]) ? 0 : 1);' "$2" <"$1"
 }
 
 if [ ! -x "$EXOD" ] || [ ! -x "$EXOCTL" ]; then
 	echo "1..0 # SKIP exod or exoctl not built in $top"
 	exit 0
 fi
-have_json=no
-perl -MJSON::PP -e 1 2>/dev/null && have_json=yes
+if ! perl -MJSON::PP -e 1 2>/dev/null; then
+	echo "1..0 # SKIP perl's JSON::PP not installed"
+	exit 0
+fi
 
 d=$(mktemp -d "${TMPDIR:-/tmp}/exoctl-t.XXXXXX") || exit 1
 trap cleanup EXIT
@@ -169,9 +167,8 @@ is 1 "$(wc -l <"$d/j.out")" "the JSON is one line"
 json_check "$d/j.out" \
     '$j->{frames_total} == 16 && $j->{frames_free} == 16 &&
      $j->{frame_size} == 4096 && ref $j->{libos} eq "ARRAY" &&
-     @{$j->{libos}} == 0' \
-    '"frames_total": *16.*"frames_free": *16.*"frame_size": *4096.*"libos": *\[\]'
-ok $? "JSON parses: 16 total, 16 free, 4096 bytes, no libOS ($have_json)"
+     @{$j->{libos}} == 0'
+ok $? "JSON parses: 16 total, 16 free, 4096 bytes, no libOS"
 
 EXOD_SOCKET=$d/s "$EXOCTL" status >/dev/null 2>&1
 is 0 $? "exoctl finds exod through \$EXOD_SOCKET"
@@ -216,12 +213,10 @@ if [ -x "$HOLD" ]; then
 	     \$j->{libos}[0]{uid} == $uid && \$j->{libos}[0]{frames} == 5 &&
 	     \$j->{libos}[0]{name} eq 'demo-a' &&
 	     \$j->{libos}[1]{id} == $bid && \$j->{libos}[1]{pid} == $bpid &&
-	     \$j->{libos}[1]{frames} == 3 && \$j->{libos}[1]{name} eq 'demo-b'" \
-	    "\"id\": *$aid, *\"pid\": *$apid, *\"uid\": *$uid, *\"frames\": *5, *\"name\": *\"demo-a\".*\"id\": *$bid, *\"pid\": *$bpid, *\"uid\": *$uid, *\"frames\": *3, *\"name\": *\"demo-b\""
+	     \$j->{libos}[1]{frames} == 3 && \$j->{libos}[1]{name} eq 'demo-b'"
 	ok $? "JSON lists both libOSes with their ids, pids, uid, frames, names"
 	json_check "$d/j.out" \
-	    '$j->{frames_total} == 16 && $j->{frame_size} == 4096' \
-	    '"frames_total": *16'
+	    '$j->{frames_total} == 16 && $j->{frame_size} == 4096'
 	ok $? "JSON totals"
 
 	exec 7>&-

@@ -243,18 +243,6 @@ tp_field(const char *s, const char *key, long long def)
 	return (def);
 }
 
-long long
-tp_json(const char *s, const char *key, long long def)
-{
-	char		 pat[128];
-	const char	*at;
-
-	snprintf(pat, sizeof pat, "\"%s\":", key);
-	if (s == NULL || (at = strstr(s, pat)) == NULL)
-		return (def);
-	return (strtoll(at + strlen(pat), NULL, 10));
-}
-
 void
 tp_kid_start(struct tp_kid *k, int (*fn)(int, void *), void *arg)
 {

@@ -46,8 +46,6 @@ void		 tp_diag(const struct tp_proc *, const char *);
 int		 tp_run(const char *const *, char *, size_t, int);
 /* Value of "key=NUMBER" in s (key preceded by start or space), or def. */
 long long	 tp_field(const char *, const char *, long long);
-/* Value of "\"key\":NUMBER" in a JSON text, or def. */
-long long	 tp_json(const char *, const char *, long long);
 
 /* A forked libOS (no exec): fn runs in the child with its end of a
  * SOCK_SEQPACKET socketpair and exits with what it returns. */

@@ -36,6 +36,7 @@
 #include "exo.h"
 #include "diskhelp.h"
 #include "harness.h"
+#include "jsonq.h"
 #include "proc.h"
 #include "tap.h"
 
@@ -172,9 +173,9 @@ static void
 round_quit(int k)
 {
 	struct tp_proc	 p, c;
-	char		 name[32], out[4096];
+	char		 name[32], out[4096], expr[256], seen[64];
 	uint32_t	 id;
-	int		 rc;
+	int		 rc, good;
 
 	snprintf(name, sizeof name, "quit%d", k);
 
@@ -187,11 +188,14 @@ round_quit(int k)
 	    "vector", name);
 	rc = dh_exoctl_run(&exod, out, sizeof out, "disk", "--json",
 	    (char *)NULL);
-	ok(rc == 0 && tp_json(out, "blocks", -1) == 2 &&
-	    tp_json(out, "revocations", -1) == 1 &&
-	    tp_json(out, "aborts", -1) == 0, "%s: exoctl disk --json lists it "
-	    "with 2 blocks, 1 revocation, no abort yet", name);
-	if (rc != 0 || tp_json(out, "blocks", -1) != 2)
+	snprintf(expr, sizeof expr, "my ($o) = grep { $_->{id} == %u } "
+	    "@{$j->{libos}}; \"$o->{blocks} $o->{revocations} $o->{aborts}\"",
+	    id);
+	good = rc == 0 && jq_eval(out, expr, seen, sizeof seen) == 0 &&
+	    strcmp(seen, "2 1 0") == 0;
+	ok(good, "%s: exoctl disk --json lists it with 2 blocks, 1 "
+	    "revocation, no abort yet", name);
+	if (!good)
 		diag("exoctl said: %s", out);
 	is_int(0, dh_libos_end(&p), "%s: it exits normally inside the window",
 	    name);
@@ -375,8 +379,8 @@ main(void)
 	    "blocks held still %ld after the names came and went", kept);
 	rc = dh_exoctl_run(&exod, out, sizeof out, "disk", "--json",
 	    (char *)NULL);
-	ok(rc == 0 && tp_json(out, "blocks_total", -1) == 256 &&
-	    tp_json(out, "blocks_free", -1) + kept == 256,
+	ok(rc == 0 && jq_num(out, "$j->{blocks_total}", -1) == 256 &&
+	    jq_num(out, "$j->{blocks_free}", -1) + kept == 256,
 	    "exoctl disk --json: blocks_free + owned == blocks_total");
 	if (rc != 0)
 		diag("exoctl said: %s", out);

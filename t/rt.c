@@ -33,6 +33,7 @@
 
 #include "exo.h"
 #include "harness.h"
+#include "jsonq.h"
 #include "tap.h"
 
 #define OUT_MAX		65536
@@ -194,24 +195,6 @@ diag_text(const char *what, const char *text)
 	}
 }
 
-/* "key": N in libos-rt's JSON, or def. */
-static long long
-json_num(const char *text, const char *key, long long def)
-{
-	char		 pat[64];
-	const char	*p;
-
-	snprintf(pat, sizeof pat, "\"%s\": ", key);
-	if ((p = strstr(text, pat)) == NULL)
-		return (def);
-	p += strlen(pat);
-	if (strncmp(p, "true", 4) == 0)
-		return (1);
-	if (strncmp(p, "false", 5) == 0)
-		return (0);
-	return (strtoll(p, NULL, 10));
-}
-
 struct rt_result {
 	int	code;
 	char	out[OUT_MAX];
@@ -336,22 +319,20 @@ hostile(struct th_exod *d, const char *slots)
 static double
 host_wait_ms(const char *text)
 {
-	const char	*p;
-	double		 a = 0, b = 0;
+	char	buf[64];
 
-	if ((p = strstr(text, "\"host_wait_ms\": ")) == NULL ||
-	    sscanf(p, "\"host_wait_ms\": {\"libos_rt\": %lf, \"exod\": %lf",
-	    &a, &b) != 2)
+	if (jq_eval(text, "$j->{host_wait_ms}{libos_rt} + "
+	    "$j->{host_wait_ms}{exod}", buf, sizeof buf) != 0)
 		return (0);
-	return (a + b);
+	return (strtod(buf, NULL));
 }
 
 static void
 check_run(const char *what, const struct rt_result *r)
 {
-	long long	misses = json_num(r->out, "total_misses", -1);
+	long long	misses = jq_num(r->out, "$j->{total_misses}", -1);
 	double		wait = host_wait_ms(r->out), run_ms;
-	const char	*p;
+	char		buf[64];
 	int		good;
 
 	/*
@@ -359,8 +340,8 @@ check_run(const char *what, const struct rt_result *r)
 	 * libos-rt a CPU when they need one (more than 5% of the run spent
 	 * waiting for one) is no test of the exokernel's deadlines.
 	 */
-	run_ms = (p = strstr(r->out, "\"duration_s\": ")) != NULL ?
-	    strtod(p + strlen("\"duration_s\": "), NULL) * 1000 : 0;
+	run_ms = jq_eval(r->out, "$j->{duration_s} * 1000", buf,
+	    sizeof buf) == 0 ? strtod(buf, NULL) : 0;
 	if (misses > 0 && run_ms > 0 && wait > 0.05 * run_ms) {
 		skip("%s: %lld deadlines missed, but the host kept libos-rt "
 		    "and exod waiting for a CPU %.0f ms of %.0f: too loaded",
@@ -388,13 +369,14 @@ test_alone(void)
 	th_exod_start(&d, "-q", "5", "-n", "8", "-P", "64", (char *)NULL);
 	run_rt(&d, opts, set_ok, r, 30000);
 	check_run("alone", r);
-	ok(json_num(r->out, "feasible", 0) == 1 &&
-	    json_num(r->out, "completions", 0) > 0,
+	ok(jq_num(r->out, "$j->{feasible}", 0) == 1 &&
+	    jq_num(r->out, "my $n = 0; "
+	    "$n += $_->{completions} for @{$j->{tasks}}; $n", 0) > 0,
 	    "alone: the set was found schedulable and jobs completed");
-	if (json_num(r->out, "memory_layer", 0) == 1) {
-		is_int(0, json_num(r->out, "traps", -1),
+	if (jq_num(r->out, "$j->{steady_state}{memory_layer}", 0) == 1) {
+		is_int(0, jq_num(r->out, "$j->{steady_state}{traps}", -1),
 		    "alone: no trap in steady state (exod's counters)");
-		is_int(0, json_num(r->out, "tlb_misses", -1),
+		is_int(0, jq_num(r->out, "$j->{steady_state}{tlb_misses}", -1),
 		    "alone: no TLB miss in steady state (exod's counters)");
 	} else {
 		skip("steady-state traps: the memory layer is not in libexo");
@@ -427,9 +409,9 @@ test_hostile(void)
 	    "save bound (%llu times)", (unsigned long long)p.overruns);
 	ok(found == 1 && p.tlb_misses > 0, "the neighbour thrashed its TLB "
 	    "(%llu misses)", (unsigned long long)p.tlb_misses);
-	if (json_num(r->out, "memory_layer", 0) == 1)
-		ok(json_num(r->out, "traps", -1) == 0 &&
-		    json_num(r->out, "tlb_misses", -1) == 0,
+	if (jq_num(r->out, "$j->{steady_state}{memory_layer}", 0) == 1)
+		ok(jq_num(r->out, "$j->{steady_state}{traps}", -1) == 0 &&
+		    jq_num(r->out, "$j->{steady_state}{tlb_misses}", -1) == 0,
 		    "beside it, libos-rt took no trap and no TLB miss in "
 		    "steady state");
 	else
@@ -507,6 +489,10 @@ test_refused(void)
 	th_exod_start(&d, "-q", "5", "-n", "8", "-P", "64", (char *)NULL);
 	run_rt(&d, opts, over, r, 30000);
 	is_int(2, r->code, "utilization 1.5: refused, exit 2");
+	if (!ok(jq_num(r->out, "$j->{refused}", 0) == 1 &&
+	    jq_num(r->out, "int($j->{utilization} * 1000 + 0.5)", 0) == 1500,
+	    "--json: the refusal is JSON, with the utilization"))
+		diag_text("its standard output", r->out);
 	if (!ok(strstr(r->err, "refused") != NULL &&
 	    strstr(r->err, "utilization 1.500") != NULL,
 	    "the message gives the utilization"))
@@ -550,9 +536,9 @@ test_forced(void)
 
 	th_exod_start(&d, "-q", "5", "-n", "8", "-P", "64", (char *)NULL);
 	run_rt(&d, opts, over, r, 30000);
-	m = json_num(r->out, "total_misses", -1);
+	m = jq_num(r->out, "$j->{total_misses}", -1);
 	is_int(1, r->code, "overloaded and forced: exit 1");
-	if (!ok(m > 0 && json_num(r->out, "feasible", 1) == 0,
+	if (!ok(m > 0 && jq_num(r->out, "$j->{feasible}", 1) == 0,
 	    "it reports its misses (%lld) and that the set was not "
 	    "schedulable", m)) {
 		diag_text("its JSON", r->out);
@@ -660,7 +646,7 @@ test_syntax(void)
 int
 main(void)
 {
-	plan(29);
+	plan(30);
 	tap_atexit(kill_kids);
 	test_syntax();
 	test_alone();

@@ -32,6 +32,7 @@
 
 #include "exo.h"
 #include "harness.h"
+#include "jsonq.h"
 #include "tap.h"
 
 #define TLB		16
@@ -344,25 +345,33 @@ static void
 test_exoctl(void)
 {
 	const struct exo_stats	*s = exo_stats(A);
-	char			 out[4096], want[256];
+	char			 out[4096], want[256], expr[256], seen[256];
 
 	is_int(0, exoctl_line("tlb --json", out, sizeof out),
 	    "exoctl tlb --json exits 0");
-	snprintf(want, sizeof want, "{\"id\":%u,\"name\":\"tlb-a\","
-	    "\"traps\":%llu,\"misses\":%llu,\"installs\":%llu,"
-	    "\"evictions\":%llu,", exo_libos_id(A),
+	snprintf(want, sizeof want, "16 tlb-a %llu %llu %llu %llu",
 	    (unsigned long long)s->traps, (unsigned long long)s->tlb_misses,
 	    (unsigned long long)s->tlb_installs,
 	    (unsigned long long)s->tlb_evictions);
-	ok(strstr(out, want) != NULL && strstr(out, "\"tlb_entries\":16,") !=
-	    NULL, "it shows the TLB size and this libOS's counters");
-	if (strstr(out, want) == NULL)
-		diag("want %s in %s", want, out);
+	snprintf(expr, sizeof expr, "my ($o) = grep { $_->{id} == %u } "
+	    "@{$j->{libos}}; \"$j->{tlb_entries} $o->{name} $o->{traps} "
+	    "$o->{misses} $o->{installs} $o->{evictions}\"", exo_libos_id(A));
+	if (jq_eval(out, expr, seen, sizeof seen) != 0)
+		seen[0] = '\0';
+	ok(strcmp(seen, want) == 0, "it shows the TLB size and this libOS's "
+	    "counters");
+	if (strcmp(seen, want) != 0)
+		diag("want %s, seen %s in %s", want, seen, out);
 	is_int(0, exoctl_line("status --json", out, sizeof out),
 	    "exoctl status --json exits 0");
-	snprintf(want, sizeof want, "\"tlb\":{\"traps\":%llu,\"misses\":%llu,",
+	snprintf(want, sizeof want, "%llu %llu",
 	    (unsigned long long)s->traps, (unsigned long long)s->tlb_misses);
-	ok(strstr(out, want) != NULL, "status --json shows them too");
+	snprintf(expr, sizeof expr, "my ($o) = grep { $_->{id} == %u } "
+	    "@{$j->{libos}}; \"$o->{tlb}{traps} $o->{tlb}{misses}\"",
+	    exo_libos_id(A));
+	if (jq_eval(out, expr, seen, sizeof seen) != 0)
+		seen[0] = '\0';
+	ok(strcmp(seen, want) == 0, "status --json shows them too");
 	is_int(0, exoctl_line("tlb", out, sizeof out), "exoctl tlb exits 0");
 	ok(strncmp(out, "TLB: 16 entries", 15) == 0, "its table starts with "
 	    "the TLB size");
