@@ -13,6 +13,16 @@
  * cache from the event loop; a flush (fdatasync of the image and the
  * table) runs on a worker thread, so a slow disk never stalls the loop,
  * and is answered only once the data is durable.
+ *
+ * A write that fails (a full file system, a file size limit, an I/O
+ * error) is logged with its errno, at most DISK_ERR_LINES times a
+ * second, and counted:
+ * like fdatasync(2) on Linux (errseq), the next flush of every libOS
+ * connected when it failed reports EXO_EIO, never success.  A record of
+ * the owners table that could not be written is kept dirty and written
+ * again before every flush; while one is, every flush fails.  Memory is
+ * the truth and the table follows it: see owners.c for why a record torn
+ * on the way is safe.
  */
 #include "config.h"
 
@@ -23,8 +33,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -33,18 +46,13 @@
 
 #define DISK_FLUSH_MAX	256	/* flush requests waiting at once */
 #define DISK_FLUSH_PEER	4	/* of those, from one libOS */
-
-/* The persistent record of one block's owner, in the owners table. */
-struct disk_owner {
-	uint32_t	used;		/* 1: owned by uid/name */
-	uint32_t	uid;
-	char		name[EXO_NAME_MAX];
-};
+#define DISK_ERR_LINES	8	/* failed writes logged in a second */
 
 struct block {
 	uint32_t	 owner;		/* libOS id bound now; 0 if none */
 	uint64_t	 gen;		/* moves on at every unbinding */
-	struct disk_owner rec;		/* as in the table on disk */
+	struct disk_owner rec;		/* the truth; the table follows it */
+	int		 dirty;		/* rec's last write to the table failed */
 };
 
 struct disk_flush_wait {
@@ -54,10 +62,16 @@ struct disk_flush_wait {
 
 static struct {
 	int		 fd;		/* the image */
-	int		 owners_fd;	/* the owners table */
 	uint32_t	 n;		/* blocks */
 	uint32_t	 nfree;
 	struct block	*b;
+	uint32_t	 ndirty;	/* blocks with dirty set */
+	uint64_t	 err_seq;	/* failed writes so far (errseq) */
+	uint64_t	 round_seq;	/* err_seq when the round under way began */
+	int		 round_dirty;	/* records still dirty when it began */
+	time_t		 err_logged;	/* second of the last error logged */
+	unsigned	 err_lines;	/* lines logged in that second */
+	unsigned	 err_unlogged;	/* errors not logged since */
 	struct exo_disk_info info;	/* counters for DISK_INFO */
 	/* the flush worker */
 	pthread_t	 thread;
@@ -74,7 +88,7 @@ static struct {
 	unsigned	 n_in_round;
 	struct disk_flush_wait waiting[DISK_FLUSH_MAX];
 	unsigned	 n_waiting;
-} disk = { .fd = -1, .owners_fd = -1, .note = { -1, -1 } };
+} disk = { .fd = -1, .note = { -1, -1 } };
 
 uint32_t
 disk_blocks(void)
@@ -82,13 +96,102 @@ disk_blocks(void)
 	return (disk.n);
 }
 
+/*
+ * A write failed: count it for the next flushes (errseq) and log it, with
+ * errno, unless DISK_ERR_LINES were this second; the next line logged
+ * says how many were not.
+ */
+static void
+disk_write_failed(const char *fmt, ...)
+{
+	struct timespec	 ts;
+	va_list		 ap;
+	char		 what[256];
+	int		 saved = errno;
+
+	disk.err_seq++;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec != disk.err_logged) {
+		disk.err_logged = ts.tv_sec;
+		disk.err_lines = 0;
+	}
+	if (disk.err_lines >= DISK_ERR_LINES) {
+		disk.err_unlogged++;
+		return;
+	}
+	disk.err_lines++;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	errno = saved;
+	if (disk.err_unlogged > 0)
+		log_warn("%s (and %u more failed writes not logged)",
+		    what, disk.err_unlogged);
+	else
+		log_warn("%s", what);
+	disk.err_unlogged = 0;
+	errno = saved;
+}
+
+/* Write block id's owner record; -1 leaves it dirty, to be written again. */
 static int
 disk_owner_write(uint32_t id)
 {
-	if (pwrite(disk.owners_fd, &disk.b[id].rec, sizeof disk.b[id].rec,
-	    (off_t)id * sizeof disk.b[id].rec) != sizeof disk.b[id].rec) {
-		log_warn("owners table, block %u", id);
+	struct block	*b = &disk.b[id];
+
+	if (owners_write(id, &b->rec) == -1) {
+		disk_write_failed("owners table, block %u", id);
+		if (!b->dirty)
+			disk.ndirty++;
+		b->dirty = 1;
 		return (-1);
+	}
+	if (b->dirty)
+		disk.ndirty--;
+	b->dirty = 0;
+	return (0);
+}
+
+/* Before a flush: write again every record that failed. */
+static void
+disk_owner_retry(void)
+{
+	uint32_t	i;
+
+	for (i = 0; i < disk.n && disk.ndirty > 0; i++)
+		if (disk.b[i].dirty)
+			(void)disk_owner_write(i);
+}
+
+/*
+ * Write all of iov (k entries) at off to the image, carrying on after a
+ * short write so that errno says why it stopped: 0 or -1.
+ */
+static int
+disk_pwritev_all(struct iovec *iov, int k, off_t off)
+{
+	ssize_t	n;
+
+	while (k > 0) {
+		if ((n = pwritev(disk.fd, iov, k, off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return (-1);
+		}
+		if (n == 0) {
+			errno = EIO;
+			return (-1);
+		}
+		off += n;
+		while (k > 0 && (size_t)n >= iov->iov_len) {
+			n -= (ssize_t)iov->iov_len;
+			iov++;
+			k--;
+		}
+		if (k > 0) {
+			iov->iov_base = (char *)iov->iov_base + n;
+			iov->iov_len -= (size_t)n;
+		}
 	}
 	return (0);
 }
@@ -106,8 +209,10 @@ disk_worker(void *arg)
 			break;
 		disk.go = 0;
 		pthread_mutex_unlock(&disk.lock);
-		r = (fdatasync(disk.fd) == 0 && fdatasync(disk.owners_fd) == 0) ?
+		r = (fdatasync(disk.fd) == 0 && owners_sync() == 0) ?
 		    0 : -EXO_EIO;
+		if (r != 0)
+			log_warn("flush of the disk image or its owners table");
 		pthread_mutex_lock(&disk.lock);
 		disk.result = r;
 		if (write(disk.note[1], "f", 1) != 1)
@@ -128,6 +233,10 @@ disk_flush_start(void)
 	disk.n_in_round = disk.n_waiting;
 	disk.n_waiting = 0;
 	disk.busy = 1;
+	/* What failed before this round is reported by it. */
+	disk_owner_retry();
+	disk.round_seq = disk.err_seq;
+	disk.round_dirty = disk.ndirty > 0;
 	pthread_mutex_lock(&disk.lock);
 	disk.go = 1;
 	pthread_cond_signal(&disk.cond);
@@ -148,10 +257,18 @@ disk_note_cb(evutil_socket_t fd, short events, void *arg)
 	pthread_mutex_lock(&disk.lock);
 	result = disk.result;
 	pthread_mutex_unlock(&disk.lock);
+	for (i = 0; i < disk.n_in_round; i++) {
+		if ((p = peer_find(disk.in_round[i].libos)) == NULL)
+			continue;
+		/* A write failed since its last flush: not durable. */
+		peer_reply(p, &disk.in_round[i].hdr, result != 0 ? result :
+		    disk.round_dirty || p->disk_err_seen != disk.round_seq ?
+		    -EXO_EIO : 0, NULL, 0, NULL, 0);
+	}
+	/* Each error is told once to each libOS, as errseq does. */
 	for (i = 0; i < disk.n_in_round; i++)
 		if ((p = peer_find(disk.in_round[i].libos)) != NULL)
-			peer_reply(p, &disk.in_round[i].hdr, result, NULL, 0,
-			    NULL, 0);
+			p->disk_err_seen = disk.round_seq;
 	disk.info.flushes++;
 	disk.n_in_round = 0;
 	disk.busy = 0;
@@ -213,10 +330,10 @@ disk_open_file(const char *path, off_t size, int *created)
 void
 disk_init(const char *path, uint64_t size)
 {
+	struct disk_owner *recs;
 	struct stat	 sb;
 	char		 opath[PATH_MAX];
 	uint32_t	 i;
-	ssize_t		 n;
 	int		 created;
 
 	if ((disk.fd = disk_open_file(path, (off_t)size, &created)) == -1)
@@ -232,22 +349,17 @@ disk_init(const char *path, uint64_t size)
 	if (snprintf(opath, sizeof opath, "%s.owners", path) >=
 	    (int)sizeof opath)
 		fatalx("disk image path too long");
-	disk.owners_fd = disk_open_file(opath, (off_t)disk.n *
-	    (off_t)sizeof(struct disk_owner), &created);
-	if (disk.owners_fd == -1)
-		fatal("owners table %s", opath);
-	if ((disk.b = calloc(disk.n, sizeof *disk.b)) == NULL)
+	if ((disk.b = calloc(disk.n, sizeof *disk.b)) == NULL ||
+	    (recs = calloc(disk.n, sizeof *recs)) == NULL)
 		fatal("block table");
+	disk.info.torn = owners_open(opath, disk.n, recs);
 	for (i = 0; i < disk.n; i++) {
 		disk.b[i].gen = 1;
-		n = pread(disk.owners_fd, &disk.b[i].rec, sizeof disk.b[i].rec,
-		    (off_t)i * sizeof disk.b[i].rec);
-		if (n != sizeof disk.b[i].rec || disk.b[i].rec.used != 1) {
-			memset(&disk.b[i].rec, 0, sizeof disk.b[i].rec);
+		disk.b[i].rec = recs[i];
+		if (!recs[i].used)
 			disk.nfree++;
-		} else
-			disk.b[i].rec.name[EXO_NAME_MAX - 1] = '\0';
 	}
+	free(recs);
 	disk.info.blocks_total = disk.n;
 	disk.info.block_size = EXO_BLOCK_SIZE;
 	log_info("disk %s: %u blocks, %u free", path, disk.n, disk.nfree);
@@ -285,10 +397,7 @@ disk_fini(void)
 		(void)fdatasync(disk.fd);
 		close(disk.fd);
 	}
-	if (disk.owners_fd != -1) {
-		(void)fdatasync(disk.owners_fd);
-		close(disk.owners_fd);
-	}
+	owners_close();
 	if (disk.ev_note != NULL)
 		event_free(disk.ev_note);
 	if (disk.note[0] != -1)
@@ -297,8 +406,8 @@ disk_fini(void)
 		close(disk.note[1]);
 	free(disk.b);
 	disk.b = NULL;
-	disk.n = disk.nfree = 0;
-	disk.fd = disk.owners_fd = disk.note[0] = disk.note[1] = -1;
+	disk.n = disk.nfree = disk.ndirty = 0;
+	disk.fd = disk.note[0] = disk.note[1] = -1;
 }
 
 void
@@ -333,6 +442,8 @@ disk_attach(struct peer *p)
 {
 	uint32_t	i;
 
+	/* Its first flush reports the errors from now on. */
+	p->disk_err_seen = disk.err_seq;
 	for (i = 0; i < disk.n; i++) {
 		if (!disk.b[i].rec.used || disk.b[i].owner != 0 ||
 		    disk.b[i].rec.uid != (uint32_t)p->uid ||
@@ -391,10 +502,14 @@ disk_wipe(uint32_t id)
 	static const unsigned char	zero[EXO_BLOCK_SIZE];
 	off_t				off = (off_t)id * EXO_BLOCK_SIZE;
 
+	struct iovec			iov;
+
 	if (fallocate(disk.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off,
 	    EXO_BLOCK_SIZE) == 0)
 		return (0);
-	return (pwrite(disk.fd, zero, sizeof zero, off) == sizeof zero ? 0 : -1);
+	iov.iov_base = (void *)zero;
+	iov.iov_len = sizeof zero;
+	return (disk_pwritev_all(&iov, 1, off));
 }
 
 /* Bind n fresh, zeroed blocks to p, all or none. */
@@ -417,14 +532,17 @@ disk_alloc(struct peer *p, unsigned n, struct exo_cap *caps)
 		b->rec.uid = (uint32_t)p->uid;
 		memcpy(b->rec.name, p->name, sizeof b->rec.name);
 		if (disk_owner_write(ids[i]) == -1) {
+			/*
+			 * Undone, this one too: its record may be torn, and
+			 * is rewritten free now or before the next flush.
+			 */
+			i++;
 			while (i-- > 0) {
 				memset(&disk.b[ids[i]].rec, 0,
 				    sizeof disk.b[ids[i]].rec);
 				disk.b[ids[i]].owner = 0;
 				(void)disk_owner_write(ids[i]);
 			}
-			memset(&b->rec, 0, sizeof b->rec);
-			b->owner = 0;
 			return (-EXO_EIO);
 		}
 		disk_cap(p, ids[i], &caps[i]);
@@ -433,7 +551,7 @@ disk_alloc(struct peer *p, unsigned n, struct exo_cap *caps)
 	p->blocks += n;
 	return (0);
 bad:
-	log_warn("wiping block %u", ids[i]);
+	disk_write_failed("wiping block %u", ids[i]);
 	return (-EXO_EIO);
 }
 
@@ -514,14 +632,25 @@ disk_move(uint32_t op, uint32_t block, void *va)
 	off_t	off = (off_t)block * EXO_BLOCK_SIZE;
 	ssize_t	n;
 
+	struct iovec	iov;
+
 	if (op == EXO_DISK_WRITE) {
-		n = pwrite(disk.fd, va, EXO_BLOCK_SIZE, off);
 		disk.info.writes++;
-	} else {
-		n = pread(disk.fd, va, EXO_BLOCK_SIZE, off);
-		disk.info.reads++;
+		iov.iov_base = va;
+		iov.iov_len = EXO_BLOCK_SIZE;
+		if (disk_pwritev_all(&iov, 1, off) == 0)
+			return (0);
+		disk_write_failed("disk image, block %u", block);
+		return (-EXO_EIO);
 	}
-	return (n == EXO_BLOCK_SIZE ? 0 : -EXO_EIO);
+	n = pread(disk.fd, va, EXO_BLOCK_SIZE, off);
+	disk.info.reads++;
+	if (n == EXO_BLOCK_SIZE)
+		return (0);
+	if (n >= 0)
+		errno = EIO;
+	log_warn("disk image, reading block %u", block);
+	return (-EXO_EIO);
 }
 
 /*
@@ -538,6 +667,7 @@ disk_io(struct peer *p, uint32_t op, uint64_t tag,
 	unsigned		frights = op == EXO_DISK_READ ? EXO_RIGHT_WRITE :
 				    EXO_RIGHT_READ;
 	ssize_t			r;
+	off_t			off;
 	int			error, status = 0;
 
 	for (i = 0; i < n; i++) {
@@ -552,17 +682,28 @@ disk_io(struct peer *p, uint32_t op, uint64_t tag,
 			iov[k].iov_base = frame_va((uint32_t)pairs[i].frame.id);
 			iov[k].iov_len = EXO_BLOCK_SIZE;
 		}
+		off = (off_t)pairs[first].block.id * EXO_BLOCK_SIZE;
 		if (op == EXO_DISK_WRITE) {
-			r = pwritev(disk.fd, iov, (int)k, (off_t)
-			    pairs[first].block.id * EXO_BLOCK_SIZE);
 			disk.info.writes += k;
-		} else {
-			r = preadv(disk.fd, iov, (int)k, (off_t)
-			    pairs[first].block.id * EXO_BLOCK_SIZE);
-			disk.info.reads += k;
+			if (disk_pwritev_all(iov, (int)k, off) == -1) {
+				disk_write_failed("disk image, blocks %llu-%llu",
+				    (unsigned long long)pairs[first].block.id,
+				    (unsigned long long)pairs[first].block.id +
+				    k - 1);
+				status = -EXO_EIO;
+			}
+			continue;
 		}
-		if (r != (ssize_t)k * EXO_BLOCK_SIZE)
+		r = preadv(disk.fd, iov, (int)k, off);
+		disk.info.reads += k;
+		if (r != (ssize_t)k * EXO_BLOCK_SIZE) {
+			if (r >= 0)
+				errno = EIO;
+			log_warn("disk image, reading blocks %llu-%llu",
+			    (unsigned long long)pairs[first].block.id,
+			    (unsigned long long)pairs[first].block.id + k - 1);
 			status = -EXO_EIO;
+		}
 	}
 	memset(&done, 0, sizeof done);
 	done.tag = tag;

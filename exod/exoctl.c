@@ -309,6 +309,7 @@ exoctl_disk_json(const struct exo_disk_info *d, const struct exo_status *st)
 	json_kuint(&j, "writes", d->writes);
 	json_kuint(&j, "flushes", d->flushes);
 	json_kuint(&j, "autosaves", d->autosaves);
+	json_kuint(&j, "torn", d->torn);
 	json_key(&j, "libos");
 	json_array_open(&j);
 	for (i = 0; i < st->totals.npeers; i++) {
@@ -346,6 +347,10 @@ exoctl_disk(struct exo *e, int argc, char **argv)
 		printf("disk: %u blocks of %u bytes, %u free, %u held by "
 		    "owners\n", d.blocks_total, d.block_size, d.blocks_free,
 		    d.blocks_total - d.blocks_free);
+		/* Said only when there were: the operator should look. */
+		if (d.torn > 0)
+			printf("owners: %u torn records found at start-up, "
+			    "their blocks freed\n", d.torn);
 		printf("i/o: %llu blocks read, %llu written, %llu flushes, "
 		    "%llu autosaves\n\n", (unsigned long long)d.reads,
 		    (unsigned long long)d.writes,

@@ -299,6 +299,7 @@ main(int argc, char **argv)
 	int			 ch, foreground = 0, verbose = 0, fd, error;
 	int			 ready = -1, display = 0;
 	uint32_t		 disp_w = 0, disp_h = 0, disp_side = 0;
+	sigset_t		 stop, old;
 
 	while ((ch = getopt_long(argc, argv, "b:c:D:d:fF::hm:n:P:q:R:rS:t:v",
 	    exod_longopts, NULL)) != -1) {
@@ -408,6 +409,17 @@ main(int argc, char **argv)
 	exod_absolute(disk_path, sizeof disk_path);
 	log_init(1, verbose);
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit fails the write (EFBIG), it does not kill exod. */
+	signal(SIGXFSZ, SIG_IGN);
+	/*
+	 * The socket answers before the event loop runs: a SIGTERM then
+	 * waits for the loop's handler rather than killing exod mid-start.
+	 * The threads started meanwhile keep it blocked.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, &old);
 	exod_priority();
 	exod_raise_nofile();
 	if (frame_init((uint32_t)frames) == -1)
@@ -453,6 +465,7 @@ main(int argc, char **argv)
 	    event_add(ev_listen, NULL) == -1 || event_add(ev_term, NULL) == -1 ||
 	    event_add(ev_int, NULL) == -1)
 		fatalx("cannot set up the event loop");
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	log_info("listening on %s: %llu frames of %d bytes", path, frames,
 	    EXO_FRAME_SIZE);
 	if (ready != -1)

@@ -15,6 +15,8 @@
  *	tile.c		the display: tiles of the frame buffer (tile_*)
  *	history.c	recent revocations and calls, for live views
  *	watch.c		the watcher: libOSes go free when exod dies (watch_*)
+ *	disk.c		the disk image and its blocks (disk_*)
+ *	owners.c	the table of the blocks' owners (owners_*)
  *	req_*.c		one request family each
  */
 #ifndef EXOD_H
@@ -151,6 +153,7 @@ struct peer {
 	uint32_t		 frames_revoking; /* of those, being revoked */
 	uint32_t		 blocks;	/* disk blocks bound now */
 	uint32_t		 tiles;		/* display tiles bound now */
+	uint64_t		 disk_err_seen;	/* disk write errors told it */
 	uint64_t		 revocations;	/* repossession vectors sent */
 	uint64_t		 aborts;	/* times resources were taken */
 	/* libOS peers only, from HELLO on; -1/NULL for control peers */
@@ -272,6 +275,18 @@ int	tile_snap(struct exo_display_snap *, uint32_t *, int *);
 /* --- history.c ------------------------------------------------------ */
 void	history_add(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
 	    int32_t);
+/* --- owners.c ------------------------------------------------------- */
+/* The owner of one block, as the owners table keeps it. */
+struct disk_owner {
+	uint32_t	used;		/* 1: owned by uid/name; else all 0 */
+	uint32_t	uid;
+	char		name[EXO_NAME_MAX];	/* NUL-terminated */
+};
+uint32_t owners_open(const char *, uint32_t, struct disk_owner *);
+int	owners_write(uint32_t, const struct disk_owner *);
+int	owners_sync(void);
+void	owners_close(void);
+uint32_t owners_crc32c(const void *, size_t);
 
 /* --- disk.c --------------------------------------------------------- */
 void	disk_init(const char *, uint64_t);

@@ -415,7 +415,7 @@ struct exo_disk_info {
 	uint32_t	blocks_total;
 	uint32_t	blocks_free;
 	uint32_t	block_size;	/* EXO_BLOCK_SIZE */
-	uint32_t	reserved;
+	uint32_t	torn;		/* owners records torn at start, freed */
 	uint64_t	reads;		/* blocks read */
 	uint64_t	writes;		/* blocks written (autosaves included) */
 	uint64_t	flushes;
