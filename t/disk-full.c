@@ -129,7 +129,7 @@ blocks_alloc(struct exo *x, struct exo_cap *b, unsigned n)
 
 /* Does d's exod.log contain s? */
 static int
-log_has(const struct th_exod *d, const char *s)
+log_has_now(const struct th_exod *d, const char *s)
 {
 	static char	buf[1 << 20];
 	char		path[512];
@@ -145,6 +145,23 @@ log_has(const struct th_exod *d, const char *s)
 		return 0;
 	buf[n] = '\0';
 	return strstr(buf, s) != NULL;
+}
+
+/*
+ * Does it come to contain s?  The socket answers before exod reads its
+ * disk, so what it logs then may come a little after.
+ */
+static int
+log_has(const struct th_exod *d, const char *s)
+{
+	long	deadline = th_now_ms() + TIMEOUT;
+
+	while (!log_has_now(d, s)) {
+		if (th_now_ms() >= deadline)
+			return 0;
+		th_sleep_ms(10);
+	}
+	return 1;
 }
 
 static void
