@@ -162,11 +162,22 @@ bl_init(const char *prog, int argc, char **argv)
 	(void)argv;
 }
 
-/* --json and --quick, the options every part takes; exit 2 on others. */
+/* -V and --version, as every exo program answers them: exits 0. */
+void
+bl_version(const char *prog)
+{
+	printf("%s %s\n", prog, PACKAGE_VERSION);
+	exit(0);
+}
+
+/*
+ * --json and --quick, the options every part takes, and -h, --help, -V,
+ * --version; anything else is a usage error: usage on stderr, exit 2.
+ */
 void
 bl_options(const char *prog, int argc, char **argv, int *json, int *quick)
 {
-	int	i;
+	int	i, help;
 
 	*json = *quick = 0;
 	for (i = 1; i < argc; i++) {
@@ -174,9 +185,15 @@ bl_options(const char *prog, int argc, char **argv, int *json, int *quick)
 			*json = 1;
 		else if (strcmp(argv[i], "--quick") == 0)
 			*quick = 1;
+		else if (strcmp(argv[i], "-V") == 0 ||
+		    strcmp(argv[i], "--version") == 0)
+			bl_version(prog);
 		else {
-			fprintf(stderr, "usage: %s [--json] [--quick]\n", prog);
-			exit(2);
+			help = strcmp(argv[i], "-h") == 0 ||
+			    strcmp(argv[i], "--help") == 0;
+			fprintf(help ? stdout : stderr,
+			    "usage: %s [-hV] [--json] [--quick]\n", prog);
+			exit(help ? 0 : 2);
 		}
 	}
 }

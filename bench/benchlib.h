@@ -26,6 +26,7 @@ struct bfig {
 
 void		 bl_init(const char *, int, char **);
 void		 bl_options(const char *, int, char **, int *, int *);
+void		 bl_version(const char *) __attribute__((noreturn));
 const char	*bl_exod_path(const char *);
 void		 bl_exod_launch(int, const char *const *);
 void		 bl_exod_wait(int);

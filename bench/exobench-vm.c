@@ -1121,9 +1121,9 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: exobench-vm [--json] [--quick] [--exod PATH] "
+	    "usage: exobench-vm [-hV] [--json] [--quick] [--exod PATH] "
 	    "[-t entries]\n");
-	exit(status);
+	exit(status ? 2 : 0);
 }
 
 int
@@ -1148,6 +1148,9 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0)
 			usage(0);
+		else if (strcmp(argv[i], "-V") == 0 ||
+		    strcmp(argv[i], "--version") == 0)
+			bl_version("exobench-vm");
 		else
 			usage(1);
 	}

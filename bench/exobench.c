@@ -727,8 +727,9 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: exobench [--foundation] [--json] [--quick] [--exod PATH]\n");
-	exit(status);
+	    "usage: exobench [-hV] [--foundation] [--json] [--quick] "
+	    "[--exod PATH]\n");
+	exit(status ? 2 : 0);
 }
 
 /* The other parts of exobench, each a program beside this one. */
@@ -851,6 +852,9 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0)
 			usage(0);
+		else if (strcmp(argv[i], "-V") == 0 ||
+		    strcmp(argv[i], "--version") == 0)
+			bl_version("exobench");
 		else
 			usage(1);
 	}

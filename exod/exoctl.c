@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,30 +19,113 @@
 struct exoctl_cmd {
 	const char	*name;
 	const char	*usage;
+	/* the arguments, checked before exoctl connects: 0 or -1 */
+	int		(*check)(int, char **);
 	int		(*exec)(struct exo *, int, char **);
 };
 
+static const struct option exoctl_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* -h: the usage on stdout, exit 0; a usage error: on stderr, exit 2. */
 static void __attribute__((noreturn))
-usage(void)
+exoctl_usage(int status)
 {
-	fprintf(stderr, "usage: exoctl [-S socket] command [--json]\n"
+	fprintf(status ? stderr : stdout,
+	    "usage: exoctl [-hV] [-S socket] command [--json]\n"
 	    "commands: status, slots, tlb, disk,\n"
 	    "          revoke libos frames n | frame id | block id | tile id\n"
 	    "          screenshot file.png [--owners]\n"
 	    "          web [-l address:port]\n"
 	    "          top [-d seconds]\n");
-	exit(2);
+	exit(status ? 2 : 0);
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	exoctl_usage(1);
 }
 
 /* The one optional argument every command takes: --json. */
 static int
 exoctl_json_flag(int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "--json") == 0)
-		return (1);
-	if (argc != 1)
-		usage();
+	return (argc == 2 && strcmp(argv[1], "--json") == 0);
+}
+
+static int
+exoctl_check_json(int argc, char **argv)
+{
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "--json") == 0))
+		return (0);
+	return (-1);
+}
+
+/* A whole number, digits only, at most max; -1 if it is not one. */
+static int
+exoctl_number(const char *s, unsigned long long max, unsigned long long *v)
+{
+	char	*end;
+
+	if (*s < '0' || *s > '9')
+		return (-1);
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (*end != '\0' || errno != 0 || *v > max)
+		return (-1);
 	return (0);
+}
+
+/* revoke LIBOS frames N | frame ID | block ID | tile ID */
+static int
+exoctl_check_revoke(int argc, char **argv)
+{
+	static const char *const kinds[] = { "frames", "frame", "block",
+	    "tile" };
+	unsigned long long	 v;
+	size_t			 i;
+
+	if (argc != 4 || exoctl_number(argv[1], UINT32_MAX, &v) == -1 ||
+	    v == 0 || exoctl_number(argv[3], UINT64_MAX, &v) == -1)
+		return (-1);
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(argv[2], kinds[i]) == 0)
+			return (0);
+	return (-1);
+}
+
+/* screenshot FILE [--owners], in either order */
+static int
+exoctl_check_screenshot(int argc, char **argv)
+{
+	int	i, paths = 0;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--owners") != 0 && argv[i][0] != '-')
+			paths++;
+		else if (strcmp(argv[i], "--owners") != 0)
+			return (-1);
+	return (paths == 1 && argc <= 3 ? 0 : -1);
+}
+
+/* web [-l ADDRESS:PORT] */
+static int
+exoctl_check_web(int argc, char **argv)
+{
+	return (argc == 1 || (argc == 3 && strcmp(argv[1], "-l") == 0) ?
+	    0 : -1);
+}
+
+/* top [-d SECONDS]: the interval's range is top's to check */
+static int
+exoctl_check_top(int argc, char **argv)
+{
+	return (argc == 1 || (argc == 3 && strcmp(argv[1], "-d") == 0) ?
+	    0 : -1);
 }
 
 static const char *
@@ -483,15 +568,16 @@ exoctl_tlb(struct exo *e, int argc, char **argv)
 }
 
 static const struct exoctl_cmd exoctl_cmds[] = {
-	{ "status", "status [--json]", exoctl_status },
-	{ "slots", "slots [--json]", exoctl_slots },
-	{ "tlb", "tlb [--json]", exoctl_tlb },
-	{ "disk", "disk [--json]", exoctl_disk },
+	{ "status", "status [--json]", exoctl_check_json, exoctl_status },
+	{ "slots", "slots [--json]", exoctl_check_json, exoctl_slots },
+	{ "tlb", "tlb [--json]", exoctl_check_json, exoctl_tlb },
+	{ "disk", "disk [--json]", exoctl_check_json, exoctl_disk },
 	{ "revoke", "revoke libos frames n | frame id | block id | tile id",
-	    exoctl_revoke },
-	{ "screenshot", "screenshot file.png [--owners]", exoctl_screenshot },
-	{ "web", "web [-l address:port]", exoctl_web },
-	{ "top", "top [-d seconds]", exoctl_top },
+	    exoctl_check_revoke, exoctl_revoke },
+	{ "screenshot", "screenshot file.png [--owners]",
+	    exoctl_check_screenshot, exoctl_screenshot },
+	{ "web", "web [-l address:port]", exoctl_check_web, exoctl_web },
+	{ "top", "top [-d seconds]", exoctl_check_top, exoctl_top },
 };
 
 int
@@ -504,12 +590,18 @@ main(int argc, char **argv)
 	size_t			 i;
 	int			 ch, error, rc;
 
-	while ((ch = getopt(argc, argv, "+S:h")) != -1) {
+	argv[0] = (char *)"exoctl";	/* getopt's messages name exoctl */
+	while ((ch = getopt_long(argc, argv, "+hS:V", exoctl_longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'S':
 			sock = optarg;
 			break;
 		case 'h':
+			exoctl_usage(0);
+		case 'V':
+			printf("exoctl %s\n", PACKAGE_VERSION);
+			return (0);
 		default:
 			usage();
 		}
@@ -523,6 +615,10 @@ main(int argc, char **argv)
 			cmd = &exoctl_cmds[i];
 	if (cmd == NULL) {
 		fprintf(stderr, "exoctl: unknown command: %s\n", argv[0]);
+		usage();
+	}
+	if (cmd->check(argc, argv) == -1) {
+		fprintf(stderr, "exoctl: usage: %s\n", cmd->usage);
 		usage();
 	}
 	if ((error = exo_socket_path(path, sizeof path, sock)) != 0) {

@@ -30,19 +30,22 @@
 #define EXOD_TILE_DEFAULT	32
 
 static const struct option exod_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
 	{ "no-stlb", no_argument, NULL, EXOD_OPT_NO_STLB },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
+/* -h: the usage on stdout, exit 0; a usage error: on stderr, exit 2. */
 static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: exod [-fhrv] [--no-stlb] [-b ms] [-c ms] [-D size] "
+	    "usage: exod [-fhrVv] [--no-stlb] [-b ms] [-c ms] [-D size] "
 	    "[-d image]\n            [-F [WIDTHxHEIGHT[/TILE]]] [-m size] "
 	    "[-n slots] [-P frames] [-q ms]\n            [-R ms] [-S socket] "
 	    "[-t entries]\n");
-	exit(status);
+	exit(status ? 2 : 0);
 }
 
 /* A whole number in [lo, hi], or exit with a message naming the option. */
@@ -58,7 +61,7 @@ exod_parse_num(int opt, const char *s, unsigned long lo, unsigned long hi)
 	    v > hi) {
 		fprintf(stderr, "exod: -%c %s: not a whole number from %lu "
 		    "to %lu\n", opt, s, lo, hi);
-		exit(1);
+		usage(1);
 	}
 	return (v);
 }
@@ -76,7 +79,7 @@ exod_parse_ms(int opt, const char *s, double hi)
 	    v > hi || v * 1e6 < 1000) {
 		fprintf(stderr, "exod: -%c %s: not a time in milliseconds "
 		    "from 0.001 to %g\n", opt, s, hi);
-		exit(1);
+		usage(1);
 	}
 	return ((uint64_t)(v * 1e6 + 0.5));
 }
@@ -157,7 +160,7 @@ bad:
 	fprintf(stderr, "exod: -F %s: not WIDTHxHEIGHT[/TILE] with sides of "
 	    "1 to %d pixels, tiles of 32 or 64, at most %d tiles\n", s,
 	    EXO_DISPLAY_MAX, EXO_TILES_MAX);
-	exit(1);
+	usage(1);
 }
 
 /*
@@ -301,7 +304,8 @@ main(int argc, char **argv)
 	uint32_t		 disp_w = 0, disp_h = 0, disp_side = 0;
 	sigset_t		 stop, old;
 
-	while ((ch = getopt_long(argc, argv, "b:c:D:d:fF::hm:n:P:q:R:rS:t:v",
+	argv[0] = (char *)"exod";	/* getopt's messages name exod */
+	while ((ch = getopt_long(argc, argv, "b:c:D:d:fF::hm:n:P:q:R:rS:t:Vv",
 	    exod_longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -313,7 +317,7 @@ main(int argc, char **argv)
 				fprintf(stderr, "exod: -D %s: not a positive "
 				    "multiple of %d bytes\n", optarg,
 				    EXO_BLOCK_SIZE);
-				exit(1);
+				usage(1);
 			}
 			break;
 		case 'd':
@@ -366,12 +370,15 @@ main(int argc, char **argv)
 				fprintf(stderr, "exod: -m %s: not a positive "
 				    "multiple of %d bytes\n", optarg,
 				    EXO_FRAME_SIZE);
-				exit(1);
+				usage(1);
 			}
 			break;
 		case 'S':
 			opt_sock = optarg;
 			break;
+		case 'V':
+			printf("exod %s\n", PACKAGE_VERSION);
+			exit(0);
 		case 'v':
 			verbose++;
 			break;
@@ -383,7 +390,7 @@ main(int argc, char **argv)
 		usage(1);
 	if (sched_conf.bound_ns >= sched_conf.quantum_ns) {
 		fprintf(stderr, "exod: -b must be shorter than -q\n");
-		exit(1);
+		usage(1);
 	}
 	frames = mem / EXO_FRAME_SIZE;
 	if (frames > exod_frames_max()) {

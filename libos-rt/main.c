@@ -29,17 +29,19 @@
 
 #define RT_EXIT_OK	0
 #define RT_EXIT_MISS	1
-#define RT_EXIT_REFUSED	2
+#define RT_EXIT_USAGE	2	/* as every exo program's usage error */
 #define RT_EXIT_ERROR	3
+#define RT_EXIT_REFUSED	4
 
 #define RT_HOST_SLICE_NS 100000ULL	/* asked of the host's scheduler */
 
-enum { OPT_JSON = 256, OPT_FORCE, OPT_HELP };
+enum { OPT_JSON = 256, OPT_FORCE };
 
 static const struct option rt_longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "help", no_argument, NULL, OPT_HELP },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -72,16 +74,17 @@ static struct {
 	volatile unsigned long	 timer_upcalls, revokes, repossessed;
 } rt;
 
+/* -h: the usage on stdout, exit 0; a usage error: on stderr, exit 2. */
 static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: libos-rt [-q] [--json] [--force] [-S socket] [-d seconds] "
+	    "usage: libos-rt [-hqV] [--json] [--force] [-S socket] [-d seconds] "
 	    "[-a us]\n                [-m slots] [-f file] "
 	    "name:period=T,budget=T[,deadline=T][,work=W] ...\n"
 	    "  work: spin[:cost=T] | touch[:pages=N][:passes=N] | "
 	    "control[:steps=N]\n");
-	exit(status ? RT_EXIT_ERROR : RT_EXIT_OK);
+	exit(status ? RT_EXIT_USAGE : RT_EXIT_OK);
 }
 
 static void
@@ -659,7 +662,8 @@ main(int argc, char **argv)
 
 	rt.seconds = 10;
 	rt.vec.chunk = RT_CHUNK_NS;
-	while ((ch = getopt_long(argc, argv, "a:d:f:hm:qS:", rt_longopts,
+	argv[0] = (char *)"libos-rt";	/* getopt's messages name libos-rt */
+	while ((ch = getopt_long(argc, argv, "a:d:f:hm:qS:V", rt_longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'a':
@@ -668,7 +672,7 @@ main(int argc, char **argv)
 			if (errno != 0 || *end != '\0' || us > 1000000) {
 				fprintf(stderr, "libos-rt: -a %s: not a number "
 				    "of microseconds up to 1000000\n", optarg);
-				return (RT_EXIT_ERROR);
+				usage(1);
 			}
 			rt.vec.allowance = (uint64_t)us * 1000;
 			if (rt.vec.allowance == 0)
@@ -681,7 +685,7 @@ main(int argc, char **argv)
 			    rt.seconds > 86400) {
 				fprintf(stderr, "libos-rt: -d %s: not a number "
 				    "of seconds\n", optarg);
-				return (RT_EXIT_ERROR);
+				usage(1);
 			}
 			break;
 		case 'f':
@@ -697,7 +701,7 @@ main(int argc, char **argv)
 			if (errno != 0 || *end != '\0' || us > EXO_SLOTS_MAX) {
 				fprintf(stderr, "libos-rt: -m %s: not a number "
 				    "of slots\n", optarg);
-				return (RT_EXIT_ERROR);
+				usage(1);
 			}
 			rt.spare = (unsigned)us;
 			break;
@@ -714,8 +718,10 @@ main(int argc, char **argv)
 			rt.force = 1;
 			break;
 		case 'h':
-		case OPT_HELP:
 			usage(0);
+		case 'V':
+			printf("libos-rt %s\n", PACKAGE_VERSION);
+			return (RT_EXIT_OK);
 		default:
 			usage(1);
 		}
@@ -723,7 +729,7 @@ main(int argc, char **argv)
 	for (; optind < argc; optind++)
 		if (rt_task_parse(&rt.set, argv[optind], err, sizeof err) != 0) {
 			fprintf(stderr, "libos-rt: %s\n", err);
-			return (RT_EXIT_ERROR);
+			usage(1);
 		}
 	if (rt.set.n == 0)
 		usage(1);

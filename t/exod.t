@@ -197,7 +197,7 @@ ok $? "... with a message"
 
 # A bad option.
 timeout 10 "$EXOD" -Z 2>/dev/null >/dev/null
-is 1 $? "an unknown option: exit 1"
+is 2 $? "an unknown option: exit 2"
 
 # $EXOD_SOCKET names the socket when -S is not given.
 EXOD_SOCKET=$d/env "$EXOD" -f -m 64K 2>"$d/env.log" &

@@ -5,7 +5,7 @@
  * thrashes its TLB), with no trap and no TLB miss in steady state (exod's
  * counters), also when the neighbour is killed mid-run; sets
  * that cannot be scheduled, or whose memory cannot be guaranteed, are
- * refused with their reason (exit 2); an
+ * refused with their reason (exit 4); an
  * overloaded set run anyway (--force) reports its misses (exit 1); killing
  * libos-rt gives its slots and frames back to exod.
  *
@@ -488,7 +488,7 @@ test_refused(void)
 
 	th_exod_start(&d, "-q", "5", "-n", "8", "-P", "64", (char *)NULL);
 	run_rt(&d, opts, over, r, 30000);
-	is_int(2, r->code, "utilization 1.5: refused, exit 2");
+	is_int(4, r->code, "utilization 1.5: refused, exit 4");
 	if (!ok(jq_num(r->out, "$j->{refused}", 0) == 1 &&
 	    jq_num(r->out, "int($j->{utilization} * 1000 + 0.5)", 0) == 1500,
 	    "--json: the refusal is JSON, with the utilization"))
@@ -500,14 +500,14 @@ test_refused(void)
 	ok(peer_named(&d, "libos-rt", NULL, NULL) == 0 &&
 	    slots_owned(&d) == 0, "a refused set leaves no slot bound");
 	run_rt(&d, opts, longer, r, 30000);
-	if (!ok(r->code == 2 && strstr(r->err, "exceeds its deadline") !=
+	if (!ok(r->code == 4 && strstr(r->err, "exceeds its deadline") !=
 	    NULL, "budget over deadline: refused, saying so"))
 		diag_text("its standard error", r->err);
 	/* With the neighbour on every other slot, gaps of one slot remain. */
 	h = hostile(&d, "0,2,4,6");
 	run_rt(&d, opts, tight, r, 30000);
-	is_int(2, r->code, "deadline under the gap between free slots: "
-	    "refused, exit 2");
+	is_int(4, r->code, "deadline under the gap between free slots: "
+	    "refused, exit 4");
 	if (!ok(strstr(r->err, "longest gap between the slots is 5 ms") !=
 	    NULL && strstr(r->err, "slot length 5 ms") != NULL &&
 	    strstr(r->err, "save bound 1 ms") != NULL,
@@ -610,13 +610,13 @@ test_memory_refused(void)
 
 	th_exod_start(&d, "-q", "5", "-n", "8", "-P", "8", (char *)NULL);
 	run_rt(&d, opts, big, r, 30000);
-	if (!ok(r->code == 2 && strstr(r->err, "protected minimum") != NULL,
+	if (!ok(r->code == 4 && strstr(r->err, "protected minimum") != NULL,
 	    "16 frames, a protected minimum of 8: refused, saying so"))
 		diag_text("its standard error", r->err);
 	th_exod_stop(&d);
 	th_exod_start(&d, "-q", "5", "-n", "8", "-P", "128", (char *)NULL);
 	run_rt(&d, opts, huge, r, 30000);
-	if (!ok(r->code == 2 && strstr(r->err, "guaranteed mappings") != NULL,
+	if (!ok(r->code == 4 && strstr(r->err, "guaranteed mappings") != NULL,
 	    "100 pages, 64 guaranteed mappings: refused, saying so"))
 		diag_text("its standard error", r->err);
 	ok(peer_named(&d, "libos-rt", NULL, NULL) == 0,
@@ -636,8 +636,9 @@ test_syntax(void)
 
 	th_exod_start(&d, (char *)NULL);
 	run_rt(&d, opts, bad, r, 10000);
-	if (!ok(r->code == 3 && strstr(r->err, "period=soon") != NULL,
-	    "a malformed task: exit 3, naming it"))
+	if (!ok(r->code == 2 && strstr(r->err, "period=soon") != NULL &&
+	    strstr(r->err, "usage: libos-rt") != NULL,
+	    "a malformed task: a usage error, exit 2, naming it"))
 		diag_text("its standard error", r->err);
 	th_exod_stop(&d);
 	free(r);
