@@ -96,12 +96,13 @@ test_enomem(void)
 }
 
 /*
- * Run exod -f -S dir/name -m size; it must exit 1 with a message on
- * stderr, leaving no socket.  A guard of 10 s catches an exod that
+ * Run exod -f -S dir/name -m size; it must exit with status want (2 for
+ * a size that is no size, a usage error; 1 for one the host cannot give)
+ * with a message on stderr, leaving no socket.  A guard of 10 s catches an exod that
  * wrongly starts serving.
  */
 static void
-refuse(const char *size, int n)
+refuse(const char *size, int n, int want)
 {
 	char	sock[400], err[400];
 	struct stat st;
@@ -134,8 +135,8 @@ refuse(const char *size, int n)
 		waitpid(pid, &status, 0);
 		diag("exod -m %s was still running after 10 s", size);
 	}
-	ok(r == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1,
-	    "exod -m '%s' exits 1 (wait status %#x)", size, status);
+	ok(r == pid && WIFEXITED(status) && WEXITSTATUS(status) == want,
+	    "exod -m '%s' exits %d (wait status %#x)", size, want, status);
 	ok(stat(err, &st) == 0 && st.st_size > 0 && stat(sock, &st) == -1,
 	    "... with a message on stderr and no socket left");
 }
@@ -158,7 +159,7 @@ int
 main(void)
 {
 	static const char	*bad[] = {
-		"0", "1000", "12Q", "99999G", "4095", "6K", "", "-4K", "4KK",
+		"0", "1000", "12Q", "4095", "6K", "", "-4K", "4KK",
 		"K", "64K ", "64KB", "18446744073709551616",
 		"17179869184G",
 	};
@@ -167,12 +168,13 @@ main(void)
 	long			 maxmap = 0;
 	unsigned		 i;
 
-	plan(22 + 2 * (int)(sizeof bad / sizeof bad[0]) + 2 + 9);
+	plan(24 + 2 * (int)(sizeof bad / sizeof bad[0]) + 2 + 9);
 	th_exod_start(&exod, "-m", "64K", (char *)NULL);
 	test_enomem();
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		refuse(bad[i], (int)i);
+		refuse(bad[i], (int)i, 2);
+	refuse("99999G", (int)i, 1);	/* a size, but not one this host has */
 
 	/* One frame more than vm.max_map_count allows (frames <= max - 4096). */
 	if ((f = fopen("/proc/sys/vm/max_map_count", "r")) != NULL) {
@@ -182,7 +184,7 @@ main(void)
 	}
 	if (maxmap > 4096) {
 		snprintf(toobig, sizeof toobig, "%ldK", (maxmap - 4096 + 1) * 4);
-		refuse(toobig, 100);
+		refuse(toobig, 100, 1);
 	} else {
 		skip("cannot read vm.max_map_count");
 		skip("cannot read vm.max_map_count");
