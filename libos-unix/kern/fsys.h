@@ -29,7 +29,7 @@
 #define FS_O_RDONLY	0x000
 #define FS_O_WRONLY	0x001
 #define FS_O_RDWR	0x002
-#define FS_O_NOFOLLOW	0x004
+#define FS_O_NOFOLLOW	0x800
 #define FS_O_CREATE	0x200
 #define FS_O_TRUNC	0x400
 
@@ -38,9 +38,9 @@
 #define FS_NINODE	128	/* inodes in memory at once */
 #define FS_NBUF_DEFAULT	512	/* buffers in the cache: 2 MiB */
 #define FS_NBUF_MIN	(LOGAREA + 64)	/* the log's and some more */
-/* Bytes of one transaction of a write: the rest of MAXOPBLOCKS goes to
+/* Bytes of one transaction of a write: the rest of LOG_MAXOPBLOCKS goes to
  * the inode, the indirect blocks and the bitmap. */
-#define FS_WRITE_MAX	((MAXOPBLOCKS - 8) * BSIZE)
+#define FS_WRITE_MAX	((LOG_MAXOPBLOCKS - 8) * BSIZE)
 
 /* An inode in memory.  ref counts the pointers to it; the fields after
  * busy are valid (read from disk) only while valid is set, and only the

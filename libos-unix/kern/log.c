@@ -182,7 +182,7 @@ log_init(const struct superblock *sb, char *err, size_t errlen)
 	lg.size = sb->nlog / 2 - 1;
 	if (lg.size > LOGAREA)
 		lg.size = LOGAREA;	/* what the cache can pin */
-	if (lg.size < MAXOPBLOCKS) {
+	if (lg.size < LOG_MAXOPBLOCKS) {
 		snprintf(err, errlen, "the log is too small (%u blocks)",
 		    sb->nlog);
 		return (-1);
@@ -226,7 +226,7 @@ log_begin_op(void)
 		if (lg.block == NULL || log_broken())
 			return (-1);
 		if (!lg.committing && lg.n + (uint32_t)(lg.outstanding + 1) *
-		    MAXOPBLOCKS <= lg.size) {
+		    LOG_MAXOPBLOCKS <= lg.size) {
 			lg.outstanding++;
 			return (0);
 		}

@@ -31,8 +31,8 @@
 #include "kernel/fs.h"
 #include "bio.h"
 
-#define MAXOPBLOCKS	64	/* blocks one operation may write */
-#define LOGAREA		(2 * MAXOPBLOCKS)	/* data blocks of an area */
+#define LOG_MAXOPBLOCKS	64	/* blocks one operation may write */
+#define LOGAREA		(2 * LOG_MAXOPBLOCKS)	/* data blocks of an area */
 #define LOGDEFAULT	(2 * (LOGAREA + 1))	/* log blocks, headers too */
 
 struct log_stats {
