@@ -10,9 +10,21 @@
 
 #include <string.h>
 
+#include "kernel/types.h"
+#include "kernel/fcntl.h"
 #include "kernel/fs.h"
+#include "kernel/param.h"
+#include "kernel/stat.h"
 #include "fsys.h"
 #include "log.h"
+
+/* The file system's names for the user interface's numbers. */
+_Static_assert(FS_T_DIR == T_DIR && FS_T_FILE == T_FILE &&
+    FS_T_DEVICE == T_DEVICE && FS_T_SYMLINK == T_SYMLINK, "T_*");
+_Static_assert(FS_O_RDONLY == O_RDONLY && FS_O_WRONLY == O_WRONLY &&
+    FS_O_RDWR == O_RDWR && FS_O_CREATE == O_CREATE &&
+    FS_O_TRUNC == O_TRUNC && FS_O_NOFOLLOW == O_NOFOLLOW, "O_*");
+_Static_assert(FS_PATH_MAX == MAXPATH, "MAXPATH");
 
 /* Make path (type T_*) and return it locked, inside the caller's
  * transaction.  An existing file is returned for T_FILE when it is a

@@ -10,11 +10,12 @@
 #define T_DIR		1	/* a directory */
 #define T_FILE		2	/* a regular file */
 #define T_DEVICE	3	/* a device: the console */
+#define T_SYMLINK	4	/* a symbolic link (the 6.1810 lab's) */
 
 struct stat {
 	int	dev;		/* the file system's device number */
 	uint	ino;		/* inode number, unique within dev */
-	short	type;		/* T_DIR, T_FILE or T_DEVICE */
+	short	type;		/* T_DIR, T_FILE, T_DEVICE or T_SYMLINK */
 	short	nlink;		/* directory entries naming the inode */
 	uint64	size;		/* size in bytes */
 };
