@@ -93,8 +93,9 @@ chan_next_id(const struct peer *p)
 }
 
 /*
- * Write one upcall, never waiting.  Returns its id, or 0 when the channel
- * is full or gone (the libOS has not been reading).
+ * Write one upcall, never waiting.  Returns its id, chan_next_id() as it
+ * was, or 0 when the channel is full or gone (the libOS has not been
+ * reading); then the id stays for the next upcall.
  */
 uint32_t
 chan_upcall(struct peer *p, uint16_t type, const void *payload, size_t len,
@@ -105,10 +106,9 @@ chan_upcall(struct peer *p, uint16_t type, const void *payload, size_t len,
 
 	if (p->chan_fd == -1 || len > sizeof buf - sizeof h)
 		return (0);
-	p->upcall_seq = chan_next_id(p);
 	h.version = EXO_PROTO_VERSION;
 	h.type = type;
-	h.id = p->upcall_seq;
+	h.id = chan_next_id(p);
 	h.len = (uint32_t)len;
 	h.status = 0;
 	memcpy(buf, &h, sizeof h);
@@ -117,6 +117,8 @@ chan_upcall(struct peer *p, uint16_t type, const void *payload, size_t len,
 	if (send(p->chan_fd, buf, sizeof h + len, MSG_DONTWAIT |
 	    MSG_NOSIGNAL) == -1)
 		return (0);
+	/* Only an upcall sent takes an id: the libOS sees them in a row. */
+	p->upcall_seq = h.id;
 	/* A waiting libOS is blocked reading the channel: this wakes it. */
 	if (ring && !sched_waiting(p))
 		chan_doorbell(p);
@@ -219,7 +221,12 @@ chan_read_cb(int fd, short events, void *arg)
 				close(one);
 			}
 		}
-		if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+		/*
+		 * Descriptors that did not fit (MSG_CTRUNC) were closed by
+		 * the kernel: the message counts as if it came alone.  One
+		 * too long for any answer is malformed and dropped.
+		 */
+		if (msg.msg_flags & MSG_TRUNC)
 			continue;
 		chan_answer(p, buf, (size_t)n);
 		/* An answer may have closed the peer (never today), or the

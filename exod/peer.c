@@ -123,7 +123,13 @@ bad:
 	return (NULL);
 }
 
-/* Refuse a connection when exod is full: one EBUSY header, then close. */
+/*
+ * Refuse a connection when exod is full: one EBUSY header, then close.
+ * Closing a socket with unread data makes the kernel give the client
+ * ECONNRESET before the header; so exod stops reading first (a HELLO
+ * sent after that fails with EPIPE and is never queued) and throws away
+ * what came before, such as the client's HELLO.
+ */
 static void
 peer_refuse(int fd)
 {
@@ -132,8 +138,15 @@ peer_refuse(int fd)
 		.type = EXO_MSG_HELLO | EXO_MSG_REPLY,
 		.status = -EXO_EBUSY,
 	};
+	unsigned char	junk[64];
+	int		i;
 
 	(void)send(fd, &h, sizeof h, MSG_DONTWAIT | MSG_NOSIGNAL);
+	(void)shutdown(fd, SHUT_RD);
+	/* Bounded: the queue holds what the socket buffer does, no more. */
+	for (i = 0; i < 1024; i++)
+		if (recv(fd, junk, sizeof junk, MSG_DONTWAIT | MSG_TRUNC) <= 0)
+			break;
 	close(fd);
 }
 

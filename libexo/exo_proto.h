@@ -290,7 +290,8 @@ struct exo_call_reply {
 /* EXO_UPCALL_CALL payload. */
 struct exo_upcall_call {
 	uint32_t	caller;		/* libOS id */
-	uint32_t	callid;		/* echo in the answer */
+	uint32_t	callid;		/* = the upcall's header id; the answer's
+					   header id echoes it */
 	uint32_t	len;
 	uint32_t	reserved;
 	/* followed by uint8_t data[] */
