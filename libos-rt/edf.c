@@ -89,6 +89,7 @@ rt_release(struct rt_task *t, uint64_t now)
 		t->dropped++;
 		t->misses++;
 		t->sec_misses++;
+		t->draw_misses++;
 	} else {
 		j = &t->q[(t->qhead + t->qlen++) % RT_BACKLOG];
 		memset(j, 0, sizeof *j);
@@ -109,9 +110,12 @@ rt_complete(struct rt_task *t, struct rt_job *j, uint64_t now)
 		t->resp[t->nresp++] = resp;
 	if (resp > t->sec_resp_max)
 		t->sec_resp_max = resp;
+	if (resp > t->draw_resp_max)
+		t->draw_resp_max = resp;
 	if (now > j->deadline) {
 		t->misses++;
 		t->sec_misses++;
+		t->draw_misses++;
 	}
 	if (j->exec_ns > t->budget)
 		t->overruns++;
@@ -154,7 +158,7 @@ rt_live(struct rt_set *set, struct rt_run *run, uint64_t now)
  */
 static uint64_t
 rt_idle(const struct rt_set *set, const struct rt_run *run, uint64_t now,
-    uint64_t next_live)
+    uint64_t next_live, uint64_t next_draw)
 {
 	struct timespec	ts;
 	uint64_t	wake = run->end, t;
@@ -165,6 +169,8 @@ rt_idle(const struct rt_set *set, const struct rt_run *run, uint64_t now,
 			wake = set->t[i].next_release;
 	if (run->live && next_live < wake)
 		wake = next_live;
+	if (run->draw != NULL && next_draw < wake)
+		wake = next_draw;
 	if (wake <= now)
 		return (now);
 	ts.tv_sec = (time_t)(wake / 1000000000ULL);
@@ -179,7 +185,7 @@ rt_edf_run(struct rt_set *set, struct rt_run *run)
 {
 	struct rt_task	*t, *best;
 	struct rt_job	*j, *bj = NULL;
-	uint64_t	 now, last, next_live, cpu0, dmax = 0;
+	uint64_t	 now, last, next_live, next_draw, cpu0, dmax = 0;
 	unsigned	 i;
 	int		 steady = run->steady == NULL;
 
@@ -188,6 +194,7 @@ rt_edf_run(struct rt_set *set, struct rt_run *run)
 			dmax = set->t[i].deadline;
 	last = rt_now();
 	next_live = run->start + 1000000000ULL;
+	next_draw = last;
 	for (;;) {
 		now = rt_now();
 		if (rt_interrupted && run->end > now)
@@ -226,10 +233,14 @@ rt_edf_run(struct rt_set *set, struct rt_run *run)
 			rt_live(set, run, now);
 			next_live += 1000000000ULL;
 		}
+		if (run->draw != NULL && now >= next_draw) {
+			run->draw(set);
+			next_draw = now + run->draw_ns;
+		}
 		if (best == NULL) {
 			if (now >= run->end)
 				break;
-			last = rt_idle(set, run, now, next_live);
+			last = rt_idle(set, run, now, next_live, next_draw);
 			continue;
 		}
 		if (now >= run->end + dmax + run->quantum)

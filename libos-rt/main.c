@@ -35,13 +35,14 @@
 
 #define RT_HOST_SLICE_NS 100000ULL	/* asked of the host's scheduler */
 
-enum { OPT_JSON = 256, OPT_FORCE };
+enum { OPT_JSON = 256, OPT_FORCE, OPT_DISPLAY };
 
 static const struct option rt_longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "display", no_argument, NULL, OPT_DISPLAY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -66,6 +67,7 @@ static struct {
 	unsigned		 need;		/* slots the analysis needs */
 	unsigned		 spare;		/* -m: claimed on top of those */
 	int			 json, quiet, force, feasible;
+	int			 display;	/* --display: draw the tasks */
 	double			 seconds;
 	FILE			*out;		/* human lines */
 	struct rt_counters	 c0, c1;	/* at steady state, at the end */
@@ -79,8 +81,8 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: libos-rt [-hqV] [--json] [--force] [-S socket] [-d seconds] "
-	    "[-a us]\n                [-m slots] [-f file] "
+	    "usage: libos-rt [-hqV] [--display] [--json] [--force] [-S socket] "
+	    "[-d seconds]\n                [-a us] [-m slots] [-f file] "
 	    "name:period=T,budget=T[,deadline=T][,work=W] ...\n"
 	    "  work: spin[:cost=T] | touch[:pages=N][:passes=N] | "
 	    "control[:steps=N]\n");
@@ -102,11 +104,14 @@ rt_on_interrupt(struct exo *e, const struct exo_intr *in, void *arg)
 		rt.timer_upcalls++;
 		return (0);	/* libexo acknowledges at once: nothing to save */
 	case EXO_INTR_REVOKE:
-		/* Our frames are all in the protected minimum. */
+		/* Our frames are all in the protected minimum; our tiles
+		 * are given back at the next picture. */
 		rt.revokes++;
+		rt_display_revoked(in);
 		return (0);
 	case EXO_INTR_REPOSSESSED:
 		rt.repossessed++;
+		rt_display_revoked(in);
 		return (0);
 	}
 	return (0);
@@ -717,6 +722,9 @@ main(int argc, char **argv)
 		case OPT_FORCE:
 			rt.force = 1;
 			break;
+		case OPT_DISPLAY:
+			rt.display = 1;
+			break;
 		case 'h':
 			usage(0);
 		case 'V':
@@ -790,12 +798,20 @@ main(int argc, char **argv)
 		    err);
 	}
 
+	memset(&run, 0, sizeof run);
 	if ((status = rt_claim()) != 0)
 		goto out;
 	rt_print_analysis(rt.out);
+	if (rt.display) {
+		if (rt_display_open(rt.e, &rt.set) != 0) {
+			status = RT_EXIT_ERROR;
+			goto out;
+		}
+		run.draw = rt_display_draw;
+		run.draw_ns = RT_DRAW_NS;
+	}
 
 	/* Releases start on period boundaries after one cycle of warm-up. */
-	memset(&run, 0, sizeof run);
 	cycle = (uint64_t)rt.vec.nslots * rt.vec.quantum;
 	run.start = rt_now() + cycle;
 	run.end = run.start + (uint64_t)(rt.seconds * 1e9);
@@ -826,6 +842,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "libos-rt: releasing slots: %s\n",
 		    exo_strerror(error));
 	rt.nclaimed = 0;
+	if (rt.display) {
+		fprintf(rt.out, "libos-rt: drew %llu pictures of the tasks\n",
+		    (unsigned long long)rt_display_pictures());
+		rt_display_close();
+	}
 	if (!rt.quiet || !rt.json)
 		rt_report_text(rt.out, &run, x);
 	if (rt.json)

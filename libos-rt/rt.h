@@ -78,6 +78,8 @@ struct rt_task {
 	uint64_t	 exec_max;	/* largest CPU time of one job */
 	uint64_t	 sec_resp_max;	/* this second's largest response */
 	uint64_t	 sec_misses;
+	uint64_t	 draw_resp_max;	/* since the last picture (--display) */
+	uint64_t	 draw_misses;
 };
 
 struct rt_set {
@@ -140,6 +142,14 @@ unsigned	 rt_spread(const struct rt_vector *, const unsigned char *,
 int		 rt_slots_needed(const struct rt_set *, const struct rt_vector *,
 		    const unsigned char *, unsigned *, struct rt_verdict *);
 
+/* display.c: --display */
+#define RT_DRAW_NS	100000000ULL	/* a new picture this often */
+int		 rt_display_open(struct exo *, const struct rt_set *);
+void		 rt_display_revoked(const struct exo_intr *);
+void		 rt_display_draw(struct rt_set *);
+void		 rt_display_close(void);
+uint64_t	 rt_display_pictures(void);
+
 /* edf.c */
 struct rt_run {
 	uint64_t	 start;		/* first release, at the latest */
@@ -151,6 +161,8 @@ struct rt_run {
 	uint64_t	 steady_at;	/* when steady state began (first release) */
 	void		(*steady)(void *);	/* called once, at steady_at */
 	void		*arg;
+	void		(*draw)(struct rt_set *); /* --display: a picture */
+	uint64_t	 draw_ns;	/* this often; 0: never */
 	uint64_t	 stops;		/* times we saw ourselves stopped */
 	uint64_t	 stop_max;	/* the longest of those stops */
 };
