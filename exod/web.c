@@ -158,7 +158,8 @@ web_exod_error(struct web *w, struct evhttp_request *req, int error)
 	    strlen(msg));
 	if (error == -EXO_ECONN || error == -EXO_ESYS || error == -EXO_EPROTO) {
 		w->broken = 1;
-		event_base_loopexit(w->base, NULL);
+		/* Time for this answer to leave. */
+		event_base_loopexit(w->base, &(struct timeval){ 0, 200000 });
 	}
 }
 
@@ -355,7 +356,7 @@ exoctl_web(struct exo *e, int argc, char **argv)
 	}
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
 	evhttp_set_max_headers_size(http, 8192);
-	evhttp_set_max_body_size(http, 0);
+	evhttp_set_max_body_size(http, 4096);	/* GET has none: 405 */
 	evhttp_set_timeout(http, 10);
 	evhttp_set_gencb(http, web_cb, &w);
 	if ((bs = evhttp_bind_socket_with_handle(http, addr,

@@ -42,6 +42,8 @@ static struct {
 	uint64_t	 pictures;
 } rd;
 
+volatile sig_atomic_t	rt_display_urgent;
+
 /*
  * Bind a rectangle of tiles tall enough for one bar per task, at the first
  * place on the display where it is free.  0, or -EXO_E* after a message.
@@ -102,6 +104,7 @@ rt_display_revoked(const struct exo_intr *in)
 					rd.taken[k] = 1;
 				else
 					rd.revoked[k] = 1;
+				rt_display_urgent = 1;
 			}
 	}
 }

@@ -233,7 +233,10 @@ rt_edf_run(struct rt_set *set, struct rt_run *run)
 			rt_live(set, run, now);
 			next_live += 1000000000ULL;
 		}
-		if (run->draw != NULL && now >= next_draw) {
+		if (run->draw != NULL && (now >= next_draw ||
+		    (run->draw_now != NULL && *run->draw_now))) {
+			if (run->draw_now != NULL)
+				*run->draw_now = 0;
 			run->draw(set);
 			next_draw = now + run->draw_ns;
 		}

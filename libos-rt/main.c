@@ -809,6 +809,7 @@ main(int argc, char **argv)
 		}
 		run.draw = rt_display_draw;
 		run.draw_ns = RT_DRAW_NS;
+		run.draw_now = &rt_display_urgent;
 	}
 
 	/* Releases start on period boundaries after one cycle of warm-up. */

@@ -14,6 +14,7 @@
 #ifndef RT_H
 #define RT_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -146,6 +147,7 @@ int		 rt_slots_needed(const struct rt_set *, const struct rt_vector *,
 #define RT_DRAW_NS	100000000ULL	/* a new picture this often */
 int		 rt_display_open(struct exo *, const struct rt_set *);
 void		 rt_display_revoked(const struct exo_intr *);
+extern volatile sig_atomic_t rt_display_urgent;	/* tiles to give back */
 void		 rt_display_draw(struct rt_set *);
 void		 rt_display_close(void);
 uint64_t	 rt_display_pictures(void);
@@ -163,6 +165,7 @@ struct rt_run {
 	void		*arg;
 	void		(*draw)(struct rt_set *); /* --display: a picture */
 	uint64_t	 draw_ns;	/* this often; 0: never */
+	volatile sig_atomic_t *draw_now; /* set: draw at once */
 	uint64_t	 stops;		/* times we saw ourselves stopped */
 	uint64_t	 stop_max;	/* the longest of those stops */
 };
