@@ -167,6 +167,8 @@ exo_as_create(struct exo *e, size_t size, void **base)
 	size_t		 npages;
 	int		 error;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (e == NULL || base == NULL || size == 0 || size > MEM_AS_MAX)
 		return (-EXO_EINVAL);
 	if (e->chan_fd == -1)
@@ -217,6 +219,8 @@ exo_as_destroy(struct exo *e)
 	struct exo_mem	*m = e != NULL ? e->mem : NULL;
 	uint32_t	 i;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (e == NULL)
 		return (-EXO_EINVAL);
 	if (m == NULL || m->base == NULL)

@@ -12,6 +12,8 @@ exo_event_send(struct exo *e, uint32_t target, uint64_t value)
 {
 	struct exo_event_send	req;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	memset(&req, 0, sizeof req);
 	req.target = target;
 	req.value = value;
@@ -39,6 +41,8 @@ exo_call(struct exo *e, uint32_t target, const void *req, size_t len,
 	size_t			rlen;
 	int			error;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (len > EXO_CALL_MAX || (len > 0 && req == NULL))
 		return (-EXO_EINVAL);
 	if (replylen != NULL)

@@ -348,6 +348,12 @@ exo_disconnect(struct exo *e)
 	free(e);
 }
 
+int
+exo_control(const struct exo *e)
+{
+	return (e != NULL && e->chan_fd == -1);
+}
+
 const struct exo_expose *
 exo_expose(const struct exo *e)
 {

@@ -18,6 +18,8 @@ exo_block_alloc(struct exo *e, struct exo_cap *caps, unsigned n)
 	size_t			len;
 	int			error;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (caps == NULL || n == 0 || n > EXO_BATCH_MAX)
 		return (-EXO_EINVAL);
 	req.count = n;
@@ -40,6 +42,8 @@ exo_block_free(struct exo *e, const struct exo_cap *caps, unsigned n)
 				    EXO_BATCH_MAX * sizeof(struct exo_cap)];
 	struct exo_frame_free	req;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (caps == NULL || n == 0 || n > EXO_BATCH_MAX)
 		return (-EXO_EINVAL);
 	req.count = n;
@@ -62,6 +66,8 @@ exo_block_list(struct exo *e, uint32_t start, struct exo_cap *caps,
 	size_t				len;
 	int				error;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (caps == NULL || n == NULL)
 		return (-EXO_EINVAL);
 	req.start = start;
@@ -91,6 +97,8 @@ exo_disk_io(struct exo *e, uint32_t op, uint64_t tag,
 	struct exo_disk_pair	pair;
 	unsigned		i;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (blocks == NULL || frames == NULL || n == 0 || n > EXO_DISK_IO_MAX)
 		return (-EXO_EINVAL);
 	req.op = op;
@@ -124,6 +132,8 @@ exo_disk_write(struct exo *e, uint64_t tag, const struct exo_cap *blocks,
 int
 exo_disk_flush(struct exo *e)
 {
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	return (exo_request(e, EXO_MSG_DISK_FLUSH, NULL, 0, NULL, 0, NULL,
 	    NULL, 0, NULL));
 }

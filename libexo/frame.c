@@ -28,6 +28,8 @@ exo_frame_alloc_batch(struct exo *e, struct exo_frame *f, unsigned n)
 	unsigned		i, nfds;
 	int			error;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (f == NULL || n == 0 || n > EXO_BATCH_MAX)
 		return (-EXO_EINVAL);
 	req.count = n;
@@ -67,6 +69,8 @@ exo_frame_free_batch(struct exo *e, struct exo_frame *f, unsigned n)
 	unsigned	i;
 	int		error;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (f == NULL || n == 0 || n > EXO_BATCH_MAX)
 		return (-EXO_EINVAL);
 	req.hdr.count = n;

@@ -41,6 +41,11 @@ struct exo {
 /* The libOS of this process: the first libOS connection it made. */
 extern struct exo *exo_self;
 
+/* Is e a control connection (exoctl's kind, which holds nothing)?  A
+ * function only a libOS may call returns EXO_EPERM on one, before it
+ * checks anything else: the rule libexo(3) states. */
+int	exo_control(const struct exo *);
+
 int	exo_upcall_drain(struct exo *, int);
 void	exo_upcall_init(struct exo *);
 int	exo_pe_init(struct exo *);

@@ -153,6 +153,8 @@ exo_pe_init(struct exo *e)
 static int
 pe_check(struct exo *e)
 {
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (e == NULL || e->chan_fd == -1)
 		return (-EXO_EINVAL);
 	if (exo_self != e)

@@ -21,6 +21,8 @@ exo_autosave_req(struct exo *e, const struct exo_cap *frame,
 	struct exo_autosave		req;
 	struct exo_autosave_pair	pair;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (frame == NULL || (block == NULL && flags == 0))
 		return (-EXO_EINVAL);
 	req.count = 1;
@@ -58,6 +60,8 @@ exo_frame_protect(struct exo *e, const struct exo_cap *caps, unsigned n,
 				    EXO_BATCH_MAX * sizeof(struct exo_cap)];
 	struct exo_protect	req;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (caps == NULL || n == 0 || n > EXO_BATCH_MAX)
 		return (-EXO_EINVAL);
 	req.count = n;

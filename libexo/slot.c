@@ -40,6 +40,8 @@ exo_slot_claim(struct exo *e, unsigned count, struct exo_cap *caps,
 {
 	struct exo_slot_claim	req;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (count == 0 || count > EXO_SLOTS_MAX)
 		return (-EXO_EINVAL);
 	memset(&req, 0, sizeof req);
@@ -56,6 +58,8 @@ exo_slot_claim_at(struct exo *e, const unsigned *positions, unsigned n,
 	unsigned		i, got;
 	int			error;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (positions == NULL || n == 0 || n > EXO_SLOTS_MAX)
 		return (-EXO_EINVAL);
 	memset(&req, 0, sizeof req);
@@ -80,6 +84,8 @@ exo_slot_release(struct exo *e, const struct exo_cap *caps, unsigned n)
 		struct exo_cap		caps[EXO_SLOTS_MAX];
 	}	req;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (caps == NULL || n == 0 || n > EXO_SLOTS_MAX)
 		return (-EXO_EINVAL);
 	req.hdr.count = n;
@@ -93,6 +99,8 @@ exo_slot_release(struct exo *e, const struct exo_cap *caps, unsigned n)
 int
 exo_yield(struct exo *e)
 {
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	return (exo_request(e, EXO_MSG_YIELD, NULL, 0, NULL, 0, NULL, NULL, 0,
 	    NULL));
 }

@@ -179,6 +179,8 @@ exo_stlb_set(struct exo *e, const struct exo_stlb_req *r, unsigned n)
 	struct exo_mem	*m;
 	unsigned	 i;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (e == NULL || n > EXO_STLB_MAX || (n > 0 && r == NULL))
 		return (-EXO_EINVAL);
 	m = e->mem;

@@ -107,6 +107,8 @@ exo_tile_alloc(struct exo *e, unsigned n, struct exo_tile *t)
 {
 	struct exo_tile_alloc	req;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (t == NULL || n == 0 || n > EXO_BATCH_MAX)
 		return (-EXO_EINVAL);
 	memset(&req, 0, sizeof req);
@@ -121,6 +123,8 @@ exo_tile_alloc_rect(struct exo *e, unsigned x, unsigned y, unsigned w,
 {
 	struct exo_tile_alloc	req;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (t == NULL || w == 0 || h == 0 || w > EXO_BATCH_MAX ||
 	    h > EXO_BATCH_MAX / w)
 		return (-EXO_EINVAL);
@@ -143,6 +147,8 @@ exo_tile_free(struct exo *e, struct exo_tile *t, unsigned n)
 	unsigned	i;
 	int		error;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (t == NULL || n == 0 || n > EXO_BATCH_MAX)
 		return (-EXO_EINVAL);
 	req.hdr.count = n;

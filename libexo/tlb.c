@@ -430,6 +430,8 @@ tlb_page(struct exo *e, const void *va, struct exo_mem **mp, size_t *pg)
 	struct exo_mem	*m;
 	uintptr_t	 a = (uintptr_t)va;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (e == NULL)
 		return (-EXO_EINVAL);
 	if ((m = e->mem) == NULL || m->base == NULL)
@@ -700,6 +702,8 @@ exo_tlb_flush(struct exo *e)
 {
 	struct exo_mem	*m;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (e == NULL)
 		return (-EXO_EINVAL);
 	if ((m = e->mem) == NULL || m->base == NULL)

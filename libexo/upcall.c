@@ -52,6 +52,8 @@ exo_chan_send(struct exo *e, uint16_t type, uint32_t id, const void *payload,
 int
 exo_ack(struct exo *e, uint64_t tick)
 {
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (e == NULL)
 		return (-EXO_EINVAL);
 	return (exo_chan_send(e, EXO_UPCALL_TIMER | EXO_MSG_REPLY, 0, &tick,
@@ -371,6 +373,8 @@ exo_wait_until(struct exo *e, uint64_t deadline_ns)
 	sigset_t	old;
 	int		n;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (e == NULL || e->chan_fd == -1)
 		return (-EXO_EINVAL);
 	exo_block(&old);
@@ -400,6 +404,8 @@ exo_poll(struct exo *e)
 	sigset_t	old;
 	int		n;
 
+	if (exo_control(e))
+		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (e == NULL || e->chan_fd == -1)
 		return (-EXO_EINVAL);
 	exo_block(&old);
