@@ -56,8 +56,10 @@ draw(struct exo_tile *t, uint32_t who)
 			t->px[y * SIDE + x] = pattern(t->x + x, t->y + y, who);
 }
 
-/* Who drew each tile (0: nobody, it must be black in a snapshot). */
+/* Who drew each tile (0: nobody, it must be black in a snapshot), and
+ * the tiles painted one colour instead of the pattern (0: none). */
 static uint32_t	drawn[NTILES];
+static uint32_t	solid[NTILES];
 
 /* Does the snapshot show exactly what drawn[] says, every pixel? */
 static int
@@ -74,7 +76,8 @@ snap_matches(const char *what)
 	for (y = 0; y < H; y++)
 		for (x = 0; x < W; x++) {
 			t = (y / SIDE) * COLS + x / SIDE;
-			want = drawn[t] ? pattern(x, y, drawn[t]) : 0;
+			want = solid[t] ? solid[t] : drawn[t] ?
+			    pattern(x, y, drawn[t]) : 0;
 			if (d.px[y * W + x] != want && bad++ == 0)
 				diag("%s: pixel %u,%u is %06x, not %06x", what,
 				    x, y, d.px[y * W + x], want);
@@ -561,6 +564,53 @@ test_no_display(void)
 	exo_disconnect(x);
 }
 
+/* The hostile neighbour attacks the display while a and b have tiles. */
+static void
+test_hostile(void)
+{
+	char		 cmd[1024], line[256];
+	unsigned	 tile, tried, refused, breached;
+	uint32_t	 before = tiles_free();
+	FILE		*p;
+	long		 t0;
+	int		 got = 0, st;
+
+	snprintf(cmd, sizeof cmd, "'%s' -S '%s' -T -c 1 -m 0 -d 1500",
+	    th_path("t/libos-hostile"), exod.sock);
+	if ((p = popen(cmd, "r")) == NULL)
+		sysbail("popen");
+	if (fgets(line, sizeof line, p) != NULL)
+		got = sscanf(line, "hostile display: tile=%u tried=%u refused=%u "
+		    "breached=%u", &tile, &tried, &refused, &breached);
+	ok(got == 4, "libos-hostile -T attacks the display and says how it "
+	    "went");
+	if (got != 4) {
+		diag("it said: %s", line);
+		tile = 0;
+		tried = refused = breached = 1;
+	}
+	ok(tried >= 2 * (NTILES - 1) && refused == tried && breached == 0,
+	    "every one of its %u attempts on others' tiles was refused", tried);
+	if (tile < NTILES) {
+		solid[tile] = 0xff00ff;
+		ok(snap_matches("beside the hostile neighbour"), "the others' "
+		    "tiles are as drawn, and its own is magenta");
+	} else
+		ok(0, "its tile %u is on the display", tile);
+	while (fgets(line, sizeof line, p) != NULL)
+		continue;	/* the rest, to its end: pclose closes first */
+	st = pclose(p);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "it exits 0 (status %#x)", (unsigned)st);
+	t0 = th_now_ms();
+	while (tiles_free() != before && th_now_ms() - t0 < 5000)
+		th_sleep_ms(20);
+	is_int(before, tiles_free(), "and its tile comes back");
+	if (tile < NTILES)
+		solid[tile] = 0;
+	ok(snap_matches("after the hostile neighbour"), "leaving the display "
+	    "as a and b drew it");
+}
+
 int
 main(void)
 {
@@ -581,6 +631,7 @@ main(void)
 	test_abort(a, b, ta);
 	test_polite(a, ta);
 	test_kill();
+	test_hostile();
 	exo_disconnect(b);
 	exo_disconnect(a);
 	exo_disconnect(ctl);

@@ -17,8 +17,12 @@
  *	          runs (default 128: twice the default TLB)
  *	-d ms     run this long, then exit (default: until killed)
  *	-A        acknowledge the end-of-quantum upcall after all (polite)
+ *	-T        attack the display first (hostile-display.c): bind a tile,
+ *	          try to reach every other tile, then paint its own
  *
- * It prints "hostile libos=ID slots=P,P,... frames=N" once set up, and at
+ * With -T it first prints "hostile display: tile=ID tried=N refused=N
+ * breached=N".  It prints "hostile libos=ID slots=P,P,... frames=N" once
+ * set up, and at
  * exit "hostile cpu_ns=N timer_upcalls=N revokes=N sweeps=N".
  */
 #include <signal.h>
@@ -29,6 +33,7 @@
 #include <unistd.h>
 
 #include "exo.h"
+#include "hostile.h"
 
 static volatile unsigned long	timer_upcalls, revokes;
 static int			polite;
@@ -84,9 +89,10 @@ main(int argc, char **argv)
 	uint64_t		 ms = 0, until, cpu0, sweeps = 0;
 	volatile uint64_t	*w;
 	char			*tok;
-	int			 ch, error;
+	struct hostile_display	 hd;
+	int			 ch, error, display = 0;
 
-	while ((ch = getopt(argc, argv, "Aa:c:d:m:n:S:")) != -1) {
+	while ((ch = getopt(argc, argv, "Aa:c:d:m:n:S:T")) != -1) {
 		switch (ch) {
 		case 'A':
 			polite = 1;
@@ -111,10 +117,13 @@ main(int argc, char **argv)
 		case 'S':
 			sock = optarg;
 			break;
+		case 'T':
+			display = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: libos-hostile -S socket "
 			    "[-n name] [-c count | -a list] [-m frames] "
-			    "[-d ms] [-A]\n");
+			    "[-d ms] [-AT]\n");
 			return (2);
 		}
 	}
@@ -126,6 +135,17 @@ main(int argc, char **argv)
 	if ((error = exo_pe_interrupt(e, on_interrupt, NULL)) != 0) {
 		fprintf(stderr, "libos-hostile: pe: %s\n", exo_strerror(error));
 		return (1);
+	}
+	if (display) {
+		if ((error = hostile_display(e, &hd)) != 0) {
+			fprintf(stderr, "libos-hostile: display: %s\n",
+			    exo_strerror(error));
+			return (1);
+		}
+		printf("hostile display: tile=%u tried=%u refused=%u "
+		    "breached=%u\n", hd.tile, hd.tried, hd.refused,
+		    hd.breached);
+		fflush(stdout);
 	}
 	if (nframes > 0) {
 		if ((frames = calloc(nframes, sizeof *frames)) == NULL)
