@@ -741,6 +741,7 @@ static const struct {
 	{ "cpu", "exobench-cpu", "the CPU: protected calls, the slot vector" },
 	{ "memory", "exobench-vm", "memory: Appel-Li, the TLB and the STLB" },
 	{ "disk", "exobench-disk", "revocation and the disk" },
+	{ "display", "exobench-display", "the display: drawing, snapshots" },
 };
 
 /* A part's whole standard output, into buf (NUL-terminated, cut at

@@ -128,57 +128,6 @@ exoctl_check_top(int argc, char **argv)
 	    0 : -1);
 }
 
-static const char *
-exoctl_state(uint32_t state)
-{
-	if (state & EXO_PEER_RUNNING)
-		return ("running");
-	if (state & EXO_PEER_INCALL)
-		return ("calling");
-	if (state & EXO_PEER_WAITING)
-		return ("waiting");
-	return ("ready");
-}
-
-/* A libOS's name as JSON: bounded by its field, whatever exod sent. */
-static void
-exoctl_json_name(struct json *j, const struct exo_status_peer *p)
-{
-	char	name[sizeof p->name + 1];
-
-	memcpy(name, p->name, sizeof p->name);
-	name[sizeof p->name] = '\0';
-	json_kstring(j, "name", name);
-}
-
-/* The per-libOS CPU figures, as JSON members. */
-static void
-exoctl_json_cpu(struct json *j, const struct exo_status_peer *p)
-{
-	json_kstring(j, "state", exoctl_state(p->state));
-	json_kuint(j, "quanta", p->quanta);
-	json_kuint(j, "cpu_ns", p->cpu_ns);
-	json_kuint(j, "overruns", p->overruns);
-	json_kuint(j, "penalty_ns", p->penalty_ns);
-	json_kuint(j, "events", p->events);
-	json_kuint(j, "events_queued", p->events_queued);
-	json_kuint(j, "events_dropped", p->events_dropped);
-	json_kuint(j, "entries", p->entries);
-}
-
-/* The per-libOS memory counters libexo keeps, as JSON members. */
-static void
-exoctl_json_tlb(struct json *j, const struct exo_status_peer *p)
-{
-	json_kuint(j, "traps", p->traps);
-	json_kuint(j, "misses", p->tlb_misses);
-	json_kuint(j, "installs", p->tlb_installs);
-	json_kuint(j, "evictions", p->tlb_evictions);
-	json_kuint(j, "stlb_saves", p->stlb_saves);
-	json_kuint(j, "stlb_preloads", p->stlb_preloads);
-	json_kuint(j, "stlb_hits", p->stlb_hits);
-}
-
 /* The text is written; 0, or 1 (with a message) if it could not be. */
 static int
 exoctl_json_end(struct json *j)
@@ -193,39 +142,10 @@ exoctl_json_end(struct json *j)
 static int
 exoctl_status_json(const struct exo_status *st)
 {
-	const struct exo_status_peer	*p;
-	struct json			 j;
-	uint32_t			 i;
+	struct json	j;
 
 	json_start(&j, stdout);
-	json_object_open(&j);
-	json_kuint(&j, "frames_total", st->totals.frames_total);
-	json_kuint(&j, "frames_free", st->totals.frames_free);
-	json_kuint(&j, "frame_size", EXO_FRAME_SIZE);
-	json_key(&j, "libos");
-	json_array_open(&j);
-	for (i = 0; i < st->totals.npeers; i++) {
-		p = &st->peers[i];
-		json_object_open(&j);
-		json_kuint(&j, "id", p->libos);
-		json_kint(&j, "pid", p->pid);
-		json_kuint(&j, "uid", p->uid);
-		json_kuint(&j, "frames", p->frames);
-		json_kuint(&j, "slots", p->slots);
-		json_kuint(&j, "blocks", p->blocks);
-		json_kuint(&j, "tiles", p->tiles);
-		json_kuint(&j, "revocations", p->revocations);
-		json_kuint(&j, "aborts", p->aborts);
-		exoctl_json_name(&j, p);
-		exoctl_json_cpu(&j, p);
-		json_key(&j, "tlb");
-		json_object_open(&j);
-		exoctl_json_tlb(&j, p);
-		json_object_close(&j);
-		json_object_close(&j);
-	}
-	json_array_close(&j);
-	json_object_close(&j);
+	view_json_status(&j, st);
 	return (exoctl_json_end(&j));
 }
 
@@ -308,7 +228,7 @@ exoctl_slots_table(const struct exo_slots *s, const struct exo_status *st)
 	for (i = 0; i < st->totals.npeers; i++) {
 		p = &st->peers[i];
 		printf("%5u %5u %8s %10llu %9.1f %10llu %7.1f %6llu %7llu  %s\n",
-		    p->libos, p->slots, exoctl_state(p->state),
+		    p->libos, p->slots, view_state(p->state),
 		    (unsigned long long)p->quanta, p->cpu_ns / 1e6,
 		    (unsigned long long)p->overruns, p->penalty_ns / 1e6,
 		    (unsigned long long)p->events,
@@ -345,8 +265,8 @@ exoctl_slots_json(const struct exo_slots *s, const struct exo_status *st)
 		json_object_open(&j);
 		json_kuint(&j, "id", p->libos);
 		json_kuint(&j, "slots", p->slots);
-		exoctl_json_name(&j, p);
-		exoctl_json_cpu(&j, p);
+		view_json_name(&j, p);
+		view_json_cpu(&j, p);
 		json_object_close(&j);
 	}
 	json_array_close(&j);
@@ -403,7 +323,7 @@ exoctl_disk_json(const struct exo_disk_info *d, const struct exo_status *st)
 		json_kuint(&j, "blocks", st->peers[i].blocks);
 		json_kuint(&j, "revocations", st->peers[i].revocations);
 		json_kuint(&j, "aborts", st->peers[i].aborts);
-		exoctl_json_name(&j, &st->peers[i]);
+		view_json_name(&j, &st->peers[i]);
 		json_object_close(&j);
 	}
 	json_array_close(&j);
@@ -542,8 +462,8 @@ exoctl_tlb_json(const struct exo_status *st, uint32_t entries)
 	for (i = 0; i < st->totals.npeers; i++) {
 		json_object_open(&j);
 		json_kuint(&j, "id", st->peers[i].libos);
-		exoctl_json_name(&j, &st->peers[i]);
-		exoctl_json_tlb(&j, &st->peers[i]);
+		view_json_name(&j, &st->peers[i]);
+		view_json_tlb(&j, &st->peers[i]);
 		json_object_close(&j);
 	}
 	json_array_close(&j);

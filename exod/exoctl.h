@@ -34,7 +34,12 @@ struct view {
 
 int	 view_fetch(struct exo *, struct view *);
 void	 view_free(struct view *);
-void	 view_json(FILE *, const struct view *);
+struct json;
+int	 view_json(FILE *, const struct view *);
+void	 view_json_status(struct json *, const struct exo_status *);
+void	 view_json_name(struct json *, const struct exo_status_peer *);
+void	 view_json_cpu(struct json *, const struct exo_status_peer *);
+void	 view_json_tlb(struct json *, const struct exo_status_peer *);
 const char *view_state(uint32_t);
 const char *view_res_name(uint32_t);
 

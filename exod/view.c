@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "exoctl.h"
+#include "json.h"
 
 const char *
 view_state(uint32_t state)
@@ -55,45 +56,80 @@ view_free(struct view *v)
 	exo_slots_free(&v->slots);
 }
 
-/* A name as a JSON string: names are printable ASCII, escape " and \. */
-static void
-view_json_string(FILE *f, const char *s)
+/* A libOS's name as JSON: bounded by its field, whatever exod sent. */
+void
+view_json_name(struct json *j, const struct exo_status_peer *p)
 {
-	putc('"', f);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			putc('\\', f);
-		putc(*s, f);
-	}
-	putc('"', f);
+	char	name[sizeof p->name + 1];
+
+	memcpy(name, p->name, sizeof p->name);
+	name[sizeof p->name] = '\0';
+	json_kstring(j, "name", name);
 }
 
-static void
-view_json_libos(FILE *f, const struct exo_status_peer *p)
+/* The per-libOS CPU figures, as JSON members. */
+void
+view_json_cpu(struct json *j, const struct exo_status_peer *p)
 {
-	fprintf(f, "{\"id\":%u,\"pid\":%d,\"uid\":%u,\"frames\":%u,"
-	    "\"slots\":%u,\"blocks\":%u,\"tiles\":%u,\"revocations\":%llu,"
-	    "\"aborts\":%llu,\"name\":", p->libos, p->pid, p->uid, p->frames,
-	    p->slots, p->blocks, p->tiles, (unsigned long long)p->revocations,
-	    (unsigned long long)p->aborts);
-	view_json_string(f, p->name);
-	fprintf(f, ",\"state\":\"%s\",\"quanta\":%llu,\"cpu_ns\":%llu,"
-	    "\"overruns\":%llu,\"penalty_ns\":%llu,\"events\":%llu,"
-	    "\"events_queued\":%u,\"events_dropped\":%llu,\"entries\":%u",
-	    view_state(p->state), (unsigned long long)p->quanta,
-	    (unsigned long long)p->cpu_ns, (unsigned long long)p->overruns,
-	    (unsigned long long)p->penalty_ns, (unsigned long long)p->events,
-	    p->events_queued, (unsigned long long)p->events_dropped,
-	    p->entries);
-	fprintf(f, ",\"tlb\":{\"traps\":%llu,\"misses\":%llu,"
-	    "\"installs\":%llu,\"evictions\":%llu,\"stlb_saves\":%llu,"
-	    "\"stlb_preloads\":%llu,\"stlb_hits\":%llu}}",
-	    (unsigned long long)p->traps, (unsigned long long)p->tlb_misses,
-	    (unsigned long long)p->tlb_installs,
-	    (unsigned long long)p->tlb_evictions,
-	    (unsigned long long)p->stlb_saves,
-	    (unsigned long long)p->stlb_preloads,
-	    (unsigned long long)p->stlb_hits);
+	json_kstring(j, "state", view_state(p->state));
+	json_kuint(j, "quanta", p->quanta);
+	json_kuint(j, "cpu_ns", p->cpu_ns);
+	json_kuint(j, "overruns", p->overruns);
+	json_kuint(j, "penalty_ns", p->penalty_ns);
+	json_kuint(j, "events", p->events);
+	json_kuint(j, "events_queued", p->events_queued);
+	json_kuint(j, "events_dropped", p->events_dropped);
+	json_kuint(j, "entries", p->entries);
+}
+
+/* The per-libOS memory counters libexo keeps, as JSON members. */
+void
+view_json_tlb(struct json *j, const struct exo_status_peer *p)
+{
+	json_kuint(j, "traps", p->traps);
+	json_kuint(j, "misses", p->tlb_misses);
+	json_kuint(j, "installs", p->tlb_installs);
+	json_kuint(j, "evictions", p->tlb_evictions);
+	json_kuint(j, "stlb_saves", p->stlb_saves);
+	json_kuint(j, "stlb_preloads", p->stlb_preloads);
+	json_kuint(j, "stlb_hits", p->stlb_hits);
+}
+
+/* What exoctl status --json prints: one object, and the one writer. */
+void
+view_json_status(struct json *j, const struct exo_status *st)
+{
+	const struct exo_status_peer	*p;
+	uint32_t			 i;
+
+	json_object_open(j);
+	json_kuint(j, "frames_total", st->totals.frames_total);
+	json_kuint(j, "frames_free", st->totals.frames_free);
+	json_kuint(j, "frame_size", EXO_FRAME_SIZE);
+	json_key(j, "libos");
+	json_array_open(j);
+	for (i = 0; i < st->totals.npeers; i++) {
+		p = &st->peers[i];
+		json_object_open(j);
+		json_kuint(j, "id", p->libos);
+		json_kint(j, "pid", p->pid);
+		json_kuint(j, "uid", p->uid);
+		json_kuint(j, "frames", p->frames);
+		json_kuint(j, "slots", p->slots);
+		json_kuint(j, "blocks", p->blocks);
+		json_kuint(j, "tiles", p->tiles);
+		json_kuint(j, "revocations", p->revocations);
+		json_kuint(j, "aborts", p->aborts);
+		view_json_name(j, p);
+		view_json_cpu(j, p);
+		json_key(j, "tlb");
+		json_object_open(j);
+		view_json_tlb(j, p);
+		json_object_close(j);
+		json_object_close(j);
+	}
+	json_array_close(j);
+	json_object_close(j);
 }
 
 static const char *
@@ -129,58 +165,75 @@ view_res_name(uint32_t res)
 }
 
 static void
-view_json_history(FILE *f, const struct exo_history *h)
+view_json_history(struct json *j, const struct exo_history *h)
 {
 	const struct exo_history_entry	*r;
 	uint32_t			 i;
 
-	fprintf(f, "\"history\":[");
+	json_key(j, "history");
+	json_array_open(j);
 	for (i = 0; i < h->hdr.count; i++) {
 		r = &h->ent[i];
-		fprintf(f, "%s{\"seq\":%llu,\"time_ns\":%llu,\"kind\":\"%s\","
-		    "\"from\":%u,\"to\":%u,\"res\":\"%s\",\"count\":%u,"
-		    "\"status\":%d}", i ? "," : "", (unsigned long long)r->seq,
-		    (unsigned long long)r->time_ns, view_hist_kind(r->kind),
-		    r->from, r->to, view_res_name(r->res), r->count, r->status);
+		json_object_open(j);
+		json_kuint(j, "seq", r->seq);
+		json_kuint(j, "time_ns", r->time_ns);
+		json_kstring(j, "kind", view_hist_kind(r->kind));
+		json_kuint(j, "from", r->from);
+		json_kuint(j, "to", r->to);
+		json_kstring(j, "res", view_res_name(r->res));
+		json_kuint(j, "count", r->count);
+		json_kint(j, "status", r->status);
+		json_object_close(j);
 	}
-	fprintf(f, "]");
+	json_array_close(j);
 }
 
 /*
  * The view as one JSON object.  Its "status" member is what `exoctl
- * status --json` prints, so scripts can read either.
+ * status --json` prints, written by the same function.  0, or -1 if the
+ * text could not be written.
  */
-void
+int
 view_json(FILE *f, const struct view *v)
 {
 	const struct exo_slots_reply	*s = &v->slots.vec;
 	const struct exo_display_info	*d = &v->display;
+	struct json			 j;
 	uint32_t			 i;
 
-	fprintf(f, "{\"status\":{\"frames_total\":%u,\"frames_free\":%u,"
-	    "\"frame_size\":%d,\"libos\":[", v->st.totals.frames_total,
-	    v->st.totals.frames_free, EXO_FRAME_SIZE);
-	for (i = 0; i < v->st.totals.npeers; i++) {
-		if (i > 0)
-			putc(',', f);
-		view_json_libos(f, &v->st.peers[i]);
-	}
-	fprintf(f, "]},\"slots\":{\"nslots\":%u,\"quantum_us\":%u,"
-	    "\"bound_us\":%u,\"roundrobin\":%s,\"tick\":%llu,\"epoch\":%llu,"
-	    "\"current\":%u,\"running\":%u,\"owner\":[", s->nslots,
-	    s->quantum_us, s->bound_us, (s->flags & EXO_SLOTS_ROUNDROBIN) ?
-	    "true" : "false", (unsigned long long)s->tick,
-	    (unsigned long long)s->epoch, s->current, s->running);
+	json_start(&j, f);
+	json_object_open(&j);
+	json_key(&j, "status");
+	view_json_status(&j, &v->st);
+	json_key(&j, "slots");
+	json_object_open(&j);
+	json_kuint(&j, "nslots", s->nslots);
+	json_kuint(&j, "quantum_us", s->quantum_us);
+	json_kuint(&j, "bound_us", s->bound_us);
+	json_kbool(&j, "roundrobin", (s->flags & EXO_SLOTS_ROUNDROBIN) != 0);
+	json_kuint(&j, "tick", s->tick);
+	json_kuint(&j, "epoch", s->epoch);
+	json_kuint(&j, "current", s->current);
+	json_kuint(&j, "running", s->running);
+	json_key(&j, "owner");
+	json_array_open(&j);
 	for (i = 0; i < s->nslots; i++)
-		fprintf(f, "%s%u", i ? "," : "", v->slots.owner[i]);
-	fprintf(f, "]},\"display\":");
-	if (v->have_display)
-		fprintf(f, "{\"width\":%u,\"height\":%u,\"tile\":%u,"
-		    "\"cols\":%u,\"rows\":%u,\"tiles_free\":%u}", d->width,
-		    d->height, d->side, d->cols, d->rows, d->tiles_free);
-	else
-		fprintf(f, "null");
-	putc(',', f);
-	view_json_history(f, &v->hist);
-	fprintf(f, "}\n");
+		json_uint(&j, v->slots.owner[i]);
+	json_array_close(&j);
+	json_object_close(&j);
+	json_key(&j, "display");
+	if (v->have_display) {
+		json_object_open(&j);
+		json_kuint(&j, "width", d->width);
+		json_kuint(&j, "height", d->height);
+		json_kuint(&j, "tile", d->side);
+		json_kuint(&j, "cols", d->cols);
+		json_kuint(&j, "rows", d->rows);
+		json_kuint(&j, "tiles_free", d->tiles_free);
+		json_object_close(&j);
+	} else
+		json_null(&j);
+	view_json_history(&j, &v->hist);
+	json_object_close(&j);
+	return (json_finish(&j) == 0 ? 0 : -1);
 }

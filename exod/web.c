@@ -205,9 +205,14 @@ web_json(struct web *w, struct evhttp_request *req)
 		evhttp_send_error(req, 500, "out of memory");
 		return;
 	}
-	view_json(f, &v);
+	error = view_json(f, &v);
 	fclose(f);
 	view_free(&v);
+	if (error != 0) {
+		free(buf);
+		evhttp_send_error(req, 500, "cannot write the JSON");
+		return;
+	}
 	web_reply(req, 200, "OK", "application/json", buf, len);
 	free(buf);
 }
