@@ -14,8 +14,9 @@
  *	bad's upcall comes at least 4 ms (half the bound) sooner into its
  *	stretch than good's: its quantum was cut by its last overrun;
  *	bad cannot keep the CPU: over the same two seconds exod gave it the
- *	CPU (STATUS cpu_ns) no longer than good, within 10%, and it measured
- *	no more CPU time than good, within 10% (unless the host gave one of
+ *	CPU (STATUS cpu_ns) no longer than good, within 20% (without the
+ *	penalty it would hold about 38/30 of it), and it measured
+ *	no more CPU time than good, within 20% (unless the host gave one of
  *	them less than 3/4 of that time on a CPU: then that check is
  *	skipped, saying so).  It may get less, but not much less (0.75):
  *	on a loaded host exod is late to stop it at the bound as it is late
@@ -177,8 +178,8 @@ main(void)
 	held_g = g1.cpu_ns - g0.cpu_ns;
 	held_b = b1.cpu_ns - b0.cpu_ns;
 	ratio = st && held_g > 0 ? (double)held_b / (double)held_g : 0;
-	ok(ratio >= 0.75 && ratio <= 1.1, "over the same %d ms exod gave bad "
-	    "the CPU %.1f ms, good %.1f ms: %.3f, want 0.75 .. 1.10",
+	ok(ratio >= 0.75 && ratio <= 1.2, "over the same %d ms exod gave bad "
+	    "the CPU %.1f ms, good %.1f ms: %.3f, want 0.75 .. 1.20",
 	    WINDOW_MS, held_b / 1e6, held_g / 1e6, ratio);
 	eff_g = held_g > 0 ? (double)g_cpu / (double)held_g : 0;
 	eff_b = held_b > 0 ? (double)b_cpu / (double)held_b : 0;
@@ -188,8 +189,8 @@ main(void)
 		    "on a CPU: too loaded to compare CPU times (%.3f)",
 		    eff_b * 100, eff_g * 100, ratio);
 	else
-		ok(ratio >= 0.75 && ratio <= 1.1, "and bad measured %.1f ms "
-		    "of CPU, good %.1f ms: %.3f, want 0.75 .. 1.10",
+		ok(ratio >= 0.75 && ratio <= 1.2, "and bad measured %.1f ms "
+		    "of CPU, good %.1f ms: %.3f, want 0.75 .. 1.20",
 		    b_cpu / 1e6, g_cpu / 1e6, ratio);
 
 	ok(th_exod_alive(&d), "exod alive");
