@@ -122,6 +122,20 @@ tp_fill(struct tp_proc *p, int ms)
 	return (1);
 }
 
+int
+tp_poll(struct tp_proc *p)
+{
+	int	r = 1;
+	size_t	len;
+
+	/* Until a read brings nothing new, so a chatty child never blocks. */
+	do {
+		len = p->len;
+		r = tp_fill(p, 0);
+	} while (r == 1 && p->out != -1 && p->len != len && p->len < TP_OUT_MAX);
+	return (r);
+}
+
 const char *
 tp_expect(struct tp_proc *p, const char *prefix, int ms)
 {

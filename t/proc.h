@@ -33,6 +33,8 @@ void		 tp_start(struct tp_proc *, const char *const *);
 /* Wait up to ms for a line beginning with prefix, after the previous
  * match; the line (without newline), or NULL at EOF or timeout. */
 const char	*tp_expect(struct tp_proc *, const char *, int);
+/* Read whatever output is there, without waiting; 0 at EOF, else 1. */
+int		 tp_poll(struct tp_proc *);
 /* Close its standard input. */
 void		 tp_close_in(struct tp_proc *);
 /* Wait up to ms for it to exit (reading all its output); its wait status,
