@@ -17,7 +17,7 @@ said() {
 	printf '%s\n' "$1" | cat - "$err" | grep -q -- "$2"
 }
 
-UNIX_CASES=33
+UNIX_CASES=42
 
 unix_cases() {
 	local out st
@@ -82,6 +82,26 @@ there" "$(ush 'echo hi > f1; echo there > f2; cat < f1; cat f2')" \
 		is "1 1 3 " "$(ush 'echo hi > f1; wc < f1')" "> truncates"
 	else
 		skip 2 "no writable file system"
+	fi
+
+	# The file programs: mkdir, cp, mv, ln, ln -s, rm, ls, stressfs.
+	if [ "$unix_files" = yes ]; then
+		is "abc" "$(ush 'mkdir d1; echo abc > d1/f; cat d1/f')" \
+		    "mkdir, and a file in the new directory"
+		ush 'mkdir d1' >/dev/null; is 1 $? "mkdir of an existing name fails"
+		is "abc" "$(ush 'cp d1/f d1/g; cat d1/g')" "cp"
+		is "abc" "$(ush 'mv d1/g d1/h; cat d1/h; cat d1/g')" \
+		    "mv: the new name reads, the old is gone"
+		is "abc" "$(ush 'ln d1/h d1/i; rm d1/h; cat d1/i')" \
+		    "ln, then rm of the first name"
+		is "abc" "$(ush 'ln -s d1/i sl; cat sl')" "ln -s: cat follows it"
+		ush 'rm nosuchfile' >/dev/null; is 1 $? "rm of nothing fails"
+		ok $(ush 'ls d1/f' | grep -qE '^f +2 [0-9]+ 4$'; echo $?) \
+		    "ls of a file: name, type, inode, size"
+		is "stressfs ok" "$(ush 'stressfs 3 16')" \
+		    "stressfs: three writers at once"
+	else
+		skip 9 "no writable file system"
 	fi
 	out=$(ush 'wc < nosuch; echo hello | wc')
 	is "1 1 6 " "$(printf '%s\n' "$out" | tail -n 1)" \
