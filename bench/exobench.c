@@ -741,6 +741,7 @@ static const struct {
 	{ "cpu", "exobench-cpu", "the CPU: protected calls, the slot vector" },
 	{ "memory", "exobench-vm", "memory: Appel-Li, the TLB and the STLB" },
 	{ "disk", "exobench-disk", "revocation and the disk" },
+	{ "fs", "exobench-fs", "libos-unix's file system" },
 	{ "display", "exobench-display", "the display: drawing, snapshots" },
 };
 

@@ -28,7 +28,7 @@ trap 'exit 1' INT TERM HUP
 
 version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top/config.h")
 progs="exod/exod exod/exoctl libos-rt/libos-rt bench/exobench
-    bench/exobench-cpu bench/exobench-vm bench/exobench-disk"
+    bench/exobench-cpu bench/exobench-vm bench/exobench-disk bench/exobench-fs"
 for p in $progs; do
 	[ -x "$top/$p" ] || { echo "1..0 # SKIP $p not built in $top"; exit 0; }
 done
