@@ -41,7 +41,7 @@ run() {
 	st=$?
 }
 
-echo "1..$((7 * 9 + 4))"
+echo "1..$((8 * 9 + 4))"
 for p in $progs; do
 	name=${p##*/}
 	for v in -V --version; do
