@@ -17,7 +17,7 @@ said() {
 	printf '%s\n' "$1" | cat - "$err" | grep -q -- "$2"
 }
 
-UNIX_CASES=42
+UNIX_CASES=44
 
 unix_cases() {
 	local out st
@@ -26,6 +26,10 @@ unix_cases() {
 	out=$(ush 'echo hello | cat | wc'); st=$?
 	is "1 1 6 " "$out" "echo hello | cat | wc"
 	is 0 "$st" "a pipeline's status is its last command's"
+	ush 'echo x | grep zzz' >/dev/null
+	is 1 $? "a failing last command fails the pipeline"
+	out=$(ush 'sleep 5 | echo x'); st=$?
+	is "x 0" "$out $st" "also when it ends before the first"
 	is "a b c" "$(ush 'echo a   b    c')" "echo joins its arguments"
 	is "" "$(ush 'echo')" "echo with no argument prints a newline"
 	is "1 1 2 " "$(ush 'echo x | cat | cat | cat | cat | cat | wc')" \

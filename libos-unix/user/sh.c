@@ -323,7 +323,7 @@ sh_pipe_end(struct sh_node *n, int p[2], int fd)
 static void
 sh_run(struct sh_node *n)
 {
-	int	p[2], left, right, pid, status;
+	int	p[2], left, right, pid, status, w, wstatus;
 
 	switch (n->type) {
 	case SH_EXEC:
@@ -345,9 +345,15 @@ sh_run(struct sh_node *n)
 		right = sh_pipe_end(n->right, p, 0);
 		close(p[0]);
 		close(p[1]);
-		if (left > 0)
-			sh_wait(left);
-		status = right > 0 ? sh_wait(right) : 1;
+		/* Either end may exit first: keep the right one's status. */
+		status = 1;
+		pid = (left > 0) + (right > 0);
+		while (pid > 0 && (w = wait(&wstatus)) >= 0) {
+			if (w == left || w == right)
+				pid--;
+			if (w == right)
+				status = wstatus;
+		}
 		exit(status);
 	case SH_LIST:
 		if ((pid = sh_fork()) == 0)
