@@ -244,6 +244,9 @@ fz_init(void)
 	log_init(1, 0);
 	if (cap_init() == -1 || frame_init(FZ_FRAMES) == -1)
 		fz_fail("cap_init or frame_init failed");
+	/* A display of 7 x 4 tiles, the last column and row cut short. */
+	if (tile_init(200, 100, 32) == -1)
+		fz_fail("tile_init failed");
 	if ((fz_base = event_base_new()) == NULL)
 		fz_fail("event_base_new failed");
 	revoke_init(fz_base);
@@ -662,6 +665,7 @@ fz_check_reply(int k, const unsigned char *buf, size_t n, const int *fds,
 	    x->req > EXO_MSG_STATUS)) {
 		if (h.type == (EXO_MSG_SLOT_CLAIM | EXO_MSG_REPLY) ||
 		    h.type == (EXO_MSG_BLOCK_ALLOC | EXO_MSG_REPLY) ||
+		    h.type == (EXO_MSG_TILE_ALLOC | EXO_MSG_REPLY) ||
 		    h.type == (EXO_MSG_BLOCK_LIST | EXO_MSG_REPLY))
 			fz_pool_slots(pl, h.len);
 	} else {
@@ -1055,6 +1059,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (!fz_uncertain && fz_free != FZ_FRAMES))
 		fz_fail("%u of %u frames free after every peer left",
 		    frame_free_count(), frame_total());
+	/* Every tile free again. */
+	{
+		struct exo_display_info	di;
+
+		if (tile_info(&di) != 0 || di.tiles_free != di.cols * di.rows)
+			fz_fail("%u of %u tiles free after every peer left",
+			    di.tiles_free, di.cols * di.rows);
+	}
 	for (i = 0; i < FZ_FRAMES; i++)
 		fz_live[i].owner = -1;
 	fz_free = FZ_FRAMES;

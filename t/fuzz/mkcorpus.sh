@@ -22,6 +22,8 @@ T_STATUS=6; T_SLOT_CLAIM=7; T_SLOT_RELEASE=8; T_ENTRY_SET=9
 T_EVENT_SEND=10; T_CALL=11; T_YIELD=12; T_SLOTS=13
 T_BLOCK_ALLOC=15; T_BLOCK_LIST=17; T_DISK_IO=18
 T_DISK_FLUSH=19; T_DISK_INFO=20; T_REVOKE=21
+T_TILE_ALLOC=40; T_TILE_FREE=41; T_DISPLAY_INFO=42; T_DISPLAY_SNAP=43
+T_HISTORY=44
 # EVENT_SEND and CALL targets fuzz_dispatch replaces (SUBST) by A's or
 # B's libOS id.
 PEER_A=4294967295; PEER_B_ID=4294967294
@@ -171,3 +173,23 @@ seed() { cat > "$dir/$1"; }
 { u8 $((HELLO | FIXHDR | SUBST)); alloc 0 1; balloc 0 2
   dio_hdr 0 2 1; mark 1; mark 0; dio_hdr 0 1 1; mark 2; mark 0
   blist 0 0; empty 0 $T_DISK_INFO; empty 0 $T_DISK_FLUSH; } | seed disk
+# The display: a rectangle of tiles and any free one, one freed by its
+# capability, one forged; the geometry, the history; a control peer (B)
+# takes a snapshot and revokes a tile of A's.
+tile_alloc() {
+	rec "$1" 40; hdr $T_TILE_ALLOC 40 24
+	u32 "$2"; u32 "$3"; u32 "$4"; u32 "$5"; u32 "$6"; u32 "$7"
+}
+{ u8 $((HELLO | PEER_B | B_CONTROL | FIXHDR | SUBST))
+  tile_alloc 0 1 0 1 1 3 2; tile_alloc 0 0 2 0 0 0 0
+  rec 0 64; hdr $T_TILE_FREE 41 48; u32 1; u32 0; mark 0
+  rec 0 64; hdr $T_TILE_FREE 41 48; u32 1; u32 0; mark 1 8 1
+  empty 0 $T_DISPLAY_INFO
+  rec 0 24; hdr $T_HISTORY 44 8; u64 0
+  empty $TO_B $T_DISPLAY_SNAP
+  revoke $TO_B $PEER_A 5 9; empty 0 $T_NULL; } | seed display
+# Rectangles that overflow, overlap, or reach past the edge.
+{ u8 $((HELLO | PEER_B | FIXHDR)); tile_alloc 0 1 0 6 0 2 1
+  tile_alloc 0 1 0 4294967295 0 2 1; tile_alloc 0 1 0 0 0 65536 65536
+  tile_alloc 0 1 0 0 0 2 2; tile_alloc $TO_B 1 0 1 1 1 1
+  empty 0 $T_DISPLAY_SNAP; } | seed display_hostile
