@@ -18,7 +18,7 @@
 #include "fsys.h"
 #include "log.h"
 
-#define FS_READAHEAD	32	/* blocks read ahead of a sequential read */
+#define FS_READAHEAD	63	/* blocks read ahead of a sequential read */
 
 static struct {
 	struct superblock	sb;
