@@ -159,17 +159,26 @@ exo_mem_frame_gone(struct exo *e, uint64_t id)
 	exo_mem_leave(m);
 }
 
-int
-exo_as_create(struct exo *e, size_t size, void **base)
+/*
+ * Reserve the region: at any address the host picks (at == NULL), or at
+ * exactly at, never over a mapping that is there already
+ * (MAP_FIXED_NOREPLACE; a kernel that only takes it as a hint is caught
+ * by comparing what came back).
+ */
+static int
+as_create(struct exo *e, void *at, size_t size, void **base)
 {
 	struct exo_mem	*m;
 	void		*va, *pages;
 	size_t		 npages;
-	int		 error;
+	int		 error, flags;
 
 	if (exo_control(e))
 		return (-EXO_EPERM);	/* the one rule: libexo(3) */
 	if (e == NULL || base == NULL || size == 0 || size > MEM_AS_MAX)
+		return (-EXO_EINVAL);
+	if ((uintptr_t)at % EXO_FRAME_SIZE != 0 ||
+	    (uintptr_t)at > UINTPTR_MAX - size)
 		return (-EXO_EINVAL);
 	if (e->chan_fd == -1)
 		return (-EXO_EINVAL);	/* a control connection */
@@ -182,10 +191,17 @@ exo_as_create(struct exo *e, size_t size, void **base)
 	if ((error = exo_pe_traps()) != 0)
 		return (error);
 	npages = (size + EXO_FRAME_SIZE - 1) / EXO_FRAME_SIZE;
-	va = mmap(NULL, npages * EXO_FRAME_SIZE, PROT_NONE, MAP_PRIVATE |
-	    MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+	if (at != NULL)
+		flags |= MAP_FIXED_NOREPLACE;
+	va = mmap(at, npages * EXO_FRAME_SIZE, PROT_NONE, flags, -1, 0);
 	if (va == MAP_FAILED)
 		return (-EXO_ESYS);
+	if (at != NULL && va != at) {
+		munmap(va, npages * EXO_FRAME_SIZE);
+		errno = EEXIST;
+		return (-EXO_ESYS);
+	}
 	pages = mmap(NULL, npages * sizeof(struct mem_page), PROT_READ |
 	    PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (pages == MAP_FAILED) {
@@ -211,6 +227,20 @@ exo_as_create(struct exo *e, size_t size, void **base)
 	exo_mem_leave(m);
 	*base = va;
 	return (0);
+}
+
+int
+exo_as_create(struct exo *e, size_t size, void **base)
+{
+	return (as_create(e, NULL, size, base));
+}
+
+int
+exo_as_create_at(struct exo *e, void *at, size_t size, void **base)
+{
+	if (at == NULL)
+		return (-EXO_EINVAL);
+	return (as_create(e, at, size, base));
 }
 
 int

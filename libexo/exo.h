@@ -173,8 +173,12 @@ const struct exo_expose *exo_expose(const struct exo *);
 
 /* Memory: the address space, the software-loaded TLB, the STLB. */
 #define EXO_TLB_WIRED_MAX	8	/* wired pages, at most half the TLB */
+/* exo_tlb_install: the page may also be executed.  Not a right of the
+ * capability: any frame a libOS may read it may run code from. */
+#define EXO_TLB_EXEC		0x04
 
 int		 exo_as_create(struct exo *, size_t, void **);
+int		 exo_as_create_at(struct exo *, void *, size_t, void **);
 int		 exo_as_destroy(struct exo *);
 int		 exo_tlb_install(struct exo *, const void *,
 		    const struct exo_cap *, unsigned);

@@ -53,6 +53,8 @@ exo_mem_prot(unsigned rights)
 		prot |= PROT_READ;
 	if (rights & EXO_RIGHT_WRITE)
 		prot |= PROT_WRITE;
+	if ((rights & EXO_TLB_EXEC) && (rights & EXO_RIGHT_READ))
+		prot |= PROT_EXEC;
 	return (prot);
 }
 
@@ -468,7 +470,9 @@ exo_tlb_install(struct exo *e, const void *va, const struct exo_cap *c,
 
 	if ((error = tlb_page(e, va, &m, &pg)) != 0)
 		return (error);
-	if (c == NULL || rights == 0 || (rights & ~EXO_RIGHTS_ALL) != 0)
+	if (c == NULL || (rights & EXO_RIGHTS_ALL) == 0 ||
+	    (rights & ~(EXO_RIGHTS_ALL | EXO_TLB_EXEC)) != 0 ||
+	    ((rights & EXO_TLB_EXEC) && !(rights & EXO_RIGHT_READ)))
 		return (-EXO_EINVAL);
 	/* The checks of frame_check in exod, in its order, MAC aside. */
 	if (c->owner != e->hello.libos)
@@ -480,8 +484,9 @@ exo_tlb_install(struct exo *e, const void *va, const struct exo_cap *c,
 	    f->fd == -1 || f->gen != c->gen)
 		return (-EXO_ESTALE);
 	max = c->rights & f->rights;
-	if ((rights & ~max) != 0)
+	if ((rights & EXO_RIGHTS_ALL & ~max) != 0)
 		return (-EXO_ERIGHTS);
+	max |= EXO_TLB_EXEC;	/* a property of the mapping, not a right */
 	exo_mem_enter(m);
 	error = exo_mem_tlb_load(m, pg, (uint32_t)c->id, c->gen, rights, max,
 	    NULL);
@@ -604,8 +609,11 @@ static int
 tlb_protect_one(struct exo_mem *m, uint32_t i, void *arg)
 {
 	struct tlb_change	*c = arg;
+	unsigned		 r;
 
-	tlb_set(m, i, m->tlb[i].rights & c->rights, &c->run);
+	/* Execution is kept as long as some right is. */
+	r = m->tlb[i].rights & (c->rights | EXO_TLB_EXEC);
+	tlb_set(m, i, (r & EXO_RIGHTS_ALL) ? r : 0, &c->run);
 	return (0);
 }
 

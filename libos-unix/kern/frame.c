@@ -1,0 +1,203 @@
+/*
+ * frame.c - the page frames behind every process's memory.
+ *
+ * Frames come from exod in batches (one round trip for FRAME_BATCH of
+ * them) and stay bound to the libOS while it uses them; a frame whose
+ * last page goes away is not given back at once but kept on a free list,
+ * for the next fork or sbrk, until the libOS is idle (frame_trim).  Each
+ * frame is indexed by exod's own frame number (cap.id), which is unique
+ * while the frame is bound, and is mapped once into the libOS outside
+ * the region: that kernel mapping is how the libOS reads and writes user
+ * memory (exec, copyin and copyout, copy-on-write), so the libOS never
+ * touches the region itself.
+ *
+ * Everything here runs with the kernel quiescent: either in kernel
+ * context, or in the signal path when it interrupted user code.
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "defs.h"
+
+#define FRAME_BATCH	64
+#define FRAME_NONE	UINT32_MAX
+
+struct kframe {
+	struct exo_frame f;	/* fd != -1 while bound */
+	uint32_t	 ref;	/* pages that map it; 0 while on the free list */
+	uint32_t	 next;	/* free list link */
+};
+
+static struct {
+	struct exo	*e;
+	struct kframe	*tab;	/* ntab entries, by exod's frame number */
+	uint32_t	 ntab;
+	uint32_t	 free;	/* head of the free list */
+	unsigned	 nfree;
+	unsigned	 nbound; /* bound to us: in use or on the free list */
+} fr;
+
+int
+frame_init(struct exo *e)
+{
+	uint32_t	i;
+
+	fr.e = e;
+	fr.ntab = exo_frames_total(e);
+	if (fr.ntab == 0)
+		return (-1);
+	if ((fr.tab = calloc(fr.ntab, sizeof *fr.tab)) == NULL)
+		return (-1);
+	for (i = 0; i < fr.ntab; i++)
+		fr.tab[i].f.fd = -1;
+	fr.free = FRAME_NONE;
+	return (0);
+}
+
+/* Take up to n frames from exod onto the free list; how many came. */
+static unsigned
+frame_refill(unsigned n)
+{
+	struct exo_frame	 batch[FRAME_BATCH];
+	struct kframe		*k;
+	unsigned		 i, got = 0;
+
+	if (n > FRAME_BATCH)
+		n = FRAME_BATCH;
+	while (n > 0 && exo_frame_alloc_batch(fr.e, batch, n) != 0)
+		n /= 2;		/* exod is short: take what it has */
+	for (i = 0; i < n; i++) {
+		if (batch[i].cap.id >= fr.ntab ||
+		    exo_frame_map(&batch[i], PROT_READ | PROT_WRITE) == NULL) {
+			(void)exo_frame_free(fr.e, &batch[i]);
+			continue;
+		}
+		k = &fr.tab[batch[i].cap.id];
+		k->f = batch[i];
+		k->ref = 0;
+		k->next = fr.free;
+		fr.free = (uint32_t)batch[i].cap.id;
+		fr.nfree++;
+		fr.nbound++;
+		got++;
+	}
+	return (got);
+}
+
+static int64_t
+frame_pop(int zero)
+{
+	struct kframe	*k;
+	uint32_t	 id;
+
+	if ((id = fr.free) == FRAME_NONE)
+		return (-1);
+	k = &fr.tab[id];
+	fr.free = k->next;
+	fr.nfree--;
+	k->ref = 1;
+	if (zero)
+		memset(k->f.va, 0, EXO_FRAME_SIZE);
+	return (id);
+}
+
+/*
+ * A frame with one reference, zeroed if zero (a recycled frame holds
+ * another process's data); -1 if exod has none left.  Kernel context
+ * only: it may ask exod.
+ */
+int64_t
+frame_alloc(int zero)
+{
+	if (fr.free == FRAME_NONE && frame_refill(FRAME_BATCH) == 0)
+		return (-1);
+	return (frame_pop(zero));
+}
+
+/* A frame from the free list alone, zeroed, -1 if it is empty: for the
+ * signal path, which cannot wait for exod. */
+int64_t
+frame_alloc_pooled(void)
+{
+	return (frame_pop(1));
+}
+
+void
+frame_ref(uint32_t id)
+{
+	fr.tab[id].ref++;
+}
+
+void
+frame_unref(uint32_t id)
+{
+	struct kframe	*k = &fr.tab[id];
+
+	if (k->ref == 0)
+		unix_panic("frame %u: unreferenced twice", id);
+	if (--k->ref > 0)
+		return;
+	k->next = fr.free;
+	fr.free = id;
+	fr.nfree++;
+}
+
+uint32_t
+frame_refs(uint32_t id)
+{
+	return (fr.tab[id].ref);
+}
+
+void *
+frame_kva(uint32_t id)
+{
+	return (fr.tab[id].f.va);
+}
+
+const struct exo_cap *
+frame_cap(uint32_t id)
+{
+	return (&fr.tab[id].f.cap);
+}
+
+/* Give exod back every free frame beyond keep. */
+void
+frame_trim(unsigned keep)
+{
+	struct exo_frame	 batch[FRAME_BATCH];
+	struct kframe		*k;
+	unsigned		 n, i;
+
+	while (fr.nfree > keep) {
+		n = fr.nfree - keep;
+		if (n > FRAME_BATCH)
+			n = FRAME_BATCH;
+		for (i = 0; i < n; i++) {
+			k = &fr.tab[fr.free];
+			fr.free = k->next;
+			batch[i] = k->f;
+			k->f.fd = -1;
+			k->f.va = NULL;
+		}
+		fr.nfree -= n;
+		fr.nbound -= n;
+		if (exo_frame_free_batch(fr.e, batch, n) != 0)
+			unix_log("could not give %u frames back to exod", n);
+	}
+}
+
+unsigned
+frame_bound(void)
+{
+	return (fr.nbound);
+}
+
+unsigned
+frame_used(void)
+{
+	return (fr.nbound - fr.nfree);
+}

@@ -1,0 +1,234 @@
+/*
+ * main.c - libos-unix: a Unix with xv6's system calls, as a library
+ * operating system on exod.
+ *
+ *	libos-unix [-S socket] [-n name] [-s slots] [-c command] [program-dir]
+ *
+ * Boot: connect to exod, reserve the region at UNIX_REGION_BASE, make
+ * the gate, wrap the signal handlers and turn on syscall user dispatch,
+ * claim slots, start the first process (init, or sh -c command), and
+ * schedule until it exits; its status is the libOS's exit status.
+ * libos-unix(7) is the architecture; libos-unix(1) the manual.
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel/memlayout.h"
+#include "defs.h"
+#include "proc.h"
+#include "vm.h"
+
+#ifndef UNIX_PROGDIR
+#define UNIX_PROGDIR	"/usr/local/libexec/exo/user"
+#endif
+
+struct exo	*unix_exo;
+const char	*unix_progdir;
+int		 unix_verbose;
+
+static char	 unix_progbuf[PATH_MAX];
+
+static const struct option unix_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: libos-unix [-hV] [-S socket] [-n name] [-s slots] "
+	    "[-c command]\n                  [program-dir]\n");
+	exit(status);
+}
+
+void
+unix_log(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fflush(stdout);
+	va_start(ap, fmt);
+	fprintf(stderr, "libos-unix: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void
+unix_panic(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "libos-unix: panic: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	abort();
+}
+
+static int
+unix_isdir(const char *path)
+{
+	struct stat	sb;
+
+	return (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode));
+}
+
+/*
+ * The default program directory: the build's libos-unix/user beside the
+ * program (run from the build tree, also through libtool's .libs), else
+ * the installed one.
+ */
+static const char *
+unix_default_progdir(void)
+{
+	static const char	*rel[] = { "user", "../user" };
+	char			 exe[PATH_MAX], *dir;
+	ssize_t			 n;
+	size_t			 i;
+
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		dir = dirname(exe);
+		for (i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+			if (snprintf(unix_progbuf, sizeof unix_progbuf,
+			    "%s/%s", dir, rel[i]) < (int)sizeof unix_progbuf &&
+			    unix_isdir(unix_progbuf))
+				return (unix_progbuf);
+		}
+	}
+	return (UNIX_PROGDIR);
+}
+
+/* Every frame is a descriptor: let the libOS have as many as it may. */
+static void
+unix_rlimit(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int
+unix_boot(const char *sock, const char *name, unsigned slots)
+{
+	void	*base;
+	int	 error;
+
+	if ((error = exo_connect(sock, name, &unix_exo)) != 0) {
+		unix_log("connect: %s", exo_strerror(error));
+		return (-1);
+	}
+	if ((error = exo_as_create_at(unix_exo, (void *)UNIX_REGION_BASE,
+	    UNIX_REGION_SIZE, &base)) != 0) {
+		unix_log("the region at %#lx: %s%s%s", UNIX_REGION_BASE,
+		    exo_strerror(error), error == -EXO_ESYS ? ": " : "",
+		    error == -EXO_ESYS ? strerror(errno) : "");
+		return (-1);
+	}
+	if (frame_init(unix_exo) != 0 || vm_gate_init() != 0) {
+		unix_log("no frames from exod for the gate");
+		return (-1);
+	}
+	proc_init();
+	if (console_init() != 0 || trap_init() != 0) {
+		unix_log("signals and syscall user dispatch: %s",
+		    strerror(errno));
+		return (-1);
+	}
+	if (sched_init(slots) != 0) {
+		unix_log("the clock: %s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char	*sock = NULL, *name = "libos-unix", *cmd = NULL;
+	char		*end;
+	char		*init_argv[] = { "init", NULL };
+	char		*sh_argv[] = { "sh", "-c", NULL, NULL };
+	unsigned long	 slots = 2;
+	int		 ch, status;
+
+	while ((ch = getopt_long(argc, argv, "c:hn:S:s:V", unix_longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			cmd = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'S':
+			sock = optarg;
+			break;
+		case 's':
+			errno = 0;
+			slots = strtoul(optarg, &end, 10);
+			if (*optarg < '0' || *optarg > '9' || *end != '\0' ||
+			    errno != 0 || slots > EXO_SLOTS_MAX) {
+				fprintf(stderr, "libos-unix: -s %s: not a "
+				    "number of slots from 0 to %d\n", optarg,
+				    EXO_SLOTS_MAX);
+				exit(2);
+			}
+			break;
+		case 'V':
+			printf("libos-unix %s\n", PACKAGE_VERSION);
+			exit(0);
+		case 'h':
+			usage(0);
+		default:
+			usage(2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		usage(2);
+	unix_progdir = argc == 1 ? argv[0] : unix_default_progdir();
+	if (!unix_isdir(unix_progdir)) {
+		fprintf(stderr, "libos-unix: %s: not a directory of programs\n",
+		    unix_progdir);
+		exit(1);
+	}
+	unix_rlimit();
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (unix_boot(sock, name, (unsigned)slots) != 0)
+		exit(1);
+	if (cmd != NULL) {
+		sh_argv[2] = (char *)cmd;
+		if (proc_first("sh", sh_argv) == NULL) {
+			unix_log("%s/sh: cannot run it", unix_progdir);
+			exit(1);
+		}
+	} else if (proc_first("init", init_argv) == NULL) {
+		unix_log("%s/init: cannot run it", unix_progdir);
+		exit(1);
+	}
+	status = sched_run();
+	exo_disconnect(unix_exo);
+	return (status & 0xff);
+}

@@ -1,0 +1,138 @@
+/*
+ * sysproc.c - the system calls about processes, memory and time.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "kernel/types.h"
+#include "kernel/procinfo.h"
+#include "defs.h"
+#include "proc.h"
+#include "vm.h"
+
+int64_t
+sys_fork(void)
+{
+	return (proc_fork());
+}
+
+int64_t
+sys_exit(void)
+{
+	int	n;
+
+	(void)argint(0, &n);
+	proc_exit(n);
+	return (0);	/* not reached */
+}
+
+int64_t
+sys_wait(void)
+{
+	uint64_t	addr;
+
+	(void)argaddr(0, &addr);
+	return (proc_wait(addr));
+}
+
+int64_t
+sys_kill(void)
+{
+	int	pid;
+
+	(void)argint(0, &pid);
+	return (proc_kill(pid));
+}
+
+int64_t
+sys_getpid(void)
+{
+	return (proc_cur->pid);
+}
+
+int64_t
+sys_sbrk(void)
+{
+	uint64_t	old;
+	int		n;
+
+	(void)argint(0, &n);
+	if (vm_sbrk(proc_cur->vm, n, &old) != 0)
+		return (-1);
+	return ((int64_t)old);
+}
+
+int64_t
+sys_sleep(void)
+{
+	uint64_t	t0 = sched_ticks();
+	int		n;
+
+	(void)argint(0, &n);
+	if (n < 0)
+		n = 0;
+	while (sched_ticks() - t0 < (uint64_t)n) {
+		if (proc_killed(proc_cur))
+			return (-1);
+		proc_sleep(&sched_tickchan);
+	}
+	return (0);
+}
+
+int64_t
+sys_uptime(void)
+{
+	return ((int64_t)sched_ticks());
+}
+
+/* procinfo(slot, pi): kernel/procinfo.h is the contract. */
+int64_t
+sys_procinfo(void)
+{
+	struct procinfo	 pi;
+	struct proc	*p;
+	uint64_t	 addr;
+	int		 slot;
+
+	(void)argint(0, &slot);
+	(void)argaddr(1, &addr);
+	if ((p = proc_slot(slot)) == NULL)
+		return (-1);
+	if (p->state == PROC_S_UNUSED)
+		return (0);
+	memset(&pi, 0, sizeof pi);
+	pi.pid = p->pid;
+	pi.ppid = p->parent != NULL ? p->parent->pid : 0;
+	switch (p->state) {
+	case PROC_S_SLEEPING:
+		pi.state = PROC_SLEEPING;
+		break;
+	case PROC_S_RUNNABLE:
+		pi.state = PROC_RUNNABLE;
+		break;
+	case PROC_S_RUNNING:
+		pi.state = PROC_RUNNING;
+		break;
+	case PROC_S_ZOMBIE:
+		pi.state = PROC_ZOMBIE;
+		break;
+	default:
+		pi.state = PROC_USED;
+		break;
+	}
+	pi.killed = p->killed;
+	pi.size = p->vm != NULL ? p->vm->sz - UNIX_USER_MIN : 0;
+	memcpy(pi.name, p->name, sizeof pi.name < sizeof p->name ?
+	    sizeof pi.name : sizeof p->name);
+	pi.name[sizeof pi.name - 1] = '\0';
+	if (vm_copyout(proc_cur->vm, addr, &pi, sizeof pi) != 0)
+		return (-1);
+	return (1);
+}
+
+int64_t
+sys_nop(void)
+{
+	return (0);
+}

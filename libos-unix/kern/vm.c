@@ -1,0 +1,376 @@
+/*
+ * vm.c - page tables of libos-unix's own, copy-on-write, and the way the
+ * libOS reaches user memory.
+ *
+ * Every process has a two-level table over the region (VM_NDIR leaves of
+ * VM_LEAF entries, made as they are needed).  The emulated TLB holds the
+ * translations of the running process only: it is flushed whenever
+ * another process's pages could be reached through it (sched.c, exec,
+ * exit), and refilled on demand by vm_fill from the table of the process
+ * that faulted, so no process can reach a page that is not in its table.
+ *
+ * fork copies the table, not the memory: every writable page becomes
+ * PTE_COW in both tables and its frame gains a reference; the first write
+ * to it faults and vm_fill copies the page (or, if this table holds the
+ * last reference, makes it writable again).
+ *
+ * The libOS itself never loads or stores through the region: copyin and
+ * copyout walk the table and use each frame's kernel mapping (frame.c),
+ * so a bad pointer from a program is an error return, not a fault.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "defs.h"
+#include "vm.h"
+
+static int64_t	vm_gate = -1;	/* the gate's frame, shared by all */
+
+#define VM_PAGE(va)	((va) & ~(UNIX_PAGE_SIZE - 1))
+#define VM_ROUNDUP(va)	(((va) + UNIX_PAGE_SIZE - 1) & ~(UNIX_PAGE_SIZE - 1))
+
+/* The gate page: pop %r11; movabs $unix_gate_entry, %r10; jmp *%r10 */
+int
+vm_gate_init(void)
+{
+	unsigned char	*p;
+	uint64_t	 target = (uint64_t)(uintptr_t)unix_gate_entry;
+
+	if ((vm_gate = frame_alloc(1)) < 0)
+		return (-1);
+	p = frame_kva((uint32_t)vm_gate);
+	memset(p, 0xcc, UNIX_PAGE_SIZE);	/* int3: anywhere else traps */
+	p[0] = 0x41; p[1] = 0x5b;
+	p[2] = 0x49; p[3] = 0xba;
+	memcpy(p + 4, &target, sizeof target);
+	p[12] = 0x41; p[13] = 0xff; p[14] = 0xe2;
+	return (0);
+}
+
+/* Is [va, va + len) user memory of the region (page 0 excluded)? */
+int
+vm_user_range(uintptr_t va, size_t len)
+{
+	if (va < UNIX_REGION_BASE + UNIX_PAGE_SIZE || va >= UNIX_STACK_TOP)
+		return (0);
+	return (len <= UNIX_STACK_TOP - va);
+}
+
+uint64_t *
+vm_pte(struct vm *vm, uintptr_t va, int create)
+{
+	uint64_t	 i;
+	uint64_t	**leaf;
+
+	if (va < UNIX_REGION_BASE || va >= UNIX_STACK_TOP)
+		return (NULL);
+	i = (va - UNIX_REGION_BASE) / UNIX_PAGE_SIZE;
+	leaf = &vm->dir[i / VM_LEAF];
+	if (*leaf == NULL) {
+		if (!create || (*leaf = calloc(VM_LEAF, sizeof **leaf)) == NULL)
+			return (NULL);
+	}
+	return (&(*leaf)[i % VM_LEAF]);
+}
+
+struct vm *
+vm_new(void)
+{
+	struct vm	*vm;
+	uint64_t	*pte;
+
+	if ((vm = calloc(1, sizeof *vm)) == NULL)
+		return (NULL);
+	if ((pte = vm_pte(vm, UNIX_GATE_VA, 1)) == NULL) {
+		free(vm);
+		return (NULL);
+	}
+	*pte = PTE_MAKE(vm_gate, PTE_V | PTE_X | PTE_GATE);
+	vm->npages = 1;
+	return (vm);
+}
+
+/* Give back every page; the table goes too. */
+void
+vm_free(struct vm *vm)
+{
+	size_t	d, i;
+
+	if (vm == NULL)
+		return;
+	for (d = 0; d < VM_NDIR; d++) {
+		if (vm->dir[d] == NULL)
+			continue;
+		for (i = 0; i < VM_LEAF; i++)
+			if ((vm->dir[d][i] & PTE_V) &&
+			    !(vm->dir[d][i] & PTE_GATE))
+				frame_unref(PTE_FRAME(vm->dir[d][i]));
+		free(vm->dir[d]);
+	}
+	free(vm);
+}
+
+/* A fresh zeroed page at va with flags; 0, or -1 (taken, or no frame). */
+int
+vm_map_zero(struct vm *vm, uintptr_t va, uint64_t flags)
+{
+	uint64_t	*pte;
+	int64_t		 f;
+
+	if ((pte = vm_pte(vm, va, 1)) == NULL || (*pte & PTE_V))
+		return (-1);
+	if ((f = frame_alloc(1)) < 0)
+		return (-1);
+	*pte = PTE_MAKE(f, PTE_V | flags);
+	vm->npages++;
+	return (0);
+}
+
+/* The child's table: the parent's, every writable page shared COW. */
+struct vm *
+vm_fork(struct vm *parent)
+{
+	struct vm	*child;
+	uint64_t	 pte;
+	size_t		 d, i;
+
+	if ((child = vm_new()) == NULL)
+		return (NULL);
+	child->heap0 = parent->heap0;
+	child->sz = parent->sz;
+	for (d = 0; d < VM_NDIR; d++) {
+		if (parent->dir[d] == NULL)
+			continue;
+		if (child->dir[d] == NULL &&
+		    (child->dir[d] = calloc(VM_LEAF, sizeof(uint64_t))) ==
+		    NULL) {
+			vm_free(child);
+			return (NULL);
+		}
+		for (i = 0; i < VM_LEAF; i++) {
+			pte = parent->dir[d][i];
+			if (!(pte & PTE_V) || (pte & PTE_GATE))
+				continue;
+			if (pte & (PTE_W | PTE_COW))
+				pte = (pte & ~(uint64_t)PTE_W) | PTE_COW;
+			parent->dir[d][i] = pte;
+			child->dir[d][i] = pte;
+			frame_ref(PTE_FRAME(pte));
+			child->npages++;
+		}
+	}
+	return (child);
+}
+
+/*
+ * A write to the COW page behind pte: copy it, or take it back if this
+ * table holds the last reference.  0, or -1 without a frame.
+ */
+static int
+vm_cow(uint64_t *pte, int pooled)
+{
+	uint32_t	old = PTE_FRAME(*pte);
+	uint64_t	flags = (*pte & 0xfff & ~(uint64_t)PTE_COW) | PTE_W;
+	int64_t		f;
+
+	if (frame_refs(old) == 1) {
+		*pte = PTE_MAKE(old, flags);
+		return (0);
+	}
+	f = pooled ? frame_alloc_pooled() : frame_alloc(0);
+	if (f < 0)
+		return (-1);
+	memcpy(frame_kva((uint32_t)f), frame_kva(old), UNIX_PAGE_SIZE);
+	frame_unref(old);
+	*pte = PTE_MAKE(f, flags);
+	return (0);
+}
+
+static int
+vm_in_stack(uintptr_t va)
+{
+	return (va >= UNIX_STACK_LOW && va < UNIX_STACK_TOP);
+}
+
+/*
+ * Make the access (VM_WRITE, VM_EXEC) to va possible and load its
+ * translation into the TLB: the addressing handler's work, for the
+ * process whose table vm is, which is the running one.  A stack page is
+ * made on first touch; a COW page is copied.  0 when the access may run
+ * again; 1 when it needs a frame and VM_POOLED forbade asking exod; -1
+ * when the access is not allowed (the process dies).
+ */
+int
+vm_fill(struct vm *vm, uintptr_t va, int access)
+{
+	uint64_t	*pte = vm_pte(vm, va, 0);
+	unsigned	 rights;
+	int64_t		 f;
+
+	if (pte == NULL || !(*pte & PTE_V)) {
+		if (!vm_in_stack(va))
+			return (-1);
+		if ((pte = vm_pte(vm, va, 1)) == NULL)
+			return ((access & VM_POOLED) ? 1 : -1);
+		f = (access & VM_POOLED) ? frame_alloc_pooled() :
+		    frame_alloc(1);
+		if (f < 0)
+			return ((access & VM_POOLED) ? 1 : -1);
+		*pte = PTE_MAKE(f, PTE_V | PTE_W);
+		vm->npages++;
+	}
+	if ((access & VM_EXEC) && !(*pte & PTE_X))
+		return (-1);
+	if ((access & VM_WRITE) && !(*pte & PTE_W)) {
+		if (!(*pte & PTE_COW))
+			return (-1);
+		if (vm_cow(pte, access & VM_POOLED) != 0)
+			return ((access & VM_POOLED) ? 1 : -1);
+	}
+	rights = EXO_RIGHT_READ;
+	if (*pte & PTE_W)
+		rights |= EXO_RIGHT_WRITE;
+	if (*pte & PTE_X)
+		rights |= EXO_TLB_EXEC;
+	if (exo_tlb_install(unix_exo, (void *)VM_PAGE(va),
+	    frame_cap(PTE_FRAME(*pte)), rights) != 0)
+		return (-1);
+	return (0);
+}
+
+/* The kernel mapping of va's byte, the page made writable if write. */
+static unsigned char *
+vm_kaddr(struct vm *vm, uintptr_t va, int write)
+{
+	uint64_t	*pte = vm_pte(vm, va, 0);
+
+	if (pte == NULL || !(*pte & PTE_V)) {
+		if (!vm_in_stack(va) ||
+		    vm_map_zero(vm, VM_PAGE(va), PTE_W) != 0)
+			return (NULL);
+		pte = vm_pte(vm, va, 0);
+	}
+	if ((*pte & PTE_GATE) && write)
+		return (NULL);
+	if (write && !(*pte & PTE_W)) {
+		if (!(*pte & PTE_COW) || vm_cow(pte, 0) != 0)
+			return (NULL);
+		/* The TLB may still translate va to the old frame. */
+		(void)exo_tlb_protect(unix_exo, (void *)VM_PAGE(va), 1, 0);
+	}
+	return ((unsigned char *)frame_kva(PTE_FRAME(*pte)) +
+	    (va & (UNIX_PAGE_SIZE - 1)));
+}
+
+int
+vm_copyout(struct vm *vm, uintptr_t va, const void *src, size_t n)
+{
+	const unsigned char	*s = src;
+	unsigned char		*k;
+	size_t			 chunk;
+
+	if (!vm_user_range(va, n))
+		return (-1);
+	while (n > 0) {
+		chunk = UNIX_PAGE_SIZE - (va & (UNIX_PAGE_SIZE - 1));
+		if (chunk > n)
+			chunk = n;
+		if ((k = vm_kaddr(vm, va, 1)) == NULL)
+			return (-1);
+		memcpy(k, s, chunk);
+		s += chunk;
+		va += chunk;
+		n -= chunk;
+	}
+	return (0);
+}
+
+int
+vm_copyin(struct vm *vm, void *dst, uintptr_t va, size_t n)
+{
+	unsigned char	*d = dst, *k;
+	size_t		 chunk;
+
+	if (!vm_user_range(va, n))
+		return (-1);
+	while (n > 0) {
+		chunk = UNIX_PAGE_SIZE - (va & (UNIX_PAGE_SIZE - 1));
+		if (chunk > n)
+			chunk = n;
+		if ((k = vm_kaddr(vm, va, 0)) == NULL)
+			return (-1);
+		memcpy(d, k, chunk);
+		d += chunk;
+		va += chunk;
+		n -= chunk;
+	}
+	return (0);
+}
+
+/* A string of at most max bytes with its null; -1 if it has none. */
+int
+vm_copyinstr(struct vm *vm, char *dst, uintptr_t va, size_t max)
+{
+	unsigned char	*k;
+	size_t		 i = 0;
+
+	while (i < max) {
+		if (!vm_user_range(va, 1) || (k = vm_kaddr(vm, va, 0)) == NULL)
+			return (-1);
+		do {
+			dst[i] = (char)*k;
+			if (*k == '\0')
+				return (0);
+			i++;
+			va++;
+			k++;
+		} while (i < max && (va & (UNIX_PAGE_SIZE - 1)) != 0);
+	}
+	return (-1);
+}
+
+/* Move the break by n; the old break in *old.  0 or -1. */
+int
+vm_sbrk(struct vm *vm, int64_t n, uint64_t *old)
+{
+	uint64_t	 sz = vm->sz, nsz, va, *pte;
+
+	*old = sz;
+	if (n >= 0) {
+		if ((uint64_t)n > UNIX_STACK_LOW - UNIX_PAGE_SIZE - sz)
+			return (-1);	/* a guard page below the stack */
+		nsz = sz + (uint64_t)n;
+		for (va = VM_ROUNDUP(sz); va < nsz; va += UNIX_PAGE_SIZE)
+			if (vm_map_zero(vm, va, PTE_W) != 0) {
+				/* Undo: [roundup(sz), va) was mapped. */
+				vm->sz = va;
+				(void)vm_sbrk(vm, -(int64_t)(va - sz), old);
+				vm->sz = sz;
+				*old = sz;
+				return (-1);
+			}
+		vm->sz = nsz;
+		return (0);
+	}
+	if ((uint64_t)-n > sz - vm->heap0)
+		return (-1);
+	nsz = sz - (uint64_t)-n;
+	for (va = VM_ROUNDUP(nsz); va < sz; va += UNIX_PAGE_SIZE) {
+		if ((pte = vm_pte(vm, va, 0)) == NULL || !(*pte & PTE_V))
+			continue;
+		frame_unref(PTE_FRAME(*pte));
+		*pte = 0;
+		vm->npages--;
+		(void)exo_tlb_protect(unix_exo, (void *)va, 1, 0);
+	}
+	vm->sz = nsz;
+	return (0);
+}
+
+void
+vm_tlb_flush(void)
+{
+	(void)exo_tlb_flush(unix_exo);
+}

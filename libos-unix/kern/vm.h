@@ -1,0 +1,49 @@
+/*
+ * vm.h - a process's address space: its own page table over the region.
+ */
+#ifndef KERN_VM_H
+#define KERN_VM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/memlayout.h"
+
+#define VM_NPAGES	(UNIX_REGION_SIZE / UNIX_PAGE_SIZE)
+#define VM_LEAF		512		/* entries of one leaf: 2 MiB */
+#define VM_NDIR		(VM_NPAGES / VM_LEAF)
+
+/* A page-table entry: exod's frame number << 12 | flags. */
+#define PTE_V		0x01	/* the page exists */
+#define PTE_W		0x02	/* writable now */
+#define PTE_X		0x04	/* may be executed */
+#define PTE_COW		0x08	/* writable after a copy: frame shared */
+#define PTE_GATE	0x10	/* the gate: one frame for all, not counted */
+#define PTE_FRAME(pte)	((uint32_t)((pte) >> 12))
+#define PTE_MAKE(f, fl)	(((uint64_t)(f) << 12) | (fl))
+
+struct vm {
+	uint64_t	*dir[VM_NDIR];	/* leaves, NULL where nothing is */
+	uint64_t	 heap0;		/* first heap address (after bss) */
+	uint64_t	 sz;		/* the break: end of data and heap */
+	size_t		 npages;	/* valid pages, the gate included */
+};
+
+struct vm	*vm_new(void);
+void		 vm_free(struct vm *);
+uint64_t	*vm_pte(struct vm *, uintptr_t, int);
+int		 vm_map_zero(struct vm *, uintptr_t, uint64_t);
+struct vm	*vm_fork(struct vm *);
+#define VM_WRITE	0x1	/* vm_fill: the access was a write */
+#define VM_EXEC		0x2	/* an instruction fetch */
+#define VM_POOLED	0x4	/* the signal path: take no frame from exod */
+int		 vm_fill(struct vm *, uintptr_t, int);
+int		 vm_copyout(struct vm *, uintptr_t, const void *, size_t);
+int		 vm_copyin(struct vm *, void *, uintptr_t, size_t);
+int		 vm_copyinstr(struct vm *, char *, uintptr_t, size_t);
+int		 vm_sbrk(struct vm *, int64_t, uint64_t *);
+int		 vm_user_range(uintptr_t, size_t);
+int		 vm_gate_init(void);
+void		 vm_tlb_flush(void);
+
+#endif
