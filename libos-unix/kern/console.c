@@ -44,9 +44,12 @@ console_init(void)
 	return (0);
 }
 
-/* A new file on the console, read and write. */
+/*
+ * A new file on the console, read and write; its output goes to the
+ * host's descriptor out (1, or 2 for the first process's standard error).
+ */
 struct file *
-console_file(void)
+console_file(int out)
 {
 	struct file	*f;
 
@@ -56,6 +59,7 @@ console_file(void)
 	f->ops = &console_ops;
 	f->major = CONSOLE_MAJOR;
 	f->readable = f->writable = 1;
+	f->hostfd = out;
 	return (f);
 }
 
@@ -116,14 +120,14 @@ console_read(void *dst, int n)
 }
 
 int
-console_write(const void *src, int n)
+console_write(int fd, const void *src, int n)
 {
 	const char	*s = src;
 	ssize_t		 w;
 	int		 done = 0;
 
 	while (done < n) {
-		w = write(1, s + done, (size_t)(n - done));
+		w = write(fd, s + done, (size_t)(n - done));
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -165,7 +169,7 @@ console_fwrite(struct file *f, uint64_t uva, int n)
 		if (vm_copyin(p->vm, buf, uva + (uint64_t)done,
 		    (size_t)chunk) != 0)
 			return (done > 0 ? done : -1);
-		if (console_write(buf, chunk) != chunk)
+		if (console_write(f->hostfd, buf, chunk) != chunk)
 			return (-1);
 		done += chunk;
 	}

@@ -111,7 +111,7 @@ int		 exec_run(struct proc *, const char *, char **);
 /* console.c */
 int		 console_init(void);
 int		 console_read(void *, int);
-int		 console_write(const void *, int);
+int		 console_write(int, const void *, int);
 void		 console_poll(void);
 int		 console_waiting(void);
 

@@ -49,7 +49,8 @@ struct file {
 	char			 writable;
 	struct pipe		*pipe;	/* FD_PIPE */
 	void			*ip;	/* FD_INODE: the file system's */
-	int			 hostfd; /* part 1 FD_INODE: the host file */
+	int			 hostfd; /* part 1 FD_INODE: the host file;
+					    FD_DEVICE: where output goes */
 	uint64_t		 off;	/* FD_INODE: the next byte */
 	short			 major;	/* FD_DEVICE */
 	struct ustat		 st;	/* part 1 FD_INODE: what fstat says */
@@ -69,7 +70,7 @@ int		 fd_alloc(struct proc *, struct file *);
 struct file	*fd_get(struct proc *, int);
 
 int		 pipe_alloc(struct file **, struct file **);
-struct file	*console_file(void);
+struct file	*console_file(int);
 struct file	*hostfile_open(const char *, int);
 
 #endif

@@ -125,11 +125,14 @@ proc_first(const char *name, char **argv)
 		return (NULL);
 	if ((p->vm = vm_new()) == NULL || exec_run(p, name, argv) < 0)
 		goto fail;
-	if ((f = console_file()) == NULL)
-		goto fail;
-	p->ofile[0] = f;
-	for (fd = 1; fd < 3; fd++)
-		p->ofile[fd] = file_dup(f);
+	/* 0 and 1 the console, 2 the console writing to the host's 2. */
+	for (fd = 0; fd < 3; fd++) {
+		if (fd < 2 && fd > 0)
+			f = file_dup(p->ofile[0]);
+		else if ((f = console_file(fd == 2 ? 2 : 1)) == NULL)
+			goto fail;
+		p->ofile[fd] = f;
+	}
 	proc_init_p = p;
 	p->state = PROC_S_RUNNABLE;
 	return (p);

@@ -146,7 +146,7 @@ sys_open(void)
 	if (hostfs_resolve(proc_cur->cwd, path, name, sizeof name) != 0)
 		return (-1);
 	if (strcmp(name, "console") == 0) {
-		if ((f = console_file()) == NULL)
+		if ((f = console_file(1)) == NULL)
 			return (-1);
 		f->readable = acc != O_WRONLY;
 		f->writable = acc != O_RDONLY;
