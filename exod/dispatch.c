@@ -41,6 +41,14 @@ static const struct exod_req *const dispatch_table[] = {
 	&req_display_info,
 	&req_display_snap,
 	&req_history,
+	&req_net_filter_add,
+	&req_net_filter_del,
+	&req_net_filter_list,
+	&req_net_ring,
+	&req_net_send,
+	&req_net_handler,
+	&req_net_info,
+	&req_net_capture,
 };
 
 static const struct exod_req *

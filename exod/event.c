@@ -15,7 +15,8 @@
 #include "exod.h"
 
 _Static_assert(sizeof(struct exo_upcall_event) <= PEER_EVENT_DATA &&
-    sizeof(struct exo_upcall_disk) <= PEER_EVENT_DATA,
+    sizeof(struct exo_upcall_disk) <= PEER_EVENT_DATA &&
+    sizeof(struct exo_upcall_net) <= PEER_EVENT_DATA,
     "every queued interrupt fits a ring entry");
 
 /* Queue an interrupt for p, and deliver it if p can take it now. */
@@ -69,6 +70,7 @@ event_flush(struct peer *p)
 	struct sched_peer	*c = &p->cpu;
 	struct exo_upcall_event	 u;
 	struct exo_upcall_disk	 d;
+	struct exo_upcall_net	 nu;
 	struct peer_event	*e;
 	unsigned		 sent = 0;
 	uint32_t		 id;
@@ -80,6 +82,10 @@ event_flush(struct peer *p)
 			memcpy(&u, e->data, sizeof u);
 			u.dropped = e->dropped;
 			id = chan_upcall(p, e->type, &u, sizeof u, 0);
+		} else if (e->type == EXO_UPCALL_NET) {
+			memcpy(&nu, e->data, sizeof nu);
+			nu.dropped = e->dropped;
+			id = chan_upcall(p, e->type, &nu, sizeof nu, 0);
 		} else {
 			memcpy(&d, e->data, sizeof d);
 			d.dropped = e->dropped;

@@ -40,7 +40,8 @@ exoctl_usage(int status)
 	    "          revoke libos frames n | frame id | block id | tile id\n"
 	    "          screenshot file.png [--owners]\n"
 	    "          web [-l address:port]\n"
-	    "          top [-d seconds]\n");
+	    "          top [-d seconds]\n"
+	    "          net [--json], capture file [-c count]\n");
 	exit(status ? 2 : 0);
 }
 
@@ -498,6 +499,9 @@ static const struct exoctl_cmd exoctl_cmds[] = {
 	    exoctl_check_screenshot, exoctl_screenshot },
 	{ "web", "web [-l address:port]", exoctl_check_web, exoctl_web },
 	{ "top", "top [-d seconds]", exoctl_check_top, exoctl_top },
+	{ "net", "net [--json]", exoctl_check_json, exoctl_net },
+	{ "capture", "capture file [-c count]", exoctl_check_capture,
+	    exoctl_capture },
 };
 
 int

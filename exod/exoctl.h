@@ -46,5 +46,8 @@ const char *view_res_name(uint32_t);
 int	 exoctl_screenshot(struct exo *, int, char **);
 int	 exoctl_web(struct exo *, int, char **);
 int	 exoctl_top(struct exo *, int, char **);
+int	 exoctl_net(struct exo *, int, char **);	/* exoctl-net.c */
+int	 exoctl_check_capture(int, char **);
+int	 exoctl_capture(struct exo *, int, char **);
 
 #endif /* EXOCTL_H */

@@ -43,7 +43,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: exod [-fhrVv] [--no-stlb] [-b ms] [-c ms] [-D size] "
 	    "[-d image]\n            [-F [WIDTHxHEIGHT[/TILE]]] [-m size] "
-	    "[-n slots] [-P frames] [-q ms]\n            [-R ms] [-S socket] "
+	    "[-N backend:arg] [-n slots]\n            [-P frames] [-q ms] "
+	    "[-R ms] [-S socket] [-T user[,user...]]\n            "
 	    "[-t entries]\n");
 	exit(status ? 2 : 0);
 }
@@ -303,9 +304,11 @@ main(int argc, char **argv)
 	int			 ready = -1, display = 0;
 	uint32_t		 disp_w = 0, disp_h = 0, disp_side = 0;
 	sigset_t		 stop, old;
+	const char		*opt_net = NULL;
+	char			 err[128];
 
 	argv[0] = (char *)"exod";	/* getopt's messages name exod */
-	while ((ch = getopt_long(argc, argv, "b:c:D:d:fF::hm:n:P:q:R:rS:t:Vv",
+	while ((ch = getopt_long(argc, argv, "b:c:D:d:fF::hm:N:n:P:q:R:rS:T:t:Vv",
 	    exod_longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -330,6 +333,16 @@ main(int argc, char **argv)
 				optarg = argv[optind++];
 			exod_parse_display(optarg, &disp_w, &disp_h, &disp_side);
 			display = 1;
+			break;
+		case 'N':
+			opt_net = optarg;
+			break;
+		case 'T':
+			if (net_set_trusted(optarg, err, sizeof err) == -1) {
+				fprintf(stderr, "exod: -T: no such user: %s\n",
+				    err);
+				usage(1);
+			}
 			break;
 		case 'P':
 			revoke_protected_max = (unsigned)exod_parse_num(ch,
@@ -438,6 +451,11 @@ main(int argc, char **argv)
 	atexit(listen_close);	/* a start-up failure leaves no socket */
 	/* Only once the socket is ours: a refused exod touches no image. */
 	disk_init(disk_path, disk_size);
+	/* The device too: a bad -N fails the start, not a later request. */
+	if (opt_net != NULL && net_configure(opt_net, err, sizeof err) == -1) {
+		fprintf(stderr, "exod: -N %s: %s\n", opt_net, err);
+		exit(1);
+	}
 	if (!foreground)
 		ready = exod_daemonize(verbose);
 	/* First, so that it shares nothing of what exod opens from here on. */
@@ -464,6 +482,8 @@ main(int argc, char **argv)
 		fatal("cannot start the slot timer");
 	if (disk_start(base) == -1)
 		fatal("cannot start the disk");
+	if (net_start(base) == -1)
+		fatal("cannot start the network interface");
 	ev_listen = event_new(base, fd, EV_READ | EV_PERSIST, exod_accept_cb,
 	    base);
 	ev_term = evsignal_new(base, SIGTERM, exod_signal_cb, base);
@@ -486,6 +506,7 @@ main(int argc, char **argv)
 	revoke_fini();
 	sched_fini();
 	disk_fini();
+	net_fini();
 	listen_close();
 	event_free(ev_listen);
 	event_free(ev_term);

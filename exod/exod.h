@@ -18,6 +18,7 @@
  *	disk.c		the disk image and its blocks (disk_*)
  *	owners.c	the table of the blocks' owners (owners_*)
  *	req_*.c		one request family each
+ *	net.c		the network interface (net.h: its parts)
  */
 #ifndef EXOD_H
 #define EXOD_H
@@ -33,6 +34,7 @@
 struct event_base;
 struct event;
 struct revocation;
+struct net_peer;
 
 #ifndef TAILQ_FOREACH_SAFE
 #define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
@@ -164,6 +166,7 @@ struct peer {
 	size_t			 expose_size;
 	struct exo_stats	*stats;		/* written by the libOS: display only */
 	struct sched_peer	 cpu;
+	struct net_peer		*net;		/* filters, ring, capture; net.c */
 };
 TAILQ_HEAD(peer_list, peer);
 extern struct peer_list peers;
@@ -228,6 +231,14 @@ extern const struct exod_req req_tile_free;
 extern const struct exod_req req_display_info;
 extern const struct exod_req req_display_snap;
 extern const struct exod_req req_history;
+extern const struct exod_req req_net_filter_add;
+extern const struct exod_req req_net_filter_del;
+extern const struct exod_req req_net_filter_list;
+extern const struct exod_req req_net_ring;
+extern const struct exod_req req_net_send;
+extern const struct exod_req req_net_handler;
+extern const struct exod_req req_net_info;
+extern const struct exod_req req_net_capture;
 
 /* --- pool.c --------------------------------------------------------- */
 int	pool_init(unsigned);
@@ -397,6 +408,26 @@ int	watch_set_base(struct event_base *);
 void	watch_add(struct peer *);
 void	watch_drop(struct peer *);
 void	watch_fini(void);
+/* --- net.c (and net.h) --------------------------------------------- */
+int	net_set_trusted(const char *, char *, size_t);
+int	net_trusted(uid_t);
+int	net_configure(const char *, char *, size_t);
+int	net_present(void);
+int	net_start(struct event_base *);
+void	net_fini(void);
+void	net_input(const uint8_t *, size_t);
+int	net_capture_start(struct peer *, const struct exo_hdr *, uint32_t);
+int	net_ring_set(struct peer *, const struct exo_cap *, unsigned);
+int	net_send(struct peer *, const uint8_t *, size_t);
+int	net_filter_add(struct peer *, const struct exo_bpf_insn *, size_t,
+	    struct exo_net_filter_reply *, struct exo_net_verdict *);
+int	net_filter_del(struct peer *, const struct exo_cap *);
+unsigned net_filter_list(struct peer *, uint32_t, struct exo_cap *, unsigned,
+	    uint32_t *);
+int	net_handler_set(struct peer *, const struct exo_cap *, const char *);
+void	net_peer_gone(struct peer *);
+unsigned net_info(struct exo_net_info *, uint32_t,
+	    struct exo_net_filter_info *, unsigned);
 
 /* --- listen.c ------------------------------------------------------- */
 int	listen_open(const char *, int);

@@ -205,6 +205,7 @@ peer_free(struct peer *p)
 	frame_reclaim(p);
 	tile_reclaim(p);
 	disk_detach(p);
+	net_peer_gone(p);
 	revoke_settle();
 	chan_free(p);
 	expose_free(p);

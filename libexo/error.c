@@ -35,6 +35,10 @@ static const char *const exo_errstr[EXO_ERR_MAX + 1] = {
 	[EXO_ENODISPLAY] = "exod has no display (exod -F)",
 	[EXO_ETILEBUSY] = "tile bound already",
 	[EXO_ENOTILES] = "not enough free tiles",
+	[EXO_EBPF] = "packet filter refused by the verifier",
+	[EXO_EOVERLAP] = "packet filter overlaps another libOS's traffic",
+	[EXO_ESPOOF] = "frame's source address not claimed by this libOS",
+	[EXO_ENONET] = "exod has no network interface",
 };
 
 const char *

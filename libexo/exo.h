@@ -88,17 +88,20 @@ struct exo_trap {
 #define EXO_INTR_DISK	3	/* a disk request completed */
 #define EXO_INTR_REVOKE	4	/* give vec[] back before deadline_ns */
 #define EXO_INTR_REPOSSESSED 5	/* vec[] was taken (the abort protocol) */
+#define EXO_INTR_NET	6	/* count packets are in the receive ring */
 
 struct exo_intr {
 	int		 kind;		/* EXO_INTR_* */
 	uint64_t	 tick;		/* TIMER: the quantum that ended */
 	uint64_t	 deadline_ns;	/* TIMER, REVOKE: CLOCK_MONOTONIC */
 	uint32_t	 from;		/* EVENT: sender's libOS id */
-	uint32_t	 dropped;	/* EVENT, DISK: interrupts lost before */
-	uint64_t	 value;		/* EVENT; DISK: the request's tag */
+	uint32_t	 dropped;	/* EVENT, DISK, NET: interrupts lost
+					   before */
+	uint64_t	 value;		/* EVENT; DISK: the request's tag;
+					   NET: packets lost to a full ring */
 	uint32_t	 op;		/* DISK: EXO_DISK_READ or _WRITE */
 	uint32_t	 count;		/* DISK: blocks; REVOKE, REPOSSESSED:
-					   entries in vec */
+					   entries in vec; NET: packets */
 	int32_t		 status;	/* DISK: 0 or -EXO_EIO */
 	const struct exo_revoke_entry *vec; /* REVOKE, REPOSSESSED */
 };
@@ -167,6 +170,34 @@ int		 exo_tile_forget(struct exo_tile *);
 int		 exo_display_snap(struct exo *, struct exo_display *);
 void		 exo_display_free(struct exo_display *);
 int		 exo_history(struct exo *, uint64_t, struct exo_history *);
+/* The network: filters, the receive ring, sending (exo_net_filter(3)). */
+struct exo_net_ring {
+	struct exo_frame frames[EXO_NET_RING_MAX]; /* the ring, mapped */
+	unsigned	 nframes;
+	unsigned	 slots;		/* nframes * EXO_NET_SLOTS_PER_FRAME */
+	unsigned	 next;		/* the slot to read next */
+};
+
+int		 exo_net_compile(const char *, struct exo_bpf_insn **,
+		    unsigned *);
+int		 exo_net_filter(struct exo *, const char *, struct exo_cap *,
+		    uint32_t *);
+int		 exo_net_filter_bpf(struct exo *, const struct exo_bpf_insn *,
+		    unsigned, struct exo_cap *, uint32_t *,
+		    struct exo_net_verdict *);
+int		 exo_net_filter_remove(struct exo *, const struct exo_cap *);
+int		 exo_net_filter_list(struct exo *, uint32_t, struct exo_cap *,
+		    unsigned, unsigned *, uint32_t *);
+int		 exo_net_ring_create(struct exo *, struct exo_net_ring *,
+		    unsigned);
+int		 exo_net_ring_destroy(struct exo *, struct exo_net_ring *);
+int		 exo_net_recv(struct exo_net_ring *, void *, size_t,
+		    struct exo_net_slot *);
+int		 exo_net_send(struct exo *, const void *, size_t);
+int		 exo_net_handler(struct exo *, const struct exo_cap *,
+		    const char *);
+int		 exo_net_info(struct exo *, uint32_t, struct exo_net_info *,
+		    struct exo_net_filter_info *, unsigned, unsigned *);
 
 /* Exposed state: exod's read-only view of this libOS. */
 const struct exo_expose *exo_expose(const struct exo *);

@@ -54,6 +54,15 @@ enum exo_msg_type {
 	EXO_MSG_REVOKE = 21,
 	EXO_MSG_AUTOSAVE = 22,
 	EXO_MSG_PROTECT = 23,
+	/* the network (exo(7) NETWORK): 32-39 */
+	EXO_MSG_NET_FILTER_ADD = 32,
+	EXO_MSG_NET_FILTER_DEL = 33,
+	EXO_MSG_NET_FILTER_LIST = 34,
+	EXO_MSG_NET_RING = 35,
+	EXO_MSG_NET_SEND = 36,
+	EXO_MSG_NET_HANDLER = 37,
+	EXO_MSG_NET_INFO = 38,
+	EXO_MSG_NET_CAPTURE = 39,
 	/* the display (exod -F): 40-47 */
 	EXO_MSG_TILE_ALLOC = 40,
 	EXO_MSG_TILE_FREE = 41,
@@ -76,6 +85,7 @@ enum exo_upcall_type {
 	EXO_UPCALL_DISK = EXO_MSG_UPCALL | 4,	/* a disk request completed */
 	EXO_UPCALL_REVOKE = EXO_MSG_UPCALL | 5,	/* give these back by the deadline */
 	EXO_UPCALL_REPOSSESSED = EXO_MSG_UPCALL | 6, /* these were taken */
+	EXO_UPCALL_NET = EXO_MSG_UPCALL | 9,	/* packets are in the rx ring */
 	EXO_UPCALL_WAIT = EXO_MSG_UPCALL | 0x40, /* libOS -> exod: waiting */
 };
 
@@ -109,6 +119,11 @@ enum exo_err {
 	EXO_ETIMEDOUT = 23,	/* the callee did not answer in time */
 	EXO_EREVOKING = 24,	/* the resource is being revoked already */
 	EXO_ENFILE = 25,	/* exod is out of descriptors */
+	/* the network: 30-33 */
+	EXO_EBPF = 30,		/* filter refused by exod's BPF verifier */
+	EXO_EOVERLAP = 31,	/* filter claims another libOS's traffic */
+	EXO_ESPOOF = 32,	/* frame's source is not one the libOS claimed */
+	EXO_ENONET = 33,	/* exod has no network interface (-N) */
 	/* the display: 34-36 */
 	EXO_ENODISPLAY = 34,	/* exod has no display (no -F) */
 	EXO_ETILEBUSY = 35,	/* a tile asked for is bound already */
@@ -121,6 +136,7 @@ enum exo_res {
 	EXO_RES_FRAME = 1,
 	EXO_RES_SLOT = 2,
 	EXO_RES_BLOCK = 3,
+	EXO_RES_FILTER = 4,	/* an installed packet filter */
 	EXO_RES_TILE = 5,	/* a tile of the display */
 };
 
@@ -482,6 +498,191 @@ struct exo_protect {
 	/* followed by struct exo_cap caps[] */
 };
 
+/*
+ * The network.  Frames are Ethernet frames of EXO_NET_FRAME_MIN ..
+ * EXO_NET_FRAME_MAX bytes.  A filter is classic BPF (struct bpf_insn's
+ * layout) that exod verifies before it ever runs it.
+ */
+#define EXO_NET_FRAME_MIN	14	/* an Ethernet header */
+#define EXO_NET_FRAME_MAX	1600	/* 1518, VLAN tags, and room */
+#define EXO_NET_INSNS_MAX	1024	/* instructions in one filter */
+#define EXO_NET_RING_MAX	64	/* frames in a receive ring */
+#define EXO_NET_SLOT_SIZE	2048	/* bytes of one ring slot */
+#define EXO_NET_SLOTS_PER_FRAME	(EXO_FRAME_SIZE / EXO_NET_SLOT_SIZE)
+#define EXO_NET_PATH_MAX	256	/* native handler path, NUL included */
+
+struct exo_bpf_insn {
+	uint16_t	code;
+	uint8_t		jt;
+	uint8_t		jf;
+	uint32_t	k;
+};
+
+/* NET_FILTER_ADD: count instructions follow. */
+struct exo_net_filter_add {
+	uint32_t	count;		/* 1 .. EXO_NET_INSNS_MAX */
+	uint32_t	flags;		/* reserved, 0 */
+	/* followed by struct exo_bpf_insn insns[] */
+};
+
+/* Merged classes (exo(7) DEMULTIPLEXING); 0: run on its own. */
+enum exo_net_class {
+	EXO_NET_UNMERGED = 0,
+	EXO_NET_ARP = 1,		/* "arp": shared by every libOS */
+	EXO_NET_HOST = 2,		/* "ip dst host A" */
+	EXO_NET_HOST_UDP = 3,		/* "ip dst host A and udp dst port P" */
+	EXO_NET_HOST_TCP = 4,		/* "ip dst host A and tcp dst port P" */
+	EXO_NET_UDP = 5,		/* "udp dst port P" (IPv4 and IPv6) */
+	EXO_NET_TCP = 6,		/* "tcp dst port P" (IPv4 and IPv6) */
+	EXO_NET_UDP4 = 7,		/* "ip and udp dst port P" */
+	EXO_NET_TCP4 = 8,		/* "ip and tcp dst port P" */
+	EXO_NET_CLASSES = 9
+};
+
+/* Reply: the filter's capability (type EXO_RES_FILTER, id = filter). */
+struct exo_net_filter_reply {
+	struct exo_cap	cap;
+	uint32_t	class;		/* enum exo_net_class */
+	uint32_t	reserved;
+};
+
+/* Reply payload of a refusal with EXO_EBPF: where and why. */
+enum exo_bpf_reason {
+	EXO_BPF_EMPTY = 1,		/* no instructions */
+	EXO_BPF_TOOLONG = 2,		/* over EXO_NET_INSNS_MAX */
+	EXO_BPF_OPCODE = 3,		/* not a classic BPF instruction */
+	EXO_BPF_JUMP = 4,		/* jump target past the end */
+	EXO_BPF_BACKWARD = 5,		/* jump offset negative: a loop */
+	EXO_BPF_LOAD = 6,		/* packet offset past any frame */
+	EXO_BPF_MEM = 7,		/* scratch memory index >= 16 */
+	EXO_BPF_DIVZERO = 8,		/* division or modulo by constant 0 */
+	EXO_BPF_SHIFT = 9,		/* shift by a constant >= 32 */
+	EXO_BPF_NORET = 10,		/* last instruction is not a return */
+};
+
+struct exo_net_verdict {
+	uint32_t	pc;		/* the instruction refused */
+	uint32_t	reason;		/* enum exo_bpf_reason */
+};
+
+/* NET_FILTER_DEL: remove one filter. */
+struct exo_net_filter_del {
+	struct exo_cap	cap;
+};
+
+/* NET_FILTER_LIST: as BLOCK_LIST, with filter capabilities. */
+
+/*
+ * NET_RING: the receive ring, count frames of the libOS's own, each cut
+ * into EXO_NET_SLOTS_PER_FRAME slots; replaces the ring before it.
+ */
+struct exo_net_ring_req {
+	uint32_t	count;		/* 1 .. EXO_NET_RING_MAX */
+	uint32_t	flags;		/* reserved, 0 */
+	/* followed by struct exo_cap caps[] */
+};
+
+struct exo_net_ring_reply {
+	uint32_t	slots;		/* slots in the ring */
+	uint32_t	reserved;
+};
+
+/*
+ * One ring slot.  exod writes a slot only when its state is EMPTY, and
+ * sets FULL last (a release store); the libOS sets EMPTY when done.
+ */
+#define EXO_NET_SLOT_EMPTY	0
+#define EXO_NET_SLOT_FULL	1
+#define EXO_NET_SLOT_GROUP	0x01	/* broadcast or multicast frame */
+
+struct exo_net_slot {
+	uint32_t	state;		/* EXO_NET_SLOT_* */
+	uint32_t	len;		/* bytes in data */
+	uint64_t	filter;		/* id of the filter that took it */
+	uint64_t	stamp_ns;	/* CLOCK_MONOTONIC at arrival */
+	uint32_t	flags;		/* EXO_NET_SLOT_GROUP */
+	uint32_t	seq;		/* packets written to this ring before */
+	/* followed by data, up to EXO_NET_SLOT_SIZE - 32 bytes */
+};
+#define EXO_NET_SLOT_DATA	(EXO_NET_SLOT_SIZE - 32)
+
+/* EXO_UPCALL_NET payload: the receive interrupt. */
+struct exo_upcall_net {
+	uint32_t	count;		/* packets written since the last one */
+	uint32_t	dropped;	/* interrupts lost just before this one */
+	uint64_t	ring_drops;	/* packets lost to a full ring, in all */
+};
+
+/* NET_SEND: put one frame on the wire. */
+struct exo_net_send {
+	uint32_t	len;		/* EXO_NET_FRAME_MIN .. _MAX */
+	uint32_t	flags;		/* reserved, 0 */
+	/* followed by uint8_t data[len] */
+};
+
+/* NET_HANDLER: run native code on the packets filter accepts. */
+struct exo_net_handler {
+	struct exo_cap	filter;
+	uint32_t	flags;		/* reserved, 0 */
+	uint32_t	reserved;
+	char		path[EXO_NET_PATH_MAX]; /* absolute, NUL-terminated */
+};
+
+/* NET_INFO: the interface, then filter records from start on. */
+struct exo_net_info_req {
+	uint32_t	start;
+	uint32_t	reserved;
+};
+
+struct exo_net_info {
+	char		backend[8];	/* "tap", "udp", "pcap", "none" */
+	char		device[56];	/* the -N argument after the colon */
+	uint64_t	rx;		/* frames received */
+	uint64_t	tx;		/* frames sent */
+	uint64_t	rx_unclaimed;	/* received, accepted by no filter */
+	uint64_t	tx_refused;	/* sends refused (ESPOOF and others) */
+	uint64_t	ring_drops;	/* packets lost to full rings */
+	uint64_t	captured;	/* frames copied to capture clients */
+	uint32_t	merged[EXO_NET_CLASSES]; /* filters per class */
+	uint32_t	total;		/* filters installed */
+	uint32_t	count;		/* records that follow */
+	uint32_t	recsize;	/* sizeof(struct exo_net_filter_info) */
+};
+
+#define EXO_NET_F_HANDLER	0x01	/* a native handler is attached */
+
+struct exo_net_filter_info {
+	uint32_t	libos;
+	uint32_t	class;		/* enum exo_net_class */
+	uint64_t	id;
+	uint64_t	packets;	/* delivered into the ring */
+	uint64_t	drops;		/* accepted, lost to a full ring */
+	uint64_t	handled;	/* run by its native handler */
+	uint32_t	ninsns;
+	uint32_t	flags;		/* EXO_NET_F_* */
+	char		key[40];	/* the class's fields, printable */
+};
+
+/*
+ * NET_CAPTURE (control peers): a copy of every frame exod receives or
+ * sends.  The reply (empty) says capture started; then each frame comes
+ * as a message of type NET_CAPTURE|REPLY with the request's id, until
+ * count frames (0: until the client leaves).
+ */
+struct exo_net_capture {
+	uint32_t	count;
+	uint32_t	flags;		/* reserved, 0 */
+};
+
+#define EXO_NET_CAP_TX		0x01	/* sent, not received */
+
+struct exo_net_captured {
+	uint64_t	time_ns;	/* CLOCK_REALTIME */
+	uint32_t	len;		/* bytes that follow */
+	uint32_t	flags;		/* EXO_NET_CAP_* */
+	/* followed by uint8_t data[len] */
+};
+
 /* Counters libexo keeps for its libOS; exod shows them, trusting nothing. */
 struct exo_stats {
 	uint64_t	traps;
@@ -675,5 +876,21 @@ EXO_STATIC_SIZE(struct exo_display_snap, 40);
 EXO_STATIC_SIZE(struct exo_history_req, 8);
 EXO_STATIC_SIZE(struct exo_history_entry, 40);
 EXO_STATIC_SIZE(struct exo_history_reply, 16);
+EXO_STATIC_SIZE(struct exo_bpf_insn, 8);
+EXO_STATIC_SIZE(struct exo_net_filter_add, 8);
+EXO_STATIC_SIZE(struct exo_net_filter_reply, 48);
+EXO_STATIC_SIZE(struct exo_net_verdict, 8);
+EXO_STATIC_SIZE(struct exo_net_filter_del, 40);
+EXO_STATIC_SIZE(struct exo_net_ring_req, 8);
+EXO_STATIC_SIZE(struct exo_net_ring_reply, 8);
+EXO_STATIC_SIZE(struct exo_net_slot, 32);
+EXO_STATIC_SIZE(struct exo_upcall_net, 16);
+EXO_STATIC_SIZE(struct exo_net_send, 8);
+EXO_STATIC_SIZE(struct exo_net_handler, 304);
+EXO_STATIC_SIZE(struct exo_net_info_req, 8);
+EXO_STATIC_SIZE(struct exo_net_info, 160);
+EXO_STATIC_SIZE(struct exo_net_filter_info, 88);
+EXO_STATIC_SIZE(struct exo_net_capture, 8);
+EXO_STATIC_SIZE(struct exo_net_captured, 16);
 
 #endif /* EXO_PROTO_H */

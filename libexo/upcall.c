@@ -138,6 +138,21 @@ exo_upcall_disk(struct exo *e, const struct exo_upcall_disk *d)
 	(void)e->pe_interrupt(e, &in, e->pe_interrupt_arg);
 }
 
+static void
+exo_upcall_net(struct exo *e, const struct exo_upcall_net *u)
+{
+	struct exo_intr	in;
+
+	if (e->pe_interrupt == NULL)
+		return;
+	memset(&in, 0, sizeof in);
+	in.kind = EXO_INTR_NET;
+	in.count = u->count;
+	in.dropped = u->dropped;
+	in.value = u->ring_drops;
+	(void)e->pe_interrupt(e, &in, e->pe_interrupt_arg);
+}
+
 /* A repossession vector: being revoked (kind REVOKE) or taken. */
 static void
 exo_upcall_revoke(struct exo *e, int kind, const unsigned char *p,
@@ -174,6 +189,7 @@ exo_upcall_one(struct exo *e, const unsigned char *buf, size_t n)
 	struct exo_upcall_timer	t;
 	struct exo_upcall_event	ev;
 	struct exo_upcall_disk	d;
+	struct exo_upcall_net	nu;
 	struct exo_hdr		h;
 
 	if (n < sizeof h)
@@ -202,6 +218,12 @@ exo_upcall_one(struct exo *e, const unsigned char *buf, size_t n)
 		if (h.len == sizeof d) {
 			memcpy(&d, buf + sizeof h, sizeof d);
 			exo_upcall_disk(e, &d);
+		}
+		break;
+	case EXO_UPCALL_NET:
+		if (h.len == sizeof nu) {
+			memcpy(&nu, buf + sizeof h, sizeof nu);
+			exo_upcall_net(e, &nu);
 		}
 		break;
 	case EXO_UPCALL_REVOKE:

@@ -1,0 +1,467 @@
+/*
+ * net.t - exod's network interface over the udp: backend, with the test
+ * as the other station on the wire (a UDP socket on loopback):
+ *
+ *  1. a filter in tcpdump syntax installs (merged) and the ring receives
+ *     exactly its packets, written by exod with their filter and stamp;
+ *  2. every malformed or unsafe BPF program is refused with EXO_EBPF and
+ *     the reason (backward jump, jump past the end, out-of-range load,
+ *     scratch index, division by zero, shift, no return, too long,
+ *     empty, bad opcode) and exod goes on serving;
+ *  3. ownership: a second libOS cannot install a filter that steals the
+ *     first's port or address, nor an unmergeable one (not trusted), nor
+ *     receive the first's unicast; an ARP broadcast reaches both;
+ *  4. sending: a claimed source goes out on the wire, a spoofed address,
+ *     port or group MAC is refused with EXO_ESPOOF;
+ *  5. a full ring drops and counts, and takes packets again once read;
+ *  6. a packet for a descheduled libOS (slot 1 of 4) is in its ring
+ *     before its next slot, and its interrupt comes in that slot;
+ *  7. kill -9 of a libOS removes its filters: the claim is free again;
+ *  8. exoctl capture writes a pcap file with exactly the frames, exoctl
+ *     net --json shows the filters;
+ *  9. native handlers: refused (EXO_EPERM) for an untrusted user; run
+ *     for a trusted one (exod -T), answering inside exod.
+ */
+#include <sys/wait.h>
+
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exo.h"
+#include "harness.h"
+#include "nethelp.h"
+#include "pkt.h"
+#include "tap.h"
+
+#define TIMEOUT		10000
+#define QUANTUM_MS	40
+
+static struct th_exod	d;
+static int		wire;
+static uint16_t		wire_port, exod_port;
+static const uint8_t	mac_host[6] = { 0x02, 0xaa, 0, 0, 0, 1 };
+static const uint8_t	mac_a[6] = { 0x02, 0, 10, 0, 0, 2 };
+
+static uint32_t A2, A3, HOST;
+static char	spec[64];
+
+static size_t
+udp_to(uint8_t *f, uint32_t dst, uint16_t dport, const char *text)
+{
+	return (pkt_udp(f, mac_a, mac_host, HOST, dst, 40000, dport, text,
+	    strlen(text)));
+}
+
+/* Wait until exod has received n frames in all. */
+static void
+settle(uint64_t n)
+{
+	if (nh_wait_rx(d.sock, n, TIMEOUT) < n)
+		diag("exod saw fewer frames than injected");
+}
+
+static uint64_t	rx_total;
+
+static void
+inject(const void *f, size_t len)
+{
+	nh_inject(wire, f, len);
+	rx_total++;
+}
+
+static int
+ring_count(struct exo_net_ring *r, char texts[][32], unsigned max)
+{
+	struct exo_net_slot	s;
+	struct pkt_info		pi;
+	uint8_t			buf[EXO_NET_SLOT_DATA];
+	int			n, k = 0;
+
+	while ((n = exo_net_recv(r, buf, sizeof buf, &s)) > 0) {
+		if (texts != NULL && (unsigned)k < max) {
+			pkt_parse(buf, (size_t)n, &pi);
+			snprintf(texts[k], 32, "%.*s", (int)(pi.datalen < 31 ?
+			    pi.datalen : 31), pi.data != NULL ?
+			    (const char *)pi.data : "");
+		}
+		k++;
+	}
+	return (k);
+}
+
+static void
+test_receive(struct exo *a, struct exo_net_ring *ra)
+{
+	struct exo_cap	cap;
+	uint32_t	class;
+	uint8_t		f[PKT_MAX];
+	char		texts[8][32];
+	int		n;
+
+	is_int(exo_net_filter(a, "ip dst host 10.0.0.2 and udp dst port 7000",
+	    &cap, &class), 0, "a filter in tcpdump syntax installs");
+	is_int(class, EXO_NET_HOST_UDP, "and is merged as host+udp");
+	is_int(cap.type, EXO_RES_FILTER, "its capability is of type filter");
+	inject(f, udp_to(f, A2, 7000, "one"));
+	inject(f, udp_to(f, A2, 7001, "other-port"));
+	inject(f, udp_to(f, A3, 7000, "other-host"));
+	inject(f, pkt_tcp(f, mac_a, mac_host, HOST, A2, 40000, 7000));
+	inject(f, udp_to(f, A2, 7000, "two"));
+	settle(rx_total);
+	n = ring_count(ra, texts, 8);
+	is_int(n, 2, "the ring holds exactly the filter's packets");
+	ok(n == 2 && strcmp(texts[0], "one") == 0 &&
+	    strcmp(texts[1], "two") == 0, "in arrival order");
+}
+
+static void
+refuse(struct exo *a, const struct exo_bpf_insn *p, unsigned n,
+    uint32_t reason, const char *what)
+{
+	struct exo_net_verdict	v;
+	struct exo_cap		cap;
+	int			error;
+
+	memset(&v, 0, sizeof v);
+	error = exo_net_filter_bpf(a, p, n, &cap, NULL, &v);
+	ok(error == -EXO_EBPF && v.reason == reason,
+	    "%s is refused (EXO_EBPF, reason %u at %u)", what, v.reason, v.pc);
+	is_int(exo_null(a), 0, "and exod goes on");
+}
+
+static void
+test_verifier(struct exo *a)
+{
+	static struct exo_bpf_insn	big[EXO_NET_INSNS_MAX + 1];
+	struct exo_bpf_insn		p[4];
+	unsigned			i;
+
+#define I(c, t, f_, k_) (struct exo_bpf_insn){ (c), (t), (f_), (k_) }
+	p[0] = I(0x28, 0, 0, 12);		/* ldh [12] */
+	p[1] = I(0x05, 0, 0, 0xffffffffU);	/* ja -1 */
+	p[2] = I(0x06, 0, 0, 0xffff);
+	refuse(a, p, 3, EXO_BPF_BACKWARD, "a backward jump");
+	p[1] = I(0x15, 5, 0, 0x800);		/* jeq past the end */
+	refuse(a, p, 3, EXO_BPF_JUMP, "a jump past the end");
+	p[0] = I(0x20, 0, 0, 5000);		/* ld [5000] */
+	p[1] = I(0x06, 0, 0, 0xffff);
+	refuse(a, p, 2, EXO_BPF_LOAD, "a load out of range");
+	p[0] = I(0x60, 0, 0, 16);		/* ld M[16] */
+	refuse(a, p, 2, EXO_BPF_MEM, "a scratch index out of range");
+	p[0] = I(0x34, 0, 0, 0);		/* div #0 */
+	refuse(a, p, 2, EXO_BPF_DIVZERO, "a division by zero");
+	p[0] = I(0x94, 0, 0, 0);		/* mod #0 */
+	refuse(a, p, 2, EXO_BPF_DIVZERO, "a modulo by zero");
+	p[0] = I(0x64, 0, 0, 40);		/* lsh #40 */
+	refuse(a, p, 2, EXO_BPF_SHIFT, "a shift by 40");
+	p[0] = I(0x06, 0, 0, 0);
+	p[1] = I(0x28, 0, 0, 12);		/* falls off the end */
+	refuse(a, p, 2, EXO_BPF_NORET, "a program with no final return");
+	p[0] = I(0xffff, 0, 0, 0);
+	p[1] = I(0x06, 0, 0, 0);
+	refuse(a, p, 2, EXO_BPF_OPCODE, "an unknown opcode");
+	refuse(a, p, 0, EXO_BPF_EMPTY, "an empty program");
+	for (i = 0; i < EXO_NET_INSNS_MAX + 1; i++)
+		big[i] = I(0x06, 0, 0, 0);
+	refuse(a, big, EXO_NET_INSNS_MAX + 1, EXO_BPF_TOOLONG,
+	    "a program of 1025 instructions");
+#undef I
+}
+
+static void
+test_ownership(struct exo *a, struct exo_net_ring *ra)
+{
+	struct exo_net_ring	 rb;
+	struct exo_cap		 cap, arp_a, arp_b;
+	struct exo		*b;
+	uint32_t		 class;
+	uint8_t			 f[PKT_MAX];
+
+	b = th_connect(&d, "net-b");
+	ok(exo_net_ring_create(b, &rb, 2) == 4, "a second libOS makes a ring");
+	is_int(exo_net_filter(b, "udp dst port 7000", &cap, NULL),
+	    -EXO_EOVERLAP, "it cannot claim the first's port");
+	is_int(exo_net_filter(b, "ip dst host 10.0.0.2", &cap, NULL),
+	    -EXO_EOVERLAP, "nor its address");
+	is_int(exo_net_filter(b, "ip dst host 10.0.0.2 and udp dst port 7000",
+	    &cap, NULL), -EXO_EOVERLAP, "nor the same host and port");
+	is_int(exo_net_filter(b, "udp", &cap, NULL), -EXO_EPERM,
+	    "an unmergeable filter from an untrusted user is refused");
+	is_int(exo_net_filter(b, "ip dst host 10.0.0.3", &cap, &class), 0,
+	    "another address is its own");
+	is_int(exo_net_filter(a, "arp", &arp_a, NULL), 0, "A claims arp");
+	is_int(exo_net_filter(b, "arp", &arp_b, &class), 0,
+	    "and so does B: arp is shared");
+	inject(f, udp_to(f, A2, 7000, "for-a"));
+	inject(f, pkt_arp(f, 1, mac_host, HOST, NULL, A2));
+	settle(rx_total);
+	is_int(ring_count(ra, NULL, 0), 2, "A has its unicast and the ARP");
+	is_int(ring_count(&rb, NULL, 0), 1,
+	    "B has only the ARP broadcast, not A's unicast");
+	inject(f, udp_to(f, A3, 9, "for-b"));
+	settle(rx_total);
+	is_int(ring_count(&rb, NULL, 0), 1, "B receives its own address");
+	is_int(ring_count(ra, NULL, 0), 0, "and A does not");
+	is_int(exo_net_filter_remove(b, &arp_a), -EXO_ENOTOWNER,
+	    "B cannot remove A's filter");
+	is_int(exo_net_filter_remove(a, &arp_a), 0, "A removes its own");
+	is_int(exo_net_filter_remove(a, &arp_a), -EXO_ESTALE,
+	    "and its capability is stale after");
+	exo_disconnect(b);
+}
+
+static void
+test_send(struct exo *a)
+{
+	uint8_t	f[PKT_MAX], g[PKT_MAX];
+	size_t	n;
+	long	got;
+
+	n = pkt_udp(f, mac_host, mac_a, A2, HOST, 7000, 40000, "hi", 2);
+	is_int(exo_net_send(a, f, n), 0, "a frame from a claimed source is sent");
+	got = nh_wire_recv(wire, g, sizeof g, TIMEOUT);
+	ok(got == (long)n && memcmp(f, g, n) == 0, "and arrives on the wire");
+	n = pkt_udp(f, mac_host, mac_a, pkt_addr("10.0.0.9"), HOST, 7000,
+	    40000, "x", 1);
+	is_int(exo_net_send(a, f, n), -EXO_ESPOOF, "a spoofed address is refused");
+	n = pkt_udp(f, mac_host, mac_a, A2, HOST, 7001, 40000, "x", 1);
+	is_int(exo_net_send(a, f, n), -EXO_ESPOOF,
+	    "so is a port it did not claim");
+	n = pkt_udp(f, mac_host, pkt_bcast, A2, HOST, 7000, 40000, "x", 1);
+	is_int(exo_net_send(a, f, n), -EXO_ESPOOF,
+	    "and a group source MAC");
+	is_int(exo_net_send(a, f, 10), -EXO_EINVAL, "a runt is invalid");
+	ok(nh_wire_recv(wire, g, sizeof g, 200) == -1,
+	    "nothing refused reached the wire");
+}
+
+static void
+test_full(struct exo *a, struct exo_net_ring *ra, uint32_t libos)
+{
+	struct exo_net_filter_info	 recs[64];
+	const struct exo_net_filter_info *r;
+	struct exo_net_info		 info;
+	uint8_t				 f[PKT_MAX];
+	int				 i, n;
+
+	for (i = 0; i < 7; i++)
+		inject(f, udp_to(f, A2, 7000, "fill"));
+	settle(rx_total);
+	n = nh_info(d.sock, &info, recs, 64);
+	r = nh_rec(recs, n, libos, EXO_NET_HOST_UDP);
+	ok(r != NULL && r->drops == 3, "a full ring (4 slots) drops the "
+	    "other 3 of 7 and counts them (%llu)",
+	    r != NULL ? (unsigned long long)r->drops : 0ULL);
+	is_int(ring_count(ra, NULL, 0), 4, "the 4 that fit are there");
+	inject(f, udp_to(f, A2, 7000, "after"));
+	settle(rx_total);
+	is_int(ring_count(ra, NULL, 0), 1, "once read, the ring takes more");
+}
+
+/* A libOS in slot 1 of 4 gets a packet sent while it is stopped. */
+static void
+test_descheduled(void)
+{
+	struct exo_status_peer	sp;
+	struct lc		c;
+	char			line[1024];
+	uint64_t		w, now, stamp = 0, t_intr = 0, v;
+	uint8_t			f[PKT_MAX];
+	int			queued = 0, i;
+
+	nh_spawn(&c, d.sock, "-a", "10.0.0.5", "-f", "ip dst host 10.0.0.5",
+	    "-s", "1", "-c", "1", NULL);
+	if (!lc_claimed(&c, TIMEOUT)) {
+		ok(0, "the slot libOS starts");
+		lc_kill(&c);
+		return;
+	}
+	(void)lc_expect(&c, "running", line, sizeof line, TIMEOUT);
+	/* Just after its window ends: the next is 3 quanta away. */
+	now = ch_now();
+	w = ch_next_window(&c.vec, now);
+	ch_sleep_until(w + c.vec.q + 2 * CH_MS);
+	inject(f, udp_to(f, pkt_addr("10.0.0.5"), 1, "late"));
+	settle(rx_total);
+	for (i = 0; i < 20 && !queued; i++) {
+		if (ch_status_of(d.sock, c.libos, &sp) == 1 &&
+		    sp.events_queued > 0 && !(sp.state & EXO_PEER_RUNNING))
+			queued = 1;
+		else
+			ch_sleep_ms(1);
+	}
+	ok(queued, "while it is descheduled its interrupt waits (STATUS)");
+	if (lc_expect(&c, "intr ", line, sizeof line, TIMEOUT) &&
+	    ch_field(line, "t_ns", &v))
+		t_intr = v;
+	if (lc_expect(&c, "rx ", line, sizeof line, TIMEOUT) &&
+	    ch_field(line, "stamp_ns", &v))
+		stamp = v;
+	w = ch_next_window(&c.vec, stamp);
+	ok(stamp != 0 && stamp < w, "the packet was in its ring before its "
+	    "next slot (%lld ms before)", (long long)(w - stamp) / 1000000);
+	ok(t_intr >= w && ch_in_window(&c.vec, t_intr, 5 * CH_MS),
+	    "its interrupt came in that slot (%lld ms into it)",
+	    (long long)(t_intr - w) / 1000000);
+	lc_finish(&c, TIMEOUT);
+}
+
+static void
+test_kill(void)
+{
+	struct exo_net_filter_info	 recs[64];
+	struct exo_net_info		 info;
+	struct lc			 c;
+	struct exo			*e;
+	struct exo_cap			 cap;
+	char				 line[256];
+	int				 n, had;
+
+	nh_spawn(&c, d.sock, "-a", "10.0.0.7", "-f", "ip dst host 10.0.0.7",
+	    NULL);
+	ok(lc_expect(&c, "running libos=", line, sizeof line, TIMEOUT),
+	    "a libOS with a filter runs");
+	sscanf(line, "running libos=%u", &c.libos);
+	n = nh_info(d.sock, &info, recs, 64);
+	had = nh_rec(recs, n, c.libos, -1) != NULL;
+	ok(had, "its filter is listed");
+	lc_kill(&c);
+	for (n = 0; n < 100; n++) {
+		if (nh_rec(recs, nh_info(d.sock, &info, recs, 64), c.libos,
+		    -1) == NULL)
+			break;
+		th_sleep_ms(10);
+	}
+	ok(n < 100, "kill -9 removes its filters");
+	e = th_connect(&d, "net-after");
+	is_int(exo_net_filter(e, "ip dst host 10.0.0.7", &cap, NULL), 0,
+	    "and its claim is free for another libOS");
+	exo_disconnect(e);
+}
+
+static void
+test_capture(struct exo *a)
+{
+	char		 path[400], cmd[1200], err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char	*data;
+	pcap_t		*pc;
+	pid_t		 pid;
+	uint8_t		 f[3][PKT_MAX];
+	size_t		 len[3];
+	int		 i, status, same = 1;
+
+	snprintf(path, sizeof path, "%s/cap.pcap", d.dir);
+	if ((pid = fork()) == 0) {
+		execl(th_path("exod/exoctl"), "exoctl", "-S", d.sock,
+		    "capture", path, "-c", "3", (char *)NULL);
+		_exit(127);
+	}
+	th_sleep_ms(300);
+	for (i = 0; i < 3; i++) {
+		len[i] = udp_to(f[i], A2, 7000, i == 0 ? "c0" : i == 1 ? "c1" :
+		    "c2");
+		inject(f[i], len[i]);
+	}
+	settle(rx_total);
+	status = ch_reap(pid, TIMEOUT);
+	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "exoctl capture -c 3 exits 0");
+	if ((pc = pcap_open_offline(path, err)) == NULL) {
+		ok(0, "its file opens with libpcap: %s", err);
+		return;
+	}
+	for (i = 0; i < 3; i++)
+		if (pcap_next_ex(pc, &h, &data) != 1 || h->caplen != len[i] ||
+		    memcmp(data, f[i], len[i]) != 0)
+			same = 0;
+	ok(same && pcap_next_ex(pc, &h, &data) != 1,
+	    "the pcap file holds exactly the 3 frames");
+	pcap_close(pc);
+	snprintf(cmd, sizeof cmd, "%s -S %s net --json | grep -q "
+	    "'\"key\": *\"10.0.0.2 udp/7000\"'", th_path("exod/exoctl"),
+	    d.sock);
+	ok(system(cmd) == 0, "exoctl net --json lists the filter");
+	(void)a;
+}
+
+static void
+test_handler(void)
+{
+	char		 so[400], uid[32];
+	struct exo	*a;
+	struct exo_cap	 cap;
+	struct exo_net_filter_info recs[16];
+	struct exo_net_info info;
+	struct exo_net_ring r;
+	uint8_t		 f[PKT_MAX], g[PKT_MAX];
+	struct pkt_info	 pi;
+	long		 got;
+	int		 n;
+
+	snprintf(so, sizeof so, "%s", th_path("t/.libs/net-handler.so"));
+	a = th_connect(&d, "net-untrusted");
+	is_int(exo_net_filter(a, "ip dst host 10.0.0.8 and udp dst port 7",
+	    &cap, NULL), 0, "an untrusted libOS installs a filter");
+	is_int(exo_net_handler(a, &cap, so), -EXO_EPERM,
+	    "but its native handler is refused (EXO_EPERM)");
+	exo_disconnect(a);
+
+	th_exod_stop(&d);
+	snprintf(uid, sizeof uid, "%u", (unsigned)getuid());
+	th_exod_restart(&d, "-N", spec, "-T", uid, NULL);
+	a = th_connect(&d, "net-trusted");
+	ok(exo_net_ring_create(a, &r, 1) == 2, "a trusted libOS makes a ring");
+	is_int(exo_net_filter(a, "ip dst host 10.0.0.8 and udp dst port 7",
+	    &cap, NULL), 0, "and a filter");
+	is_int(exo_net_handler(a, &cap, so), 0,
+	    "its native handler loads (exod -T)");
+	nh_inject(wire, f, pkt_udp(f, mac_a, mac_host, HOST,
+	    pkt_addr("10.0.0.8"), 40000, 7, "ping", 4));
+	got = nh_wire_recv(wire, g, sizeof g, TIMEOUT);
+	ok(got > 0 && pkt_parse(g, (size_t)got, &pi) == 0 && pi.src ==
+	    pkt_addr("10.0.0.8") && pi.sport == 7 && pi.datalen == 9 &&
+	    memcmp(pi.data, "echo:ping", 9) == 0,
+	    "it answers inside exod, from the claimed address and port");
+	n = nh_info(d.sock, &info, recs, 16);
+	ok(n == 1 && recs[0].handled == 1 && recs[0].packets == 0 &&
+	    (recs[0].flags & EXO_NET_F_HANDLER),
+	    "NET_INFO counts it handled, not put in the ring");
+	is_int(ring_count(&r, NULL, 0), 0, "and the libOS's ring is empty");
+	exo_disconnect(a);
+}
+
+int
+main(void)
+{
+	struct exo_net_ring	 ra;
+	struct exo		*a;
+
+	plan_lazy();
+	A2 = pkt_addr("10.0.0.2");
+	A3 = pkt_addr("10.0.0.3");
+	HOST = pkt_addr("10.0.0.1");
+	wire = nh_wire(&wire_port);
+	exod_port = nh_free_port();
+	nh_wire_to(wire, exod_port);
+	snprintf(spec, sizeof spec, "udp:%u:%u", exod_port, wire_port);
+	th_exod_start(&d, "-N", spec, "-n", "4", "-q", "40", "-b", "2", NULL);
+
+	a = th_connect(&d, "net-a");
+	is_int(exo_net_ring_create(a, &ra, 2), 4, "a ring of 2 frames has 4 slots");
+	test_receive(a, &ra);
+	test_verifier(a);
+	test_ownership(a, &ra);
+	test_send(a);
+	test_full(a, &ra, exo_libos_id(a));
+	test_descheduled();
+	test_kill();
+	test_capture(a);
+	exo_disconnect(a);
+	test_handler();
+	return (0);
+}

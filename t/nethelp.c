@@ -1,0 +1,165 @@
+/*
+ * nethelp.c - the network tests' shared parts (see nethelp.h).
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exo.h"
+#include "harness.h"
+#include "nethelp.h"
+#include "tap.h"
+
+#define NH_ARGS	32
+
+int
+nh_wire(uint16_t *port)
+{
+	struct sockaddr_in	sin;
+	socklen_t		len = sizeof sin;
+	int			fd;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		sysbail("socket");
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
+		sysbail("bind");
+	*port = ntohs(sin.sin_port);
+	return (fd);
+}
+
+uint16_t
+nh_free_port(void)
+{
+	uint16_t	port;
+	int		fd = nh_wire(&port);
+
+	close(fd);
+	return (port);
+}
+
+void
+nh_wire_to(int fd, uint16_t port)
+{
+	struct sockaddr_in	sin;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(port);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1)
+		sysbail("connect");
+}
+
+void
+nh_inject(int fd, const void *buf, size_t len)
+{
+	if (send(fd, buf, len, 0) != (ssize_t)len)
+		sysbail("inject");
+}
+
+long
+nh_wire_recv(int fd, void *buf, size_t len, int ms)
+{
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+
+	for (;;) {
+		if (poll(&pfd, 1, ms) != 1)
+			return (-1);
+		return ((long)recv(fd, buf, len, MSG_DONTWAIT));
+	}
+}
+
+void
+nh_spawn(struct lc *c, const char *sock, ...)
+{
+	const char	*argv[NH_ARGS + 4], *arg;
+	char		 prog[PATH_MAX];
+	va_list		 ap;
+	int		 n = 0, out[2], in[2];
+
+	memset(c, 0, sizeof *c);
+	c->pid = -1;
+	snprintf(prog, sizeof prog, "%s", th_path("t/libos-net"));
+	argv[n++] = prog;
+	argv[n++] = "-S";
+	argv[n++] = sock;
+	va_start(ap, sock);
+	while ((arg = va_arg(ap, const char *)) != NULL) {
+		if (n >= NH_ARGS + 3)
+			bail("nh_spawn: too many arguments");
+		argv[n++] = arg;
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	if (pipe2(out, O_CLOEXEC) == -1 || pipe2(in, O_CLOEXEC) == -1)
+		sysbail("pipe");
+	if ((c->pid = ch_fork()) == 0) {
+		if (dup2(out[1], 1) == -1 || dup2(in[0], 0) == -1)
+			_exit(127);
+		execv(prog, (char *const *)argv);
+		dprintf(2, "exec %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	close(in[0]);
+	c->out = out[0];
+	c->in = in[1];
+}
+
+int
+nh_info(const char *sock, struct exo_net_info *info,
+    struct exo_net_filter_info *recs, unsigned max)
+{
+	struct exo	*e;
+	unsigned	 n = 0;
+	int		 error;
+
+	if ((error = exo_connect_control(sock, &e)) != 0)
+		return (error);
+	error = exo_net_info(e, 0, info, recs, max, &n);
+	exo_disconnect(e);
+	return (error != 0 ? error : (int)n);
+}
+
+uint64_t
+nh_wait_rx(const char *sock, uint64_t want, int ms)
+{
+	struct exo_net_info	info;
+	long			end = th_now_ms() + ms;
+
+	memset(&info, 0, sizeof info);
+	for (;;) {
+		if (nh_info(sock, &info, NULL, 0) < 0)
+			return (0);
+		if (info.rx >= want || th_now_ms() > end)
+			return (info.rx);
+		th_sleep_ms(5);
+	}
+}
+
+const struct exo_net_filter_info *
+nh_rec(const struct exo_net_filter_info *recs, int n, uint32_t libos,
+    int class)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (recs[i].libos == libos && (class < 0 ||
+		    recs[i].class == (uint32_t)class))
+			return (&recs[i]);
+	return (NULL);
+}
