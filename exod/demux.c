@@ -34,7 +34,7 @@
 #define SLOT_PORT	2
 
 struct demux_tmpl {
-	uint32_t		 class;
+	uint32_t		 nclass;
 	struct exo_bpf_insn	*skel;	/* compiled with A1, P1; NULL: unusable */
 	size_t			 n;
 	uint8_t			*slot;	/* per instruction: SLOT_* */
@@ -153,8 +153,8 @@ demux_learn(struct demux_tmpl *t)
 	struct exo_bpf_insn	*b;
 	size_t			 n1, n2, i;
 
-	t->skel = demux_compile(t->class, DEMUX_A1, DEMUX_P1, &n1);
-	b = demux_compile(t->class, DEMUX_A2, DEMUX_P2, &n2);
+	t->skel = demux_compile(t->nclass, DEMUX_A1, DEMUX_P1, &n1);
+	b = demux_compile(t->nclass, DEMUX_A2, DEMUX_P2, &n2);
 	if (t->skel == NULL || b == NULL || n1 != n2 ||
 	    (t->slot = calloc(n1, 1)) == NULL)
 		goto bad;
@@ -195,7 +195,7 @@ demux_templates_init(void)
 	for (c = 1; c < EXO_NET_CLASSES; c++) {
 		if (demux_tmpls[c].skel != NULL)
 			continue;
-		demux_tmpls[c].class = c;
+		demux_tmpls[c].nclass = c;
 		demux_learn(&demux_tmpls[c]);
 		ok |= demux_tmpls[c].skel != NULL;
 	}
@@ -315,27 +315,27 @@ demux_hash(uint32_t class, uint32_t addr, uint16_t port)
 void
 demux_add(struct demux *d, struct demux_filter *f)
 {
-	if (!d->merge || f->class == EXO_NET_UNMERGED) {
+	if (!d->merge || f->nclass == EXO_NET_UNMERGED) {
 		TAILQ_INSERT_TAIL(&d->unmerged, f, entry);
-	} else if (f->class == EXO_NET_ARP) {
+	} else if (f->nclass == EXO_NET_ARP) {
 		TAILQ_INSERT_TAIL(&d->arp, f, entry);
 	} else {
-		f->bucket = demux_hash(f->class, f->addr, f->port);
+		f->bucket = demux_hash(f->nclass, f->addr, f->port);
 		TAILQ_INSERT_TAIL(&d->bucket[f->bucket], f, entry);
 	}
-	d->count[d->merge ? f->class : EXO_NET_UNMERGED]++;
+	d->count[d->merge ? f->nclass : EXO_NET_UNMERGED]++;
 }
 
 void
 demux_remove(struct demux *d, struct demux_filter *f)
 {
-	if (!d->merge || f->class == EXO_NET_UNMERGED)
+	if (!d->merge || f->nclass == EXO_NET_UNMERGED)
 		TAILQ_REMOVE(&d->unmerged, f, entry);
-	else if (f->class == EXO_NET_ARP)
+	else if (f->nclass == EXO_NET_ARP)
 		TAILQ_REMOVE(&d->arp, f, entry);
 	else
 		TAILQ_REMOVE(&d->bucket[f->bucket], f, entry);
-	d->count[d->merge ? f->class : EXO_NET_UNMERGED]--;
+	d->count[d->merge ? f->nclass : EXO_NET_UNMERGED]--;
 }
 
 static uint16_t
@@ -377,7 +377,7 @@ demux_lookup(struct demux *d, struct demux_walk *w, uint32_t class,
 	if (d->count[class] == 0)
 		return;
 	TAILQ_FOREACH(f, &d->bucket[demux_hash(class, addr, port)], entry)
-		if (f->class == class && f->addr == addr && f->port == port)
+		if (f->nclass == class && f->addr == addr && f->port == port)
 			demux_call(w, f);
 }
 
@@ -475,11 +475,11 @@ demux_terms(const struct demux_filter *f, struct demux_term *t)
 {
 	memset(t, 0, 2 * sizeof *t);
 	t[0].fam = 4;
-	t[0].proto = demux_proto(f->class);
-	t[0].has_addr = demux_has_addr(f->class);
+	t[0].proto = demux_proto(f->nclass);
+	t[0].has_addr = demux_has_addr(f->nclass);
 	t[0].addr = f->addr;
-	t[0].port = demux_has_port(f->class) ? f->port : -1;
-	if (f->class != EXO_NET_UDP && f->class != EXO_NET_TCP)
+	t[0].port = demux_has_port(f->nclass) ? f->port : -1;
+	if (f->nclass != EXO_NET_UDP && f->nclass != EXO_NET_TCP)
 		return (1);
 	t[1] = t[0];
 	t[1].fam = 6;
@@ -496,9 +496,9 @@ demux_overlap(const struct demux_filter *f, const struct demux_filter *g)
 	struct demux_term	tf[2], tg[2];
 	unsigned		nf, ng, i, j;
 
-	if (f->class == EXO_NET_UNMERGED || g->class == EXO_NET_UNMERGED)
+	if (f->nclass == EXO_NET_UNMERGED || g->nclass == EXO_NET_UNMERGED)
 		return (-1);
-	if (f->class == EXO_NET_ARP || g->class == EXO_NET_ARP)
+	if (f->nclass == EXO_NET_ARP || g->nclass == EXO_NET_ARP)
 		return (0);
 	nf = demux_terms(f, tf);
 	ng = demux_terms(g, tg);
@@ -535,31 +535,31 @@ demux_claims_source(const struct demux_filter *f, const uint8_t *p,
 	size_t		off;
 	uint16_t	et;
 
-	if (len < 14 || f->class == EXO_NET_UNMERGED ||
-	    f->class == EXO_NET_ARP)
+	if (len < 14 || f->nclass == EXO_NET_UNMERGED ||
+	    f->nclass == EXO_NET_ARP)
 		return (0);
 	et = be16(p + 12);
 	if (et == 0x0806)
-		return (len >= 42 && demux_has_addr(f->class) &&
+		return (len >= 42 && demux_has_addr(f->nclass) &&
 		    be32(p + 28) == f->addr);
 	if (et == 0x86dd) {
-		if (len < 58 || (f->class != EXO_NET_UDP &&
-		    f->class != EXO_NET_TCP))
+		if (len < 58 || (f->nclass != EXO_NET_UDP &&
+		    f->nclass != EXO_NET_TCP))
 			return (0);
-		return (p[20] == demux_proto(f->class) &&
+		return (p[20] == demux_proto(f->nclass) &&
 		    be16(p + 54) == f->port);
 	}
 	if (et != 0x0800 || len < 34)
 		return (0);
-	if (demux_has_addr(f->class) && be32(p + 26) != f->addr)
+	if (demux_has_addr(f->nclass) && be32(p + 26) != f->addr)
 		return (0);
-	if (!demux_has_port(f->class))
+	if (!demux_has_port(f->nclass))
 		return (1);
 	proto = p[23];
 	off = 14 + (size_t)(p[14] & 0xf) * 4;
 	if ((be16(p + 20) & 0x1fff) == 0 && off + 2 <= len)
 		sport = be16(p + off);
-	return (proto == demux_proto(f->class) && sport == f->port);
+	return (proto == demux_proto(f->nclass) && sport == f->port);
 }
 
 /* The class's fields, for people: "10.0.0.2 udp/53". */
@@ -571,7 +571,7 @@ demux_key(const struct demux_filter *f, char *buf, size_t len)
 
 	in.s_addr = htonl(f->addr);
 	inet_ntop(AF_INET, &in, a, sizeof a);
-	switch (f->class) {
+	switch (f->nclass) {
 	case EXO_NET_UNMERGED:
 		snprintf(buf, len, "%u instructions", f->ninsns);
 		break;
@@ -583,16 +583,16 @@ demux_key(const struct demux_filter *f, char *buf, size_t len)
 		break;
 	case EXO_NET_HOST_UDP:
 	case EXO_NET_HOST_TCP:
-		snprintf(buf, len, "%s %s/%u", a, f->class == EXO_NET_HOST_UDP ?
+		snprintf(buf, len, "%s %s/%u", a, f->nclass == EXO_NET_HOST_UDP ?
 		    "udp" : "tcp", f->port);
 		break;
 	case EXO_NET_UDP:
 	case EXO_NET_TCP:
-		snprintf(buf, len, "%s/%u ip+ip6", f->class == EXO_NET_UDP ?
+		snprintf(buf, len, "%s/%u ip+ip6", f->nclass == EXO_NET_UDP ?
 		    "udp" : "tcp", f->port);
 		break;
 	default:
-		snprintf(buf, len, "%s/%u", f->class == EXO_NET_UDP4 ?
+		snprintf(buf, len, "%s/%u", f->nclass == EXO_NET_UDP4 ?
 		    "udp" : "tcp", f->port);
 	}
 }

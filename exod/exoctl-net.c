@@ -52,8 +52,8 @@ exoctl_net_json(const struct exo_net_info *in,
 		json_object_open(&j);
 		json_kuint(&j, "libos", r[i].libos);
 		json_kuint(&j, "id", r[i].id);
-		json_kstring(&j, "class", r[i].class < EXO_NET_CLASSES ?
-		    exoctl_net_classes[r[i].class] : "?");
+		json_kstring(&j, "class", r[i].nclass < EXO_NET_CLASSES ?
+		    exoctl_net_classes[r[i].nclass] : "?");
 		json_kstring(&j, "key", r[i].key);
 		json_kuint(&j, "insns", r[i].ninsns);
 		json_kuint(&j, "packets", r[i].packets);
@@ -89,8 +89,8 @@ exoctl_net_table(const struct exo_net_info *in,
 	    "PACKETS", "DROPS", "HANDLED", "KEY");
 	for (i = 0; i < n; i++)
 		printf("%5u %6llu %-9s %8llu %8llu %8llu  %s%s\n", r[i].libos,
-		    (unsigned long long)r[i].id, r[i].class < EXO_NET_CLASSES ?
-		    exoctl_net_classes[r[i].class] : "?",
+		    (unsigned long long)r[i].id, r[i].nclass < EXO_NET_CLASSES ?
+		    exoctl_net_classes[r[i].nclass] : "?",
 		    (unsigned long long)r[i].packets,
 		    (unsigned long long)r[i].drops,
 		    (unsigned long long)r[i].handled, r[i].key,
@@ -119,7 +119,7 @@ exoctl_net(struct exo *e, int argc, char **argv)
 	} while (got > 0 && n < info.total && n < EXOCTL_NET_RECS);
 	if (json)
 		return (exoctl_net_json(&info, recs, n) == 0 ? 0 : 1);
-		exoctl_net_table(&info, recs, n);
+	exoctl_net_table(&info, recs, n);
 	return (0);
 }
 

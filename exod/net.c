@@ -438,7 +438,7 @@ net_accept_cb(struct demux_filter *df, void *arg)
 	uint32_t		 id = f->peer->libos;
 	unsigned		 i;
 
-	if (!a->group && df->class != EXO_NET_ARP) {
+	if (!a->group && df->nclass != EXO_NET_ARP) {
 		if (a->unicast_to != 0)
 			return (0);
 		a->unicast_to = id;
@@ -583,7 +583,7 @@ net_overlapping(const struct peer *p, const struct net_filter *f)
 		if (q == p || q->net == NULL)
 			continue;
 		TAILQ_FOREACH(g, &q->net->filters, pentry)
-			if (g->df.class != EXO_NET_UNMERGED &&
+			if (g->df.nclass != EXO_NET_UNMERGED &&
 			    demux_overlap(&f->df, &g->df) == 1)
 				return (g);
 	}
@@ -625,9 +625,9 @@ net_filter_add(struct peer *p, const struct exo_bpf_insn *prog, size_t n,
 	f->df.owner = f;
 	f->peer = p;
 	if (net.ready)
-		demux_classify(prog, n, &f->df.class, &f->df.addr,
+		demux_classify(prog, n, &f->df.nclass, &f->df.addr,
 		    &f->df.port);
-	if (f->df.class == EXO_NET_UNMERGED && !net_trusted(p->uid)) {
+	if (f->df.nclass == EXO_NET_UNMERGED && !net_trusted(p->uid)) {
 		log_info("libOS %u (uid %u): filter of no merged class from an "
 		    "untrusted user refused", p->libos, (unsigned)p->uid);
 		error = -EXO_EPERM;
@@ -646,7 +646,7 @@ net_filter_add(struct peer *p, const struct exo_bpf_insn *prog, size_t n,
 	demux_add(&net.dm, &f->df);
 	memset(rep, 0, sizeof *rep);
 	net_filter_cap(f, &rep->cap);
-	rep->class = f->df.class;
+	rep->nclass = f->df.nclass;
 	if (net.replay && !net.replay_started) {
 		net.replay_started = 1;
 		net_replay_cb(-1, 0, NULL);
@@ -788,7 +788,7 @@ net_info_filter(const struct net_filter *f, struct exo_net_filter_info *r)
 {
 	memset(r, 0, sizeof *r);
 	r->libos = f->peer->libos;
-	r->class = f->df.class;
+	r->nclass = f->df.nclass;
 	r->id = f->df.id;
 	r->packets = f->packets;
 	r->drops = f->drops;

@@ -35,7 +35,7 @@ struct demux_filter {
 	TAILQ_ENTRY(demux_filter) entry;	/* unmerged list, or its bucket */
 	uint64_t	 id;		/* unique for this run */
 	uint32_t	 libos;		/* owner */
-	uint32_t	 class;		/* enum exo_net_class */
+	uint32_t	 nclass;		/* enum exo_net_class */
 	uint32_t	 addr;		/* HOST*: the address, host order */
 	uint16_t	 port;		/* *UDP*, *TCP*: the port */
 	uint16_t	 ninsns;

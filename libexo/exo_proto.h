@@ -542,7 +542,7 @@ enum exo_net_class {
 /* Reply: the filter's capability (type EXO_RES_FILTER, id = filter). */
 struct exo_net_filter_reply {
 	struct exo_cap	cap;
-	uint32_t	class;		/* enum exo_net_class */
+	uint32_t	nclass;		/* enum exo_net_class */
 	uint32_t	reserved;
 };
 
@@ -653,7 +653,7 @@ struct exo_net_info {
 
 struct exo_net_filter_info {
 	uint32_t	libos;
-	uint32_t	class;		/* enum exo_net_class */
+	uint32_t	nclass;		/* enum exo_net_class */
 	uint64_t	id;
 	uint64_t	packets;	/* delivered into the ring */
 	uint64_t	drops;		/* accepted, lost to a full ring */

@@ -83,7 +83,7 @@ exo_net_filter_bpf(struct exo *e, const struct exo_bpf_insn *prog,
 		return (-EXO_EPROTO);
 	*cap = rep.cap;
 	if (class != NULL)
-		*class = rep.class;
+		*class = rep.nclass;
 	return (0);
 }
 

@@ -159,7 +159,7 @@ nh_rec(const struct exo_net_filter_info *recs, int n, uint32_t libos,
 
 	for (i = 0; i < n; i++)
 		if (recs[i].libos == libos && (class < 0 ||
-		    recs[i].class == (uint32_t)class))
+		    recs[i].nclass == (uint32_t)class))
 			return (&recs[i]);
 	return (NULL);
 }
