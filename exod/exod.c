@@ -165,28 +165,84 @@ bad:
 }
 
 /*
- * Frames exod may bind: each bound frame costs exod a descriptor and, once
- * it is touched, a mapping; beside them exod keeps the pool, and a few
- * descriptors for each peer.
+ * Descriptors: each bound frame costs exod one (and, once it is touched, a
+ * mapping); beside them exod keeps the pool, EXOD_CONN_FDS for every
+ * connection it may hold, and a few of its own.  Raise the soft limit to
+ * the hard one, and, where exod may (CAP_SYS_RESOURCE), the hard limit to
+ * what frames need.  The pool is what gives: it shrinks to fit, down to
+ * EXOD_POOL_MIN.  Returns the pool size, or 0 if frames cannot fit.
  */
+#define EXOD_POOL_MAX		1024
+#define EXOD_POOL_MIN		64
+#define EXOD_FDS_SPARE		64	/* exod's own: log, image, timers */
+
 static unsigned long long
-exod_frames_max(void)
+exod_maps_max(void)
 {
 	FILE			*f;
-	struct rlimit		 rl;
-	unsigned long long	 maps = 65530, fds = 1024, spare;
+	unsigned long long	 maps = 65530;
 
 	if ((f = fopen("/proc/sys/vm/max_map_count", "r")) != NULL) {
 		if (fscanf(f, "%llu", &maps) != 1)
 			maps = 65530;
 		fclose(f);
 	}
-	maps = maps > 2 * EXOD_MAPS_SPARE ? maps - EXOD_MAPS_SPARE : 0;
+	return (maps > 2 * EXOD_MAPS_SPARE ? maps - EXOD_MAPS_SPARE : 0);
+}
+
+/* What frames need beside the pool. */
+static unsigned long long
+exod_fds_fixed(unsigned long long frames)
+{
+	return (frames + (unsigned long long)EXOD_CONN_FDS * EXOD_CONN_MAX +
+	    EXOD_FDS_SPARE);
+}
+
+static unsigned
+exod_fd_budget(unsigned long long frames)
+{
+	struct rlimit		rl;
+	unsigned long long	need, room, pool;
+
+	pool = frames < EXOD_POOL_MAX ? frames : EXOD_POOL_MAX;
+	need = exod_fds_fixed(frames) + pool;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return (0);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		struct rlimit	up = { need, need };
+
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return (0);
+	if (frames > exod_maps_max())
+		return (0);
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return ((unsigned)pool);
+	room = rl.rlim_cur > exod_fds_fixed(frames) ? rl.rlim_cur -
+	    exod_fds_fixed(frames) : 0;
+	if (room < EXOD_POOL_MIN && room < frames)
+		return (0);
+	return ((unsigned)(room < pool ? room : pool));
+}
+
+/* The most frames the limits allow, for the message when -m is too big. */
+static unsigned long long
+exod_frames_max(void)
+{
+	struct rlimit		rl;
+	unsigned long long	fds = 1024, fixed;
+
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		fds = rl.rlim_max;
-	spare = 1024 + 4 * EXOD_PEERS_MAX + 64;	/* pool, peers, exod */
-	fds = fds > spare ? fds - spare : 0;
-	return (maps < fds ? maps : fds);
+		fds = rl.rlim_cur;
+	fixed = exod_fds_fixed(0) + EXOD_POOL_MIN;
+	fds = fds > fixed ? fds - fixed : 0;
+	return (exod_maps_max() < fds ? exod_maps_max() : fds);
 }
 
 /*
@@ -199,18 +255,6 @@ exod_priority(void)
 	errno = 0;
 	if (setpriority(PRIO_PROCESS, 0, EXOD_NICE) == -1)
 		log_debug("cannot raise exod's priority: %s", strerror(errno));
-}
-
-/* Each frame in flight is a descriptor for a moment: allow many. */
-static void
-exod_raise_nofile(void)
-{
-	struct rlimit	rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 /* A relative socket path is made absolute: a daemon works from "/". */
@@ -283,25 +327,20 @@ exod_signal_cb(evutil_socket_t sig, short events, void *arg)
 	event_base_loopbreak(arg);
 }
 
-static void
-exod_accept_cb(evutil_socket_t fd, short events, void *arg)
-{
-	peer_accept(arg, fd);
-}
-
 int
 main(int argc, char **argv)
 {
 	struct event_base	*base;
 	struct event_config	*cfg;
-	struct event		*ev_listen, *ev_term, *ev_int;
+	struct event		*ev_term, *ev_int;
 	unsigned long long	 mem = EXOD_MEM_DEFAULT, frames;
 	char			 path[256];
 	const char		*opt_sock = NULL, *env, *opt_disk = NULL;
 	char			 disk_path[PATH_MAX];
 	unsigned long long	 disk_size = EXOD_DISK_DEFAULT;
-	int			 ch, foreground = 0, verbose = 0, fd, error;
+	int			 ch, foreground = 0, verbose = 0, error;
 	int			 ready = -1, display = 0;
+	unsigned		 pool;
 	uint32_t		 disp_w = 0, disp_h = 0, disp_side = 0;
 	sigset_t		 stop, old;
 	const char		*opt_net = NULL;
@@ -375,6 +414,9 @@ main(int argc, char **argv)
 		case 'f':
 			foreground = 1;
 			break;
+		case 'H':
+			peer_hello_ns = exod_parse_ms(ch, optarg, 600000);
+			break;
 		case 'h':
 			usage(0);
 		case 'm':
@@ -406,7 +448,7 @@ main(int argc, char **argv)
 		usage(1);
 	}
 	frames = mem / EXO_FRAME_SIZE;
-	if (frames > exod_frames_max()) {
+	if ((pool = exod_fd_budget(frames)) == 0) {
 		fprintf(stderr, "exod: -m: at most %llu frames (%llu MiB) fit "
 		    "in vm.max_map_count and the descriptor limit (ulimit "
 		    "-Hn)\n", exod_frames_max(),
@@ -441,13 +483,13 @@ main(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	sigprocmask(SIG_BLOCK, &stop, &old);
 	exod_priority();
-	exod_raise_nofile();
 	if (frame_init((uint32_t)frames) == -1)
 		fatal("frame table");
 	if (display && tile_init(disp_w, disp_h, disp_side) == -1)
 		fatal("display");
 	env = getenv("EXOD_SOCKET");
-	fd = listen_open(path, opt_sock == NULL && (env == NULL || *env == '\0'));
+	(void)listen_open(path, opt_sock == NULL &&
+	    (env == NULL || *env == '\0'));
 	atexit(listen_close);	/* a start-up failure leaves no socket */
 	/* Only once the socket is ours: a refused exod touches no image. */
 	disk_init(disk_path, disk_size);
@@ -461,7 +503,7 @@ main(int argc, char **argv)
 	/* First, so that it shares nothing of what exod opens from here on. */
 	watch_start(foreground);
 	/* After the fork: threads and memory locks do not survive one. */
-	if (pool_init((unsigned)(frames < 1024 ? frames : 1024)) == -1)
+	if (pool_init(pool) == -1)
 		fatal("frame pool");
 	if (cap_init() == -1)
 		fatalx("cannot make the capability key (libsodium)");
@@ -484,13 +526,10 @@ main(int argc, char **argv)
 		fatal("cannot start the disk");
 	if (net_start(base) == -1)
 		fatal("cannot start the network interface");
-	ev_listen = event_new(base, fd, EV_READ | EV_PERSIST, exod_accept_cb,
-	    base);
 	ev_term = evsignal_new(base, SIGTERM, exod_signal_cb, base);
 	ev_int = evsignal_new(base, SIGINT, exod_signal_cb, base);
-	if (ev_listen == NULL || ev_term == NULL || ev_int == NULL ||
-	    event_add(ev_listen, NULL) == -1 || event_add(ev_term, NULL) == -1 ||
-	    event_add(ev_int, NULL) == -1)
+	if (listen_start(base) == -1 || ev_term == NULL || ev_int == NULL ||
+	    event_add(ev_term, NULL) == -1 || event_add(ev_int, NULL) == -1)
 		fatalx("cannot set up the event loop");
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	log_info("listening on %s: %llu frames of %d bytes", path, frames,
@@ -508,7 +547,6 @@ main(int argc, char **argv)
 	disk_fini();
 	net_fini();
 	listen_close();
-	event_free(ev_listen);
 	event_free(ev_term);
 	event_free(ev_int);
 	/* listen_close has run; atexit's second call finds nothing to do. */

@@ -43,7 +43,22 @@ struct net_peer;
 	    (var) = (tvar))
 #endif
 
-#define EXOD_PEERS_MAX		128	/* connected peers at once */
+/*
+ * Who may connect (peer.c).  No limit can be filled by connections that
+ * never say HELLO: those wait at most peer_hello_ns, and a uid's waiting
+ * connections only ever displace its own or those of the uid that has
+ * the most.  exod's own uid and root ("privileged") have reserves.
+ */
+#define EXOD_PEERS_MAX		1024	/* libOS connections at once */
+#define EXOD_PEERS_UID		512	/* of them, of one unprivileged uid */
+#define EXOD_CONTROL_MAX	32	/* control connections at once */
+#define EXOD_CONTROL_RESERVE	16	/* of them, for privileged uids only */
+#define EXOD_PENDING_UID	16	/* one uid's connections before HELLO */
+#define EXOD_PENDING_MAX	64	/* unprivileged uids' ones, in all */
+/* Every connection at once: privileged ones wait beyond PENDING_MAX. */
+#define EXOD_CONN_MAX		(EXOD_PEERS_MAX + EXOD_CONTROL_MAX + \
+				    EXOD_PENDING_MAX + 2 * EXOD_PENDING_UID)
+#define EXOD_CONN_FDS		3	/* socket, pidfd, upcall channel */
 #define EXOD_OUTQ_HIGH		16	/* queued replies that pause reading */
 
 /* --- log.c ---------------------------------------------------------- */
@@ -54,6 +69,13 @@ void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* At most one message per interval; the rest are counted (log_limit). */
+struct log_limit {
+	uint64_t	last_ns;	/* CLOCK_MONOTONIC of the last logged */
+	uint64_t	suppressed;	/* not logged since */
+};
+uint64_t log_limit(struct log_limit *, uint64_t);
 
 /* --- cap.c ---------------------------------------------------------- */
 int	cap_init(void);
@@ -148,6 +170,8 @@ struct peer {
 	struct event		*ev_read;
 	struct event		*ev_write;	/* pending only while outq is non-empty */
 	struct event		*ev_pid;	/* pidfd readable: the process died */
+	struct event		*ev_hello;	/* HELLO deadline; pending until
+						   HELLO */
 	struct peer_msgq	 outq;		/* replies in order, at most OUTQ_HIGH+1 */
 	unsigned		 outq_len;
 	uint32_t		 frames;	/* frames bound to this libOS now */
@@ -172,7 +196,11 @@ TAILQ_HEAD(peer_list, peer);
 extern struct peer_list peers;
 extern unsigned peers_count;
 
-void	peer_accept(struct event_base *, int);
+extern uint64_t peer_hello_ns;
+int	peer_accept(struct event_base *, int);
+int	peer_shed_any(void);
+int	peer_hello_admit(const struct peer *, int);
+void	peer_hello_done(struct peer *);
 void	peer_close(struct peer *, const char *);
 void	peer_close_all(void);
 int	peer_reply(struct peer *, const struct exo_hdr *, int,
@@ -431,6 +459,7 @@ unsigned net_info(struct exo_net_info *, uint32_t,
 
 /* --- listen.c ------------------------------------------------------- */
 int	listen_open(const char *, int);
+int	listen_start(struct event_base *);
 void	listen_close(void);
 
 #endif /* EXOD_H */

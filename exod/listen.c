@@ -3,6 +3,14 @@
  *
  * A socket path that answers belongs to a live exod and is never taken
  * over; one that refuses connections is stale and is replaced.
+ *
+ * When accept(2) fails for want of descriptors (EMFILE, ENFILE), the
+ * connection stays in the backlog and the socket stays readable: retrying
+ * at once would spin.  exod first sheds an idle connection that has not
+ * said HELLO, if it has one (its descriptors go to the newcomer); if not,
+ * it stops accepting for a while, 50 ms doubling up to 1 s, and tries
+ * again, logging at most once every 10 s; it recovers by itself when
+ * descriptors free up, and says so.
  */
 #include "config.h"
 
@@ -15,12 +23,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <event2/event.h>
 
 #include "exod.h"
 
+#define LISTEN_BATCH		16	/* accepts per wake-up */
+#define LISTEN_PAUSE_MIN_NS	(50 * 1000000ULL)
+#define LISTEN_PAUSE_MAX_NS	(1000 * 1000000ULL)
+#define LISTEN_LOG_NS		(10 * 1000000000ULL)
+
 static char	*listen_path;	/* bound path, unlinked by listen_close */
 static int	 listen_fd = -1;
+
+static struct {
+	struct event_base	*base;
+	struct event		*ev_accept;	/* deleted while paused */
+	struct event		*ev_resume;	/* pending while paused */
+	uint64_t		 pause_ns;	/* next pause; 0: accepting */
+	uint64_t		 since_ns;	/* first failure of this run */
+	uint64_t		 failures;	/* accepts refused since */
+	struct log_limit	 log;
+} lst;
 
 /* Is something listening on path?  1 yes, 0 no (stale or absent). */
 static int
@@ -92,16 +118,111 @@ listen_open(const char *path, int is_default)
 	if (bind(listen_fd, (struct sockaddr *)&sun, sizeof sun) == -1)
 		fatal("bind %s", path);
 	umask(mask);
-	if (listen(listen_fd, 64) == -1)
+	/* Room for every connection exod may hold, as far as the host allows. */
+	if (listen(listen_fd, EXOD_CONN_MAX) == -1)
 		fatal("listen %s", path);
 	if ((listen_path = strdup(path)) == NULL)
 		fatal("strdup");
 	return (listen_fd);
 }
 
+static uint64_t
+listen_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+/* Out of descriptors and nothing to shed: stop accepting for a while. */
+static void
+listen_pause(int error)
+{
+	struct timeval	tv;
+	uint64_t	n;
+
+	if (lst.failures++ == 0)
+		lst.since_ns = listen_now();
+	lst.pause_ns = lst.pause_ns == 0 ? LISTEN_PAUSE_MIN_NS :
+	    lst.pause_ns * 2 > LISTEN_PAUSE_MAX_NS ? LISTEN_PAUSE_MAX_NS :
+	    lst.pause_ns * 2;
+	if ((n = log_limit(&lst.log, LISTEN_LOG_NS)) > 0)
+		log_warnx("accept: %s: not accepting for %llu ms (%llu failed "
+		    "attempts, out of descriptors for %llu ms)",
+		    strerror(error), (unsigned long long)(lst.pause_ns /
+		    1000000), (unsigned long long)lst.failures,
+		    (unsigned long long)((listen_now() - lst.since_ns) /
+		    1000000));
+	event_del(lst.ev_accept);
+	tv.tv_sec = (time_t)(lst.pause_ns / 1000000000ULL);
+	tv.tv_usec = (suseconds_t)(lst.pause_ns % 1000000000ULL / 1000);
+	evtimer_add(lst.ev_resume, &tv);
+}
+
+/* A connection was taken: if accepting had failed, it works again. */
+static void
+listen_recovered(void)
+{
+	if (lst.failures == 0)
+		return;
+	log_info("accepting again after %llu ms out of descriptors (%llu "
+	    "failed attempts)", (unsigned long long)((listen_now() -
+	    lst.since_ns) / 1000000), (unsigned long long)lst.failures);
+	lst.failures = 0;
+	lst.pause_ns = 0;
+	memset(&lst.log, 0, sizeof lst.log);
+}
+
+static void
+listen_accept_cb(evutil_socket_t fd, short events, void *arg)
+{
+	int	i, r, error;
+
+	for (i = 0; i < LISTEN_BATCH; i++) {
+		if ((r = peer_accept(lst.base, fd)) == 0)
+			return;
+		if (r == 1) {
+			listen_recovered();
+			continue;
+		}
+		error = errno;
+		/* An idle connection's descriptors go to this one. */
+		if (peer_shed_any())
+			continue;
+		listen_pause(error);
+		return;
+	}
+}
+
+static void
+listen_resume_cb(evutil_socket_t fd, short events, void *arg)
+{
+	event_add(lst.ev_accept, NULL);
+}
+
+/* Accept connections from the event loop on.  0 or -1. */
+int
+listen_start(struct event_base *base)
+{
+	lst.base = base;
+	lst.ev_accept = event_new(base, listen_fd, EV_READ | EV_PERSIST,
+	    listen_accept_cb, NULL);
+	lst.ev_resume = evtimer_new(base, listen_resume_cb, NULL);
+	if (lst.ev_accept == NULL || lst.ev_resume == NULL ||
+	    event_add(lst.ev_accept, NULL) == -1)
+		return (-1);
+	return (0);
+}
+
 void
 listen_close(void)
 {
+	if (lst.ev_accept != NULL)
+		event_free(lst.ev_accept);
+	if (lst.ev_resume != NULL)
+		event_free(lst.ev_resume);
+	lst.ev_accept = lst.ev_resume = NULL;
 	if (listen_fd != -1) {
 		close(listen_fd);
 		listen_fd = -1;

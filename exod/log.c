@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "exod.h"
 
@@ -117,4 +118,27 @@ fatalx(const char *fmt, ...)
 	log_vwrite(LOG_CRIT, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+/*
+ * Rate limiting for what a flood could repeat (refusals, descriptor
+ * exhaustion): returns how many messages this one stands for (it and
+ * those suppressed before it) when it may be logged now, 0 when not.
+ */
+uint64_t
+log_limit(struct log_limit *l, uint64_t interval_ns)
+{
+	struct timespec	ts;
+	uint64_t	now, n;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	if (l->last_ns != 0 && now - l->last_ns < interval_ns) {
+		l->suppressed++;
+		return (0);
+	}
+	n = l->suppressed + 1;
+	l->last_ns = now;
+	l->suppressed = 0;
+	return (n);
 }

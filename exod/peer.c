@@ -9,6 +9,17 @@
  * that do not fit wait in a short queue, and while EXOD_OUTQ_HIGH of them
  * wait exod stops reading that peer's requests.  A peer that never reads
  * therefore costs exod a bounded amount of memory and nothing else.
+ *
+ * Nobody who has not said HELLO can keep anyone out.  A connection must
+ * say HELLO within peer_hello_ns or it is closed.  Those waiting for HELLO
+ * are counted per uid: a uid that has EXOD_PENDING_UID waiting and opens
+ * another loses its own oldest idle one (one with nothing sent); when the
+ * unprivileged uids together have EXOD_PENDING_MAX waiting, a new one
+ * displaces the oldest idle one of the uid that has the most.  exod's own
+ * uid and root count apart from that pool, so the administrator's exoctl
+ * always gets in; and among control connections EXOD_CONTROL_RESERVE are
+ * theirs alone.  Once it says HELLO a libOS counts against EXOD_PEERS_MAX,
+ * and, if it is unprivileged, against EXOD_PEERS_UID for its uid.
  */
 #include "config.h"
 
@@ -18,6 +29,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,12 +47,16 @@
 struct peer_list	 peers = TAILQ_HEAD_INITIALIZER(peers);
 unsigned		 peers_count;
 
+uint64_t		 peer_hello_ns = 2000 * 1000000ULL;	/* -H */
+
 static struct event_base *peer_base;
 static uint32_t		 peer_next_libos = 1;
+static struct log_limit	 peer_refuse_limit;
 
 static void	peer_read_cb(int, short, void *);
 static void	peer_write_cb(int, short, void *);
 static void	peer_pid_cb(int, short, void *);
+static void	peer_hello_cb(int, short, void *);
 
 static void
 peer_close_fds(int *fds, unsigned n)
@@ -76,6 +92,7 @@ struct peer *
 peer_new(int fd, pid_t pid, uid_t uid, gid_t gid, int pidfd)
 {
 	struct peer	*p;
+	struct timeval	 tv;
 
 	if ((p = calloc(1, sizeof *p)) == NULL)
 		goto bad;
@@ -102,6 +119,13 @@ peer_new(int fd, pid_t pid, uid_t uid, gid_t gid, int pidfd)
 		}
 		if (event_add(p->ev_read, NULL) == -1)
 			goto bad;
+		p->ev_hello = evtimer_new(peer_base, peer_hello_cb, p);
+		if (p->ev_hello == NULL)
+			goto bad;
+		tv.tv_sec = (time_t)(peer_hello_ns / 1000000000ULL);
+		tv.tv_usec = (suseconds_t)(peer_hello_ns % 1000000000ULL / 1000);
+		if (evtimer_add(p->ev_hello, &tv) == -1)
+			goto bad;
 	}
 	TAILQ_INSERT_TAIL(&peers, p, entry);
 	peers_count++;
@@ -115,6 +139,8 @@ bad:
 			event_free(p->ev_write);
 		if (p->ev_pid != NULL)
 			event_free(p->ev_pid);
+		if (p->ev_hello != NULL)
+			event_free(p->ev_hello);
 		free(p);
 	}
 	close(fd);
@@ -124,19 +150,20 @@ bad:
 }
 
 /*
- * Refuse a connection when exod is full: one EBUSY header, then close.
+ * Refuse a connection: one id-0 header with error (EBUSY, ENFILE), then
+ * close.
  * Closing a socket with unread data makes the kernel give the client
  * ECONNRESET before the header; so exod stops reading first (a HELLO
  * sent after that fails with EPIPE and is never queued) and throws away
  * what came before, such as the client's HELLO.
  */
 static void
-peer_refuse(int fd)
+peer_refuse_with(int fd, int error)
 {
 	struct exo_hdr	h = {
 		.version = EXO_PROTO_VERSION,
 		.type = EXO_MSG_HELLO | EXO_MSG_REPLY,
-		.status = -EXO_EBUSY,
+		.status = error,
 	};
 	unsigned char	junk[64];
 	int		i;
@@ -150,40 +177,215 @@ peer_refuse(int fd)
 	close(fd);
 }
 
+/* Refuse a connection when exod is full: EBUSY. */
+static void
+peer_refuse(int fd)
+{
+	peer_refuse_with(fd, -EXO_EBUSY);
+}
+
+static int
+peer_privileged(uid_t uid)
+{
+	return (uid == 0 || uid == geteuid());
+}
+
+/* Has p sent nothing (or gone)?  Only such a connection is ever shed. */
+static int
+peer_idle(const struct peer *p)
+{
+	char	c;
+
+	return (recv(p->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) <= 0);
+}
+
+/* Close the oldest idle connection of uid still waiting for HELLO. */
+static int
+peer_shed(uid_t uid)
+{
+	struct peer	*p;
+
+	TAILQ_FOREACH(p, &peers, entry) {
+		if ((p->flags & PEER_HELLO) || p->uid != uid || !peer_idle(p))
+			continue;
+		peer_close(p, "shed: sent nothing, and another came");
+		return (1);
+	}
+	return (0);
+}
+
+/*
+ * The unprivileged uid with the most connections waiting for HELLO;
+ * *n their number (0: none).
+ */
+static uid_t
+peer_busiest(unsigned *n)
+{
+	uid_t		 uid[EXOD_PENDING_MAX + 1];
+	unsigned	 cnt[EXOD_PENDING_MAX + 1], k = 0, i, best = 0;
+	struct peer	*p;
+
+	TAILQ_FOREACH(p, &peers, entry) {
+		if ((p->flags & PEER_HELLO) || peer_privileged(p->uid))
+			continue;
+		for (i = 0; i < k && uid[i] != p->uid; i++)
+			;
+		if (i == k) {
+			if (k == EXOD_PENDING_MAX + 1)
+				continue;	/* cannot be: counted below */
+			uid[k] = p->uid;
+			cnt[k++] = 0;
+		}
+		cnt[i]++;
+	}
+	*n = 0;
+	for (i = 0; i < k; i++)
+		if (cnt[i] > *n) {
+			*n = cnt[i];
+			best = i;
+		}
+	return (k > 0 ? uid[best] : 0);
+}
+
+/*
+ * Out of descriptors: shed one idle connection that waits for HELLO, of
+ * the busiest unprivileged uid if any, else the oldest of anyone.
+ */
+int
+peer_shed_any(void)
+{
+	struct peer	*p;
+	unsigned	 n;
+	uid_t		 uid;
+
+	uid = peer_busiest(&n);
+	if (n > 0 && peer_shed(uid))
+		return (1);
+	TAILQ_FOREACH(p, &peers, entry)
+		if (!(p->flags & PEER_HELLO) && peer_idle(p)) {
+			peer_close(p, "shed: sent nothing, out of descriptors");
+			return (1);
+		}
+	return (0);
+}
+
+/* May a connection of uid wait for its HELLO?  0 yes, -1 refuse it. */
+static int
+peer_admit(uid_t uid)
+{
+	struct peer	*p;
+	unsigned	 mine = 0, pool = 0, n;
+	uid_t		 busiest;
+
+	TAILQ_FOREACH(p, &peers, entry) {
+		if (p->flags & PEER_HELLO)
+			continue;
+		if (p->uid == uid)
+			mine++;
+		if (!peer_privileged(p->uid))
+			pool++;
+	}
+	if (mine >= EXOD_PENDING_UID)
+		return (peer_shed(uid) ? 0 : -1);
+	if (!peer_privileged(uid) && pool >= EXOD_PENDING_MAX) {
+		busiest = peer_busiest(&n);
+		return (n > 0 && peer_shed(busiest) ? 0 : -1);
+	}
+	return (peers_count < EXOD_CONN_MAX ? 0 : -1);
+}
+
+/*
+ * May p's HELLO, as a control peer or as a libOS, be accepted?  0, or
+ * -EXO_EBUSY.
+ */
+int
+peer_hello_admit(const struct peer *p, int control)
+{
+	const struct peer	*q;
+	unsigned		 libos = 0, ctl = 0, uid = 0, max;
+	int			 priv = peer_privileged(p->uid);
+
+	TAILQ_FOREACH(q, &peers, entry) {
+		if (!(q->flags & PEER_HELLO) || q == p)
+			continue;
+		if (q->flags & PEER_CONTROL)
+			ctl++;
+		else {
+			libos++;
+			uid += q->uid == p->uid;
+		}
+	}
+	if (control) {
+		max = EXOD_CONTROL_MAX - (priv ? 0 : EXOD_CONTROL_RESERVE);
+		if (ctl < max)
+			return (0);
+	} else if (libos < EXOD_PEERS_MAX && (priv || uid < EXOD_PEERS_UID))
+		return (0);
+	if ((max = (unsigned)log_limit(&peer_refuse_limit, 1000000000ULL)) > 0)
+		log_warnx("refusing pid %ld uid %ld: %u libOSes, %u control "
+		    "connections (%u refused in all since the last message)",
+		    (long)p->pid, (long)p->uid, libos, ctl, max);
+	return (-EXO_EBUSY);
+}
+
+/* HELLO accepted: the deadline no longer applies. */
 void
+peer_hello_done(struct peer *p)
+{
+	if (p->ev_hello != NULL)
+		event_del(p->ev_hello);
+}
+
+/*
+ * Take one connection from the backlog.  1 when one was taken (admitted
+ * or refused), 0 when none waits, -1 when exod is out of descriptors.
+ */
+int
 peer_accept(struct event_base *base, int lfd)
 {
 	struct ucred	cred;
 	socklen_t	len = sizeof cred;
+	uint64_t	n;
 	int		fd, pidfd;
 
 	peer_base = base;
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd == -1) {
+		if (errno == EMFILE || errno == ENFILE)
+			return (-1);
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 			log_warn("accept");
-		return;
+		return (errno == ECONNABORTED ? 1 : 0);
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
 	    len != sizeof cred) {
 		log_warn("SO_PEERCRED");
 		close(fd);
-		return;
+		return (1);
 	}
-	if (peers_count >= EXOD_PEERS_MAX) {
-		log_warnx("refusing pid %ld: %u peers already", (long)cred.pid,
-		    peers_count);
+	if (peer_admit(cred.uid) == -1) {
+		if ((n = log_limit(&peer_refuse_limit, 1000000000ULL)) > 0)
+			log_warnx("refusing pid %ld uid %ld: %u connections, "
+			    "none idle to shed (%llu refused since the last "
+			    "message)", (long)cred.pid, (long)cred.uid,
+			    peers_count, (unsigned long long)n);
 		peer_refuse(fd);
-		return;
+		return (1);
 	}
 	if ((pidfd = peer_pidfd(fd, cred.pid)) == -1) {
+		if (errno == EMFILE || errno == ENFILE) {
+			/* Said without a descriptor: the client knows why. */
+			peer_refuse_with(fd, -EXO_ENFILE);
+			return (-1);
+		}
 		log_warn("no pidfd for pid %ld", (long)cred.pid);
 		close(fd);
-		return;
+		return (1);
 	}
 	if (peer_new(fd, cred.pid, cred.uid, cred.gid, pidfd) != NULL)
 		log_debug("peer pid %ld uid %ld connected", (long)cred.pid,
 		    (long)cred.uid);
+	return (1);
 }
 
 /* Release everything the peer held and forget it. */
@@ -221,6 +423,8 @@ peer_free(struct peer *p)
 		event_free(p->ev_write);
 	if (p->ev_pid != NULL)
 		event_free(p->ev_pid);
+	if (p->ev_hello != NULL)
+		event_free(p->ev_hello);
 	close(p->fd);
 	if (p->pidfd != -1)
 		close(p->pidfd);
@@ -475,4 +679,13 @@ static void
 peer_pid_cb(int fd, short events, void *arg)
 {
 	peer_close(arg, "process exited");
+}
+
+static void
+peer_hello_cb(int fd, short events, void *arg)
+{
+	struct peer	*p = arg;
+
+	if (!(p->flags & PEER_HELLO))
+		peer_close(p, "no HELLO in time");
 }

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,11 +28,15 @@ hello_name_ok(const char *name)
 static int
 hello_libos(struct peer *p, int *fds)
 {
+	int	saved;
+
 	if (chan_new(p, &fds[0]) == -1)
 		return (-1);
 	if (expose_new(p, &fds[1], &fds[2]) == -1) {
+		saved = errno;	/* the cause, for the reply */
 		close(fds[0]);
 		chan_free(p);
+		errno = saved;
 		return (-1);
 	}
 	return (0);
@@ -42,7 +47,7 @@ hello_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 {
 	struct exo_hello	 req;
 	struct exo_hello_reply	 rep;
-	int			 fds[3];
+	int			 fds[3], error;
 
 	memcpy(&req, payload, sizeof req);
 	if ((req.flags & ~(uint32_t)EXO_HELLO_CONTROL) != 0 ||
@@ -50,10 +55,19 @@ hello_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 		peer_reply(p, h, -EXO_EINVAL, NULL, 0, NULL, 0);
 		return;
 	}
-	if (!(req.flags & EXO_HELLO_CONTROL) && hello_libos(p, fds) == -1) {
-		peer_reply(p, h, -EXO_ENOMEM, NULL, 0, NULL, 0);
+	if ((error = peer_hello_admit(p, req.flags & EXO_HELLO_CONTROL)) != 0) {
+		/* Full: the refusal, then the end of the connection. */
+		peer_reply(p, h, error, NULL, 0, NULL, 0);
+		p->flags |= PEER_BROKEN;
 		return;
 	}
+	if (!(req.flags & EXO_HELLO_CONTROL) && hello_libos(p, fds) == -1) {
+		error = errno == EMFILE || errno == ENFILE ? -EXO_ENFILE :
+		    -EXO_ENOMEM;
+		peer_reply(p, h, error, NULL, 0, NULL, 0);
+		return;
+	}
+	peer_hello_done(p);
 	/* Zero-padded: nothing the peer put after the NUL is kept. */
 	memset(p->name, 0, sizeof p->name);
 	memcpy(p->name, req.name, strlen(req.name));

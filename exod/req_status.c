@@ -1,5 +1,10 @@
 /*
  * req_status.c - STATUS: what exod has bound to whom, for exoctl.
+ *
+ * exod serves up to EXOD_PEERS_MAX libOSes, more records than one message
+ * holds, so the reply is a page: the libOSes from a given id on, in id
+ * order (the order of the peer list, since ids only grow).  A libOS that
+ * lives through a walk over the pages is listed exactly once.
  */
 #include "config.h"
 
@@ -7,9 +12,13 @@
 
 #include "exod.h"
 
-_Static_assert(sizeof(struct exo_status_reply) + EXOD_PEERS_MAX *
+#define STATUS_PAGE	EXO_STATUS_PAGE(sizeof(struct exo_status_peer))
+
+_Static_assert(sizeof(struct exo_status_reply) + STATUS_PAGE *
     sizeof(struct exo_status_peer) <= EXO_MSG_MAX - sizeof(struct exo_hdr),
-    "a STATUS reply for every peer fits in one message");
+    "a page of STATUS fits in one message");
+_Static_assert(sizeof(struct exo_hdr) == 16 &&
+    sizeof(struct exo_status_reply) == 16, "EXO_STATUS_PAGE's arithmetic");
 
 static void
 status_cpu(struct exo_status_peer *sp, const struct peer *q)
@@ -56,16 +65,31 @@ status_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 {
 	struct {
 		struct exo_status_reply	hdr;
-		struct exo_status_peer	peer[EXOD_PEERS_MAX];
+		struct exo_status_peer	peer[STATUS_PAGE];
 	}			 rep;
+	struct exo_status_req	 req;
 	struct exo_status_peer	*sp;
 	struct peer		*q;
 	uint32_t		 n = 0;
 
+	memset(&req, 0, sizeof req);
+	if (h->len == sizeof req)
+		memcpy(&req, payload, sizeof req);
+	else if (h->len != 0) {
+		peer_reply(p, h, -EXO_EPROTO, NULL, 0, NULL, 0);
+		return;
+	}
+	if (req.reserved != 0) {
+		peer_reply(p, h, -EXO_EINVAL, NULL, 0, NULL, 0);
+		return;
+	}
 	memset(&rep, 0, sizeof rep);
 	TAILQ_FOREACH(q, &peers, entry) {
-		if (!(q->flags & PEER_HELLO) || (q->flags & PEER_CONTROL))
+		if (!(q->flags & PEER_HELLO) || (q->flags & PEER_CONTROL) ||
+		    q->libos < req.start)
 			continue;
+		if (n == STATUS_PAGE)
+			break;
 		sp = &rep.peer[n++];
 		sp->libos = q->libos;
 		sp->pid = q->pid;
@@ -91,5 +115,7 @@ const struct exod_req req_status = {
 	.type = EXO_MSG_STATUS,
 	.name = "status",
 	.minlen = 0,
+	.maxlen = sizeof(struct exo_status_req),
+	.flags = REQ_VARLEN,
 	.handle = status_handle,
 };

@@ -119,8 +119,12 @@ watch_take(int fd, struct watch_ent **t, size_t *n, size_t *cap)
 	if (rec.op == WATCH_ADD && pidfd != -1) {
 		if (*n == *cap) {
 			*cap = *cap != 0 ? *cap * 2 : 64;
-			if ((nt = realloc(*t, *cap * sizeof **t)) == NULL)
-				fatal("watcher");
+			/* No room to hold it: let everyone go now, rather
+			 * than keep one that would stay frozen. */
+			if ((nt = realloc(*t, *cap * sizeof **t)) == NULL) {
+				watch_cont_all(*t, *n);
+				_exit(1);
+			}
 			*t = nt;
 		}
 		(*t)[*n].libos = rec.libos;

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libexo-int.h"
@@ -259,10 +260,66 @@ exo_attach(struct exo *e, int *fds)
 	return (0);
 }
 
+/*
+ * How long exo_connect may take, connect and HELLO together: milliseconds
+ * from $EXO_CONNECT_TIMEOUT (0: no limit), else EXO_CONNECT_TIMEOUT_MS.
+ */
+#define EXO_CONNECT_TIMEOUT_MS	10000
+
+static long
+exo_connect_timeout(void)
+{
+	const char	*s = getenv("EXO_CONNECT_TIMEOUT");
+	char		*end;
+	long		 v;
+
+	if (s == NULL || *s == '\0')
+		return (EXO_CONNECT_TIMEOUT_MS);
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || errno != 0 || v < 0)
+		return (EXO_CONNECT_TIMEOUT_MS);
+	return (v);
+}
+
+static uint64_t
+exo_conn_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/*
+ * Bound the socket's blocking calls by what is left until deadline (ms,
+ * CLOCK_MONOTONIC; 0: unbounded).  A blocking connect to a full backlog
+ * waits as long as SO_SNDTIMEO allows, then fails with EAGAIN.
+ */
+static int
+exo_conn_bound(int fd, uint64_t deadline)
+{
+	struct timeval	tv = { 0, 0 };
+	uint64_t	now, left;
+
+	if (deadline != 0) {
+		now = exo_conn_now_ms();
+		left = deadline > now ? deadline - now : 1;
+		tv.tv_sec = (time_t)(left / 1000);
+		tv.tv_usec = (suseconds_t)(left % 1000 * 1000);
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) == -1)
+		return (-1);
+	return (0);
+}
+
 static int
 exo_connect_flags(const char *path, const char *name, uint32_t flags,
     struct exo **out)
 {
+	uint64_t		 deadline = 0;
+	long			 timeout;
 	struct sockaddr_un	 sun;
 	struct exo_hello	 hello;
 	struct exo		*e;
@@ -288,9 +345,21 @@ exo_connect_flags(const char *path, const char *name, uint32_t flags,
 		free(e);
 		return (-EXO_ESYS);
 	}
+	if ((timeout = exo_connect_timeout()) > 0)
+		deadline = exo_conn_now_ms() + (uint64_t)timeout;
+	if (exo_conn_bound(e->fd, deadline) == -1) {
+		error = -EXO_ESYS;
+		goto bad;
+	}
 	if (connect(e->fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
 		error = (errno == ENOENT || errno == ECONNREFUSED ||
-		    errno == ENOTSOCK) ? -EXO_ECONN : -EXO_ESYS;
+		    errno == ENOTSOCK) ? -EXO_ECONN : (errno == EAGAIN ||
+		    errno == EWOULDBLOCK) ? -EXO_ETIMEDOUT : -EXO_ESYS;
+		goto bad;
+	}
+	/* What is left of the time is HELLO's. */
+	if (exo_conn_bound(e->fd, deadline) == -1) {
+		error = -EXO_ESYS;
 		goto bad;
 	}
 	memset(&hello, 0, sizeof hello);
@@ -304,8 +373,18 @@ exo_connect_flags(const char *path, const char *name, uint32_t flags,
 			close(fds[i]);
 		error = -EXO_EPROTO;
 	}
+	/* exod did not answer in time: it is out of descriptors or stuck. */
+	if (error == -EXO_ESYS && (errno == EAGAIN || errno == EWOULDBLOCK))
+		error = -EXO_ETIMEDOUT;
 	if (error != 0)
 		goto bad;
+	/* From here on requests may rightly wait long (YIELD, CALL). */
+	if (exo_conn_bound(e->fd, 0) == -1) {
+		error = -EXO_ESYS;
+		for (i = 0; i < nfds; i++)
+			close(fds[i]);
+		goto bad;
+	}
 	if (nfds == 3 && (error = exo_attach(e, fds)) != 0)
 		goto bad;
 	exo_raise_nofile();

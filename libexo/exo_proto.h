@@ -695,6 +695,19 @@ struct exo_stats {
 	uint64_t	reserved[9];
 };
 
+/*
+ * STATUS request: empty (from the first libOS), or this.  The reply lists
+ * the libOSes with an id of at least start, in id order, as many as fit
+ * in one message: a reply with fewer than EXO_STATUS_PAGE(recsize)
+ * records is the last; ask again from the last id + 1 for more.
+ */
+struct exo_status_req {
+	uint32_t	start;		/* first libOS id wanted */
+	uint32_t	reserved;	/* 0 */
+};
+#define EXO_STATUS_PAGE(recsize) \
+	((EXO_MSG_MAX - 16 - 16) / (recsize))	/* records in a full reply */
+
 /* STATUS reply: totals, then npeers records of recsize bytes each. */
 struct exo_status_reply {
 	uint32_t	frames_total;
@@ -868,6 +881,7 @@ EXO_STATIC_SIZE(struct exo_cap_check, 48);
 EXO_STATIC_SIZE(struct exo_frame_alloc, 8);
 EXO_STATIC_SIZE(struct exo_frame_alloc_reply, 8);
 EXO_STATIC_SIZE(struct exo_frame_free, 8);
+EXO_STATIC_SIZE(struct exo_status_req, 8);
 EXO_STATIC_SIZE(struct exo_status_reply, 16);
 EXO_STATIC_SIZE(struct exo_status_peer, 192);
 EXO_STATIC_SIZE(struct exo_display_info, 32);

@@ -5,8 +5,10 @@
  * (type, id and status), must never close the connection and must never
  * disturb another peer.  Then the peers that do not read their replies,
  * that disconnect mid-stream, that come and go by the hundred, and the
- * 129th peer: exod stays responsive and its descriptors and memory come
- * back to where they were.
+ * 1,025th libOS (exod serves 1,024, exod(8)): its HELLO is refused with
+ * EBUSY and its connection closed, while a control connection still gets
+ * in; exod stays responsive and its descriptors and memory come back to
+ * where they were.
  */
 #define _GNU_SOURCE 1
 #include <sys/socket.h>
@@ -29,7 +31,7 @@
 #define NFRAMES		256
 #define TIMEOUT		10000	/* ms: only a guard against a hung exod */
 #define NSPAM		2000
-#define MAXPEERS	128
+#define MAXPEERS	1024	/* libOSes exod serves at once */
 
 static struct th_exod	exod;
 static unsigned char	rbuf[EXO_MSG_MAX + 4096];
@@ -701,25 +703,31 @@ test_full(void)
 	}
 	is_int(0, failed, "%d peers connect", MAXPEERS);
 
+	/* Admitted to say HELLO, then refused: the reply names its HELLO. */
 	s = th_raw_connect(&exod);
-	n = xrecv(s, &nfds, TIMEOUT);
-	{
-		struct exo_hdr h;
-
-		memset(&h, 0, sizeof h);
-		if (n >= (int)sizeof h)
-			memcpy(&h, rbuf, sizeof h);
-		ok(n == (int)sizeof h && h.version == 1 &&
-		    h.type == (EXO_MSG_HELLO | EXO_MSG_REPLY) && h.id == 0 &&
-		    h.len == 0 && h.status == -EXO_EBUSY,
-		    "peer %d gets one EBUSY header (%d bytes, type %#x,"
-		    " status %d)", MAXPEERS + 1, n, h.type, h.status);
-	}
+	is_int(-EXO_EBUSY, hello(s, 0, 0, "one-too-many", 13),
+	    "libOS %d: its HELLO gets EBUSY", MAXPEERS + 1);
 	n = xrecv(s, &nfds, TIMEOUT);
 	is_int(0, n, "... and is closed");
 	xclose(s);
 	is_int(-EXO_EBUSY, exo_connect(exod.sock, "one-too-many", &x),
 	    "exo_connect when exod is full: EBUSY");
+	rc = exo_connect_control(exod.sock, &x);
+	is_int(0, rc, "a control connection still gets in");
+	if (rc == 0) {
+		struct exo_status	st;
+
+		rc = exo_status(x, &st);
+		is_int(0, rc, "... and STATUS answers");
+		is_int(MAXPEERS, rc == 0 ? (long long)st.totals.npeers : -1,
+		    "... listing all %d libOSes, page after page", MAXPEERS);
+		if (rc == 0)
+			exo_status_free(&st);
+		exo_disconnect(x);
+	} else {
+		skip("not connected");
+		skip("not connected");
+	}
 	ok(bad(conns[0], 1, EXO_MSG_NULL, 5, 0, 0, NULL, 0, 0x8002, 0),
 	    "the %d peers are still served", MAXPEERS);
 
@@ -747,7 +755,7 @@ main(void)
 	struct exo		*x;
 	int			 s;
 
-	plan(95);
+	plan(98);
 	th_exod_start(&exod, "-m", "1M", (char *)NULL);
 
 	s = th_raw_connect(&exod);
