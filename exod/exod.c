@@ -42,9 +42,9 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: exod [-fhrVv] [--no-stlb] [-b ms] [-c ms] [-D size] "
-	    "[-d image]\n            [-F [WIDTHxHEIGHT[/TILE]]] [-m size] "
-	    "[-N backend:arg] [-n slots]\n            [-P frames] [-q ms] "
-	    "[-R ms] [-S socket] [-T user[,user...]]\n            "
+	    "[-d image]\n            [-F [WIDTHxHEIGHT[/TILE]]] [-H ms] "
+	    "[-m size] [-N backend:arg]\n            [-n slots] [-P frames] "
+	    "[-q ms] [-R ms] [-S socket]\n            [-T user[,user...]] "
 	    "[-t entries]\n");
 	exit(status ? 2 : 0);
 }
@@ -347,7 +347,7 @@ main(int argc, char **argv)
 	char			 err[128];
 
 	argv[0] = (char *)"exod";	/* getopt's messages name exod */
-	while ((ch = getopt_long(argc, argv, "b:c:D:d:fF::hm:N:n:P:q:R:rS:T:t:Vv",
+	while ((ch = getopt_long(argc, argv, "b:c:D:d:fF::H:hm:N:n:P:q:R:rS:T:t:Vv",
 	    exod_longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
