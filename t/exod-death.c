@@ -181,6 +181,20 @@ watcher_of(pid_t pid)
 	return (found);
 }
 
+/* Wait until the killed exod is reaped: 1, or 0 if it still runs. */
+static int
+exod_reaped(int ms)
+{
+	long	end = th_now_ms() + ms;
+
+	while (th_exod_alive(&d))
+		if (th_now_ms() >= end)
+			return (0);
+		else
+			th_sleep_ms(10);
+	return (1);
+}
+
 /* Gone, or a zombie nobody reaped yet. */
 static int
 wait_gone(pid_t pid, int ms)
@@ -240,7 +254,7 @@ test_kill(void)
 	    "and end with EXO_ECONN", NKIND);
 	ok(watcher > 0 && wait_gone(watcher, WATCHDOG_MS),
 	    "the watcher is gone too");
-	left = !th_exod_alive(&d);
+	left = exod_reaped(WATCHDOG_MS);
 	ok(left, "exod is dead");
 }
 
@@ -268,7 +282,7 @@ test_watcher_dies(void)
 	st = ch_reap(pid, WATCHDOG_MS);
 	ok(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == EXO_ECONN,
 	    "the second watcher continued the waiter (wait status %#x)", st);
-	(void)th_exod_alive(&d);
+	(void)exod_reaped(WATCHDOG_MS);
 	/* One that stops cleanly, as the harness checks at exit. */
 	th_exod_restart(&d, NULL);
 	exo_disconnect(th_connect(&d, "last"));	/* it is serving now */
