@@ -347,8 +347,8 @@ main(int argc, char **argv)
 	char			 err[128];
 
 	argv[0] = (char *)"exod";	/* getopt's messages name exod */
-	while ((ch = getopt_long(argc, argv, "b:c:D:d:fF::H:hm:N:n:P:q:R:rS:T:t:Vv",
-	    exod_longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv,
+	    "b:c:D:d:fF::H:hm:N:n:P:q:R:rS:T:t:Vv", exod_longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			call_deadline_ns = exod_parse_ms(ch, optarg, 600000);
