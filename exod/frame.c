@@ -149,7 +149,8 @@ frame_unbind(struct peer *p, struct frame *f)
 /*
  * Bind n free frames to p, all or none.  Fills caps[] and fds[] (the
  * caller sends and closes the descriptors).  -EXO_ENOMEM when fewer than n
- * frames are free or the host refuses a backing object.
+ * frames are free or the host refuses a backing object, -EXO_ENFILE when
+ * it refuses for want of descriptors.
  */
 int
 frame_bind(struct peer *p, unsigned n, struct exo_cap *caps, int *fds)
@@ -157,6 +158,7 @@ frame_bind(struct peer *p, unsigned n, struct exo_cap *caps, int *fds)
 	struct frame	*f;
 	unsigned	 i;
 	uint32_t	 id;
+	int		 error;
 
 	if (n > frames_nfree)
 		return (-EXO_ENOMEM);
@@ -189,12 +191,14 @@ frame_bind(struct peer *p, unsigned n, struct exo_cap *caps, int *fds)
 	p->frames += n;
 	return (0);
 undo:
+	/* Out of descriptors is not out of memory: say which. */
+	error = errno == EMFILE || errno == ENFILE ? -EXO_ENFILE : -EXO_ENOMEM;
 	p->frames += i;		/* frame_unbind takes each back off */
 	while (i-- > 0) {
 		close(fds[i]);
 		frame_unbind(p, &frames[caps[i].id]);
 	}
-	return (-EXO_ENOMEM);
+	return (error);
 }
 
 /*
