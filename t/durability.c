@@ -233,7 +233,9 @@ main(void)
 			if (v == (int64_t)(acked[i] == 0 ? i + 1 : acked[i] +
 			    NBLOCKS)) {
 				ahead++;	/* the write under way */
-				/* It was written: the next one follows it. */
+				/* It was written, and it is what the block
+				 * holds from now on; the next one follows. */
+				acked[i] = (uint64_t)v;
 				wa.next[i] = (uint64_t)v + NBLOCKS;
 				continue;
 			}
