@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -101,7 +102,7 @@ struct fig {
 	int		 met;
 };
 
-#define FIGS_MAX	16
+#define FIGS_MAX	24
 static struct fig	figs[FIGS_MAX];
 static int		nfigs;
 
@@ -606,6 +607,131 @@ bench_copy(struct exo *e, const struct plan *pl)
 	free(ratio);
 }
 
+/* --- what a libOS and a frame cost exod -------------------------- */
+
+/* exod's pid: the kernel's word for the peer of our connection. */
+static pid_t
+cost_exod_pid(struct exo *e)
+{
+	struct ucred	cred;
+	socklen_t	len = sizeof cred;
+
+	if (getsockopt(exo_fd(e), SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
+		bl_die("SO_PEERCRED: %s", strerror(errno));
+	return (cred.pid);
+}
+
+/* Open descriptors and resident KiB (private and shared) of pid. */
+static void
+cost_sample(pid_t pid, long *fds, long *kib)
+{
+	char		 path[64], line[256];
+	struct dirent	*de;
+	DIR		*dir;
+	FILE		*f;
+
+	*fds = 0;
+	*kib = 0;
+	snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
+	if ((dir = opendir(path)) != NULL) {
+		while ((de = readdir(dir)) != NULL)
+			*fds += de->d_name[0] != '.';
+		closedir(dir);
+	}
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			*kib = atol(line + 6);
+	fclose(f);
+}
+
+/*
+ * exod's descriptors and memory per libOS (n connections that said HELLO
+ * and touched nothing) and per bound frame (one libOS binds m): absolute,
+ * and as a ratio to the page a frame is, the unit a libOS asks for.
+ */
+static void
+bench_cost(struct exo *e, int quick)
+{
+	struct exo		**conn;
+	struct exo_frame	 *fr;
+	struct fig		 *f;
+	pid_t			  pid = cost_exod_pid(e);
+	long			  fd0, kb0, fd1, kb1;
+	int			  n = quick ? 64 : 512, m = quick ? 506 : 2024;
+	int			  i, error;
+
+	if ((conn = calloc((size_t)n, sizeof *conn)) == NULL ||
+	    (fr = calloc((size_t)m, sizeof *fr)) == NULL)
+		bl_die("out of memory");
+	usleep(200000);		/* the pool settles */
+	cost_sample(pid, &fd0, &kb0);
+	for (i = 0; i < n; i++)
+		if ((error = exo_connect(bl_sock(), "cost", &conn[i])) != 0)
+			bl_die_exo("exo_connect", error);
+	cost_sample(pid, &fd1, &kb1);
+	for (i = 0; i < n; i++)
+		exo_disconnect(conn[i]);
+	f = fig_add("libos_fds", "exod fds per libOS");
+	f->exo = (double)(fd1 - fd0) / n;
+	f->unit = "fds";
+	f->base = 1;
+	f->base_unit = "fd";
+	f->base_what = "one descriptor; measured over that many libOSes";
+	f->tkind = T_EXO_MAX;
+	f->target = EXOD_CONN_FDS;
+	fig_judge(f);
+	f = fig_add("libos_mem", "exod memory per libOS");
+	f->exo = (double)(kb1 - kb0) / n;
+	f->unit = "KiB";
+	f->base = EXO_FRAME_SIZE / 1024.0;
+	f->base_unit = "KiB";
+	f->base_what = "a 4 KiB page; exod's VmRSS growth per connected libOS";
+	fig_judge(f);
+	f = fig_add("peer_limit", "libOSes at once");
+	f->exo = EXOD_PEERS_MAX;
+	f->unit = "";
+	f->base = EXOD_PEERS_MAX;
+	f->base_unit = "";
+	f->base_what = "exod's limit (EXOD_PEERS_MAX); t/malformed.t fills it";
+	f->rate = EXOD_PEERS_MAX;
+	f->rate_unit = "libOSes";
+	f->tkind = T_RATE_MIN;
+	f->target = 1024;
+	fig_judge(f);
+
+	usleep(200000);
+	cost_sample(pid, &fd0, &kb0);
+	for (i = 0; i < m; i += 253)
+		if ((error = exo_frame_alloc_batch(e, fr + i, m - i < 253 ?
+		    (unsigned)(m - i) : 253)) != 0)
+			bl_die_exo("exo_frame_alloc_batch", error);
+	cost_sample(pid, &fd1, &kb1);
+	for (i = 0; i < m; i += 253)
+		(void)exo_frame_free_batch(e, fr + i, m - i < 253 ?
+		    (unsigned)(m - i) : 253);
+	f = fig_add("frame_fds", "exod fds per frame");
+	f->exo = (double)(fd1 - fd0) / m;
+	f->unit = "fds";
+	f->base = 1;
+	f->base_unit = "fd";
+	f->base_what = "one descriptor; exod keeps one per bound frame (the "
+	    "pool refills behind it)";
+	fig_judge(f);
+	f = fig_add("frame_mem", "exod memory per frame");
+	f->exo = (double)(kb1 - kb0) * 1024 / m;
+	f->unit = "B";
+	f->base = EXO_FRAME_SIZE;
+	f->base_unit = "B";
+	f->base_what = "the frame's own 4 KiB, which lives in its memfd, not "
+	    "in exod's RSS until exod touches it";
+	fig_judge(f);
+	free(conn);
+	free(fr);
+}
+
 /* --- output -------------------------------------------------------- */
 
 static void
@@ -876,6 +1002,7 @@ main(int argc, char **argv)
 	bench_cap(pl);
 	bench_bind(e, pl);
 	bench_copy(e, pl);
+	bench_cost(e, quick);
 
 	exo_disconnect(e);
 	bl_exod_finish(0);
