@@ -868,6 +868,7 @@ static const struct {
 	{ "memory", "exobench-vm", "memory: Appel-Li, the TLB and the STLB" },
 	{ "disk", "exobench-disk", "revocation and the disk" },
 	{ "fs", "exobench-fs", "libos-unix's file system" },
+	{ "unix", "exobench-unix", "libos-unix: system calls, fork, pipes" },
 	{ "display", "exobench-display", "the display: drawing, snapshots" },
 };
 

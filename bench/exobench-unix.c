@@ -1,0 +1,314 @@
+/*
+ * exobench-unix - the Unix column of the trend table: libos-unix's
+ * system calls beside the host kernel doing the same (monolithic) and,
+ * for the null call and the round trip, a server process over IPC
+ * (microkernel).
+ *
+ *	getpid, null call	the gate (SYS_getpid, SYS_nop) against the
+ *				host's getpid(2) and an invalid system call;
+ *				IPC: a SOCK_SEQPACKET request to a server
+ *	fork+exit+wait		against fork(2), _exit, waitpid
+ *	fork+exec+wait		against the same with execve of a static
+ *				program that exits at once
+ *	fork, 16 MiB		a process with a 16 MiB heap, written
+ *	pipe round trip		one byte there and back between two
+ *				processes; IPC: the same through a server
+ *	pipe throughput		16 MiB in 64 KiB writes
+ *	COW fault		a child's first write to a shared page
+ *
+ * libos-unix's side runs as the program kt_bench inside libos-unix on a
+ * private exod; both sides are timed with the cycle counter, so the
+ * ratios need no conversion.  Targets are reported, never asserted.
+ *
+ *	exobench-unix [--json] [--quick]
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "benchlib.h"
+
+#define PAGE	4096
+
+static uint64_t
+tsc(void)
+{
+	uint32_t	lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32 | lo);
+}
+
+/* libos-unix's figures: kt_bench's lines, by name. */
+static char	 unix_out[4096];
+
+static double
+unix_get(const char *name)
+{
+	char	*p = unix_out, key[64];
+	long	 v;
+
+	while (p != NULL && *p != '\0') {
+		if (sscanf(p, "%63s %ld", key, &v) == 2 &&
+		    strcmp(key, name) == 0)
+			return ((double)v);
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	bl_die("kt_bench printed no %s:\n%s", name, unix_out);
+}
+
+static void
+unix_run(int n)
+{
+	char	 count[16], progs[1024];
+	char	*argv[] = { "libos-unix", "-S", NULL, "-c", NULL, NULL, NULL };
+	char	 cmd[64];
+	size_t	 off = 0;
+	ssize_t	 got;
+	int	 fd, st;
+	pid_t	 pid;
+
+	snprintf(count, sizeof count, "%d", n);
+	snprintf(cmd, sizeof cmd, "kt_bench %s", count);
+	snprintf(progs, sizeof progs, "%s", bl_path("libos-unix/user"));
+	argv[2] = (char *)bl_sock();
+	argv[4] = cmd;
+	argv[5] = progs;
+	pid = bl_spawn("libos-unix/libos-unix", argv, &fd);
+	while (off + 1 < sizeof unix_out && (got = read(fd, unix_out + off,
+	    sizeof unix_out - 1 - off)) != 0) {
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		off += (size_t)got;
+	}
+	unix_out[off] = '\0';
+	close(fd);
+	waitpid(pid, &st, 0);
+	bl_untrack(pid);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		bl_die("libos-unix -c kt_bench failed:\n%s", unix_out);
+}
+
+static double
+host_getpid(int n)
+{
+	uint64_t	t0 = tsc();
+	int		i;
+
+	for (i = 0; i < n; i++)
+		(void)syscall(SYS_getpid);
+	return ((double)(tsc() - t0) / n);
+}
+
+static double
+host_null(int n)
+{
+	uint64_t	t0 = tsc();
+	int		i;
+
+	for (i = 0; i < n; i++)
+		(void)syscall(100000);	/* ENOSYS: the kernel's null call */
+	return ((double)(tsc() - t0) / n);
+}
+
+static double
+host_forks(int n, int execit, size_t heap)
+{
+	char		*argv[] = { "true", NULL }, *mem = NULL;
+	uint64_t	 t0;
+	size_t		 i;
+	int		 k, st;
+	pid_t		 pid;
+
+	if (heap > 0) {
+		if ((mem = malloc(heap)) == NULL)
+			bl_die("malloc");
+		for (i = 0; i < heap; i += PAGE)
+			mem[i] = 1;
+	}
+	t0 = tsc();
+	for (k = 0; k < n; k++) {
+		if ((pid = fork()) == 0) {
+			if (execit)
+				execv("/bin/true", argv);
+			_exit(0);
+		}
+		waitpid(pid, &st, 0);
+	}
+	free(mem);
+	return ((double)(tsc() - t0) / n);
+}
+
+/* Round trips of one byte between this process and a child over a and
+ * b (pipes, or one socket pair for the server). */
+static double
+host_pingpong(int n, int sock)
+{
+	int		 a[2], b[2], i;
+	char		 c = 'x';
+	uint64_t	 t0;
+	pid_t		 pid;
+
+	if (sock) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, a) == -1)
+			bl_die("socketpair");
+		b[0] = a[0];
+		b[1] = a[1];
+	} else if (pipe(a) == -1 || pipe(b) == -1)
+		bl_die("pipe");
+	if ((pid = fork()) == 0) {
+		/* The peer, or the server: answer every request. */
+		for (i = 0; i < n; i++)
+			if (read(sock ? a[1] : a[0], &c, 1) != 1 ||
+			    write(b[1], &c, 1) != 1)
+				break;
+		_exit(0);
+	}
+	t0 = tsc();
+	for (i = 0; i < n; i++) {
+		if (write(sock ? a[0] : a[1], &c, 1) != 1 ||
+		    read(b[0], &c, 1) != 1)
+			bl_die("ping-pong");
+	}
+	t0 = tsc() - t0;
+	waitpid(pid, NULL, 0);
+	close(a[0]);
+	close(a[1]);
+	if (!sock) {
+		close(b[0]);
+		close(b[1]);
+	}
+	return ((double)t0 / n);
+}
+
+static double
+host_throughput(void)
+{
+	static char	 buf[65536];
+	int		 p[2], i;
+	ssize_t		 got;
+	size_t		 total;
+	uint64_t	 t0;
+	pid_t		 pid;
+
+	if (pipe(p) == -1)
+		bl_die("pipe");
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		for (i = 0; i < 256; i++)
+			if (write(p[1], buf, sizeof buf) != (ssize_t)sizeof buf)
+				break;
+		_exit(0);
+	}
+	close(p[1]);
+	t0 = tsc();
+	for (total = 0; total < 256 * sizeof buf; total += (size_t)got)
+		if ((got = read(p[0], buf, sizeof buf)) <= 0)
+			break;
+	t0 = tsc() - t0;
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	return ((double)t0 / 16);
+}
+
+static double
+host_cow(void)
+{
+	int		 p[2], i, pages = 1024;
+	char		*mem;
+	uint64_t	 t0;
+	double		 v = 0;
+	pid_t		 pid;
+
+	if ((mem = malloc((size_t)pages * PAGE)) == NULL || pipe(p) == -1)
+		bl_die("cow");
+	for (i = 0; i < pages; i++)
+		mem[(size_t)i * PAGE] = 1;
+	if ((pid = fork()) == 0) {
+		t0 = tsc();
+		for (i = 0; i < pages; i++)
+			mem[(size_t)i * PAGE] = 2;
+		v = (double)(tsc() - t0) / pages;
+		(void)write(p[1], &v, sizeof v);
+		_exit(0);
+	}
+	if (read(p[0], &v, sizeof v) != sizeof v)
+		bl_die("cow child");
+	waitpid(pid, NULL, 0);
+	close(p[0]);
+	close(p[1]);
+	free(mem);
+	return (v);
+}
+
+static void
+fig(const char *key, const char *label, double exo, double base,
+    const char *what, const char *target, double want, int lower)
+{
+	struct bfig	*f = bl_fig(key, label, "cycles");
+
+	f->exo = exo;
+	f->base = base;
+	f->what = what;
+	if (target != NULL) {
+		f->target = target;
+		f->met = lower ? exo * want <= base : exo <= base * want;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const char	*args[] = { "-m", "64M", NULL };
+	int		 json, quick, n;
+
+	bl_options("exobench-unix", argc, argv, &json, &quick);
+	bl_init("exobench-unix", argc, argv);
+	bl_exod_start(args);
+	n = quick ? 4000 : 20000;
+	unix_run(n);
+
+	fig("unix_getpid", "unix: getpid", unix_get("getpid"),
+	    host_getpid(n), "the host's getpid(2)", "ratio <= 0.1", 10, 1);
+	fig("unix_null", "unix: null system call", unix_get("nop"),
+	    host_null(n), "the host's null system call (ENOSYS)",
+	    "ratio <= 0.1", 10, 1);
+	fig("unix_null_ipc", "unix: null call, microkernel column",
+	    unix_get("nop"), host_pingpong(n / 4, 1),
+	    "a request to a server process over SOCK_SEQPACKET", NULL, 0, 0);
+	fig("unix_fork", "unix: fork+exit+wait", unix_get("fork_exit_wait"),
+	    host_forks(n / 100, 0, 0), "the host's fork, _exit, waitpid",
+	    NULL, 0, 0);
+	fig("unix_fork_exec", "unix: fork+exec+wait",
+	    unix_get("fork_exec_wait"), host_forks(n / 200, 1, 0),
+	    "the host's fork, execve of true, waitpid", NULL, 0, 0);
+	fig("unix_fork16", "unix: fork+exit+wait, 16 MiB",
+	    unix_get("fork16_exit_wait"), host_forks(n / 400 > 0 ? n / 400 :
+	    1, 0, 16 << 20), "the host's, of a 16 MiB process",
+	    "ratio <= 1", 1, 0);
+	fig("unix_pipe_rtt", "unix: pipe round trip", unix_get("pipe_rtt"),
+	    host_pingpong(n / 4, 0), "the host's, between two processes",
+	    "ratio <= 0.2", 5, 1);
+	fig("unix_pipe_rtt_ipc", "unix: round trip, microkernel column",
+	    unix_get("pipe_rtt"), host_pingpong(n / 4, 1),
+	    "through a server process over SOCK_SEQPACKET", NULL, 0, 0);
+	fig("unix_pipe_mib", "unix: pipe, 64 KiB writes, per MiB",
+	    unix_get("pipe_mib"), host_throughput(), "the host's pipe",
+	    NULL, 0, 0);
+	fig("unix_cow", "unix: COW fault", unix_get("cow_fault"), host_cow(),
+	    "the host's first write after fork", NULL, 0, 0);
+	bl_exod_stop();
+	bl_print(json);
+	return (0);
+}
