@@ -166,9 +166,7 @@ dispatch_message(struct peer *p, const void *buf, size_t n, int *fds,
 	else
 		status = dispatch_check(p, &h, h.len, &r);
 	if (status != 0) {
-		log_debug("libOS %u: request type %u id %u refused: %d",
-		    p->libos, h.type, h.id, status);
-		peer_reply(p, &h, status, NULL, 0, NULL, 0);
+		peer_reply(p, &h, status, NULL, 0, NULL, 0);	/* logs it */
 		return;
 	}
 	r->handle(p, &h, (const unsigned char *)buf + sizeof h);

@@ -16,6 +16,9 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-daemon.h>
+#endif
 
 #include "exo.h"
 #include "exod.h"
@@ -44,8 +47,8 @@ usage(int status)
 	    "usage: exod [-fhrVv] [--no-stlb] [-b ms] [-c ms] [-D size] "
 	    "[-d image]\n            [-F [WIDTHxHEIGHT[/TILE]]] [-H ms] "
 	    "[-m size] [-N backend:arg]\n            [-n slots] [-P frames] "
-	    "[-q ms] [-R ms] [-S socket]\n            [-T user[,user...]] "
-	    "[-t entries]\n");
+	    "[-p pidfile] [-q ms] [-R ms] [-S socket]\n            "
+	    "[-T user[,user...]] [-t entries]\n");
 	exit(status ? 2 : 0);
 }
 
@@ -302,6 +305,72 @@ exod_daemonize(int verbose)
 	return (p[1]);
 }
 
+/* -p: the pid file, written once exod serves, removed when it stops. */
+static const char	*exod_pidfile;
+static char		 exod_pidpath[PATH_MAX];
+
+/* Keep -p's path, made absolute: the daemon works from "/". */
+static int
+exod_pidfile_set(const char *arg)
+{
+	if (snprintf(exod_pidpath, sizeof exod_pidpath, "%s", arg) >=
+	    (int)sizeof exod_pidpath || *arg == '\0') {
+		fprintf(stderr, "exod: -p %s: not a usable path\n", arg);
+		return (-1);
+	}
+	exod_absolute(exod_pidpath, sizeof exod_pidpath);
+	exod_pidfile = exod_pidpath;
+	return (0);
+}
+
+static void
+exod_pidfile_remove(void)
+{
+	if (exod_pidfile != NULL)
+		(void)unlink(exod_pidfile);
+}
+
+static void
+exod_pidfile_write(void)
+{
+	FILE	*f;
+
+	if (exod_pidfile == NULL)
+		return;
+	if ((f = fopen(exod_pidfile, "w")) == NULL ||
+	    fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0)
+		fatal("pid file %s", exod_pidfile);
+	atexit(exod_pidfile_remove);
+}
+
+/* libevent's own warnings and errors, in exod's log. */
+static void
+exod_event_log(int severity, const char *msg)
+{
+	switch (severity) {
+	case EVENT_LOG_DEBUG:
+		log_debug("libevent: %s", msg);
+		break;
+	case EVENT_LOG_MSG:
+		log_info("libevent: %s", msg);
+		break;
+	default:
+		log_warnx("libevent: %s", msg);
+		break;
+	}
+}
+
+/* Tell systemd (Type=notify) how exod stands; nothing without it. */
+static void
+exod_notify(const char *state)
+{
+#ifdef HAVE_LIBSYSTEMD
+	(void)sd_notify(0, state);
+#else
+	(void)state;
+#endif
+}
+
 /* Serving now: release the waiting parent and let go of the terminal. */
 static void
 exod_ready(int fd)
@@ -348,7 +417,8 @@ main(int argc, char **argv)
 
 	argv[0] = (char *)"exod";	/* getopt's messages name exod */
 	while ((ch = getopt_long(argc, argv,
-	    "b:c:D:d:fF::H:hm:N:n:P:q:R:rS:T:t:Vv", exod_longopts, NULL)) != -1) {
+	    "b:c:D:d:fF::H:hm:N:n:P:p:q:R:rS:T:t:Vv", exod_longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			call_deadline_ns = exod_parse_ms(ch, optarg, 600000);
@@ -427,6 +497,10 @@ main(int argc, char **argv)
 				    EXO_FRAME_SIZE);
 				usage(1);
 			}
+			break;
+		case 'p':
+			if (exod_pidfile_set(optarg) == -1)
+				usage(1);
 			break;
 		case 'S':
 			opt_sock = optarg;
@@ -508,6 +582,7 @@ main(int argc, char **argv)
 	if (cap_init() == -1)
 		fatalx("cannot make the capability key (libsodium)");
 
+	event_set_log_callback(exod_event_log);
 	if ((cfg = event_config_new()) == NULL)
 		fatalx("event_config_new");
 	/* Quantum ends and save bounds want timers finer than epoll's ms. */
@@ -534,11 +609,14 @@ main(int argc, char **argv)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	log_info("listening on %s: %llu frames of %d bytes", path, frames,
 	    EXO_FRAME_SIZE);
+	exod_pidfile_write();	/* before the parent returns (Type=forking) */
+	exod_notify("READY=1");
 	if (ready != -1)
 		exod_ready(ready);
 
 	event_base_dispatch(base);
 
+	exod_notify("STOPPING=1");
 	sched_shutdown();
 	peer_close_all();
 	watch_fini();

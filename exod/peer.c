@@ -35,6 +35,7 @@
 
 #include <event2/event.h>
 
+#include "exo.h"
 #include "exod.h"
 
 #ifndef SO_PEERPIDFD
@@ -560,8 +561,12 @@ peer_reply(struct peer *p, const struct exo_hdr *h, int status,
 	unsigned char	buf[EXO_MSG_MAX];
 	struct exo_hdr	r;
 
-	if (status != 0)
+	if (status != 0) {
+		/* Every refusal, the dispatcher's and the handlers' (-v). */
+		log_debug("libOS %u: request type %u id %u refused: %s",
+		    p->libos, h->type, h->id, exo_strerror(status));
 		len = 0;
+	}
 	r.version = EXO_PROTO_VERSION;
 	r.type = h->type | EXO_MSG_REPLY;
 	r.id = h->id;

@@ -44,7 +44,9 @@ INST=$inst_tmp/prefix
 # from its command line.
 inst_make() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL "${MAKE:-make}" -s \
-	    --no-print-directory -C "$top" prefix="$INST" DESTDIR= "$@"
+	    --no-print-directory -C "$top" prefix="$INST" DESTDIR= \
+	    systemdsystemunitdir="$INST/lib/systemd/system" \
+	    tmpfilesdir="$INST/lib/tmpfiles.d" "$@"
 }
 
 inst_install() {
