@@ -13,6 +13,7 @@ if ! command -v "$cxx" >/dev/null 2>&1; then
 	exit 0
 fi
 inst_install
+cxx="$cxx $inst_san"
 echo "1..6"
 
 cat >"$inst_tmp/libos.cc" <<'CEOF'
@@ -69,7 +70,7 @@ cat >"$inst_tmp/plain.cc" <<'CEOF'
 int main() { return exo_strerror(-EXO_EINVAL) != 0 ? 0 : 1; }
 CEOF
 
-"$cxx" -std=c++11 -Wall -Wextra -Werror -o "$inst_tmp/libos" \
+$cxx -std=c++11 -Wall -Wextra -Werror -o "$inst_tmp/libos" \
     "$inst_tmp/libos.cc" -I"$inst_includedir" -L"$inst_libdir" \
     -Wl,-rpath,"$inst_libdir" -lexo >"$inst_tmp/cxx.log" 2>&1
 ok $? "$cxx -std=c++11 -Wall -Wextra -Werror builds a libOS with <exo/exo.h>"
@@ -77,7 +78,7 @@ sed 's/^/# /' "$inst_tmp/cxx.log"
 
 # C++98 has no static_assert of its own: only the headers are tried.
 printf '#include <exo/exo.h>\nint main() { return 0; }\n' >"$inst_tmp/98.cc"
-"$cxx" -std=c++98 -Wall -Wextra -Werror -fsyntax-only "$inst_tmp/98.cc" \
+$cxx -std=c++98 -Wall -Wextra -Werror -fsyntax-only "$inst_tmp/98.cc" \
     -I"$inst_includedir" >"$inst_tmp/98.log" 2>&1
 ok $? "the headers also compile as C++98"
 sed 's/^/# /' "$inst_tmp/98.log"
@@ -85,7 +86,7 @@ sed 's/^/# /' "$inst_tmp/98.log"
 if command -v pkg-config >/dev/null 2>&1; then
 	pc="pkg-config --define-variable=prefix=$INST"
 	export PKG_CONFIG_PATH=$inst_libdir/pkgconfig
-	"$cxx" -Wall -Wextra -Werror -o "$inst_tmp/plain" "$inst_tmp/plain.cc" \
+	$cxx -Wall -Wextra -Werror -o "$inst_tmp/plain" "$inst_tmp/plain.cc" \
 	    $($pc --cflags libexo) $($pc --libs libexo) \
 	    -Wl,-rpath,"$inst_libdir" >"$inst_tmp/pc.log" 2>&1 &&
 	    "$inst_tmp/plain"

@@ -23,8 +23,8 @@ cp -R "$ex" "$inst_tmp/ex"
 PKG_CONFIG_PATH=$inst_libdir/pkgconfig env -u MAKEFLAGS -u MFLAGS \
     -u MAKELEVEL make -C "$inst_tmp/ex" \
     PKG_CONFIG="pkg-config --define-variable=prefix=$INST" \
-    CFLAGS="-O2 -Wall -Wextra -Werror" \
-    LDFLAGS="-Wl,-rpath,$inst_libdir" >"$inst_tmp/make.log" 2>&1
+    CFLAGS="-O2 -Wall -Wextra -Werror $inst_san" \
+    LDFLAGS="-Wl,-rpath,$inst_libdir $inst_san" >"$inst_tmp/make.log" 2>&1
 ok $? "its Makefile builds it with pkg-config, -Wall -Wextra -Werror"
 sed 's/^/# /' "$inst_tmp/make.log" | grep -v '^# make' | head -n 20
 

@@ -4,7 +4,8 @@
 #
 # After inst_install: $INST is the prefix, $inst_tmp a scratch directory
 # removed on exit, $inst_libdir, $inst_includedir, $inst_mandir and
-# $inst_docdir where make put things.  The prefix is refused (the test
+# $inst_docdir where make put things, $inst_san the sanitizer flags the
+# build used (programs linked against the installed libexo need them).  The prefix is refused (the test
 # skips) if the build was configured with a directory outside it, so a
 # test never writes outside its temporary directory.
 
@@ -66,6 +67,9 @@ inst_install() {
 	done
 	set -- $dirs
 	inst_libdir=$1 inst_includedir=$2 inst_mandir=$3 inst_docdir=$4
+	# A sanitizer build's libexo needs its runtime in what links it.
+	inst_san=$(printf 'inst-san:\n\t@echo $(EXO_SAN_CFLAGS)\n' |
+	    inst_make -f Makefile -f - inst-san)
 	if ! inst_make install >"$inst_tmp/install.log" 2>&1; then
 		echo "1..1"
 		ok 1 "make install prefix=$INST"
