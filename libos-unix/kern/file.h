@@ -29,6 +29,7 @@ struct ustat {
 #define UT_DEVICE	3
 
 #define CONSOLE_MAJOR	1	/* the console's device number */
+#define DISPLAY_MAJOR	2	/* the display's (display.c) */
 
 enum file_type { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE };
 
@@ -71,6 +72,7 @@ struct file	*fd_get(struct proc *, int);
 
 int		 pipe_alloc(struct file **, struct file **);
 struct file	*console_file(int);
+struct file	*display_file(void);
 struct file	*hostfile_open(const char *, int);
 
 #endif

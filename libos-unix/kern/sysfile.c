@@ -150,6 +150,12 @@ sys_open(void)
 			return (-1);
 		f->readable = acc != O_WRONLY;
 		f->writable = acc != O_RDONLY;
+	} else if (strcmp(name, "display") == 0) {
+		/* exod's display, as tiles of it (display.c) */
+		if ((f = display_file()) == NULL)
+			return (-1);
+		f->readable = acc != O_WRONLY;
+		f->writable = acc != O_RDONLY;
 	} else {
 		/* Part 1: the program directory is read-only. */
 		if (acc != O_RDONLY || (omode & (O_CREATE | O_TRUNC)))
