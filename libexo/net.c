@@ -238,7 +238,8 @@ exo_net_recv(struct exo_net_ring *r, void *buf, size_t max,
 		return (0);
 	memcpy(&s, va, sizeof s);
 	len = s.len <= EXO_NET_SLOT_DATA ? s.len : EXO_NET_SLOT_DATA;
-	memcpy(buf, va + sizeof s, len < max ? len : max);
+	if (max > 0)
+		memcpy(buf, va + sizeof s, len < max ? len : max);
 	if (meta != NULL)
 		*meta = s;
 	__atomic_store_n((uint32_t *)va, EXO_NET_SLOT_EMPTY, __ATOMIC_RELEASE);
@@ -308,7 +309,8 @@ exo_net_info(struct exo *e, uint32_t start, struct exo_net_info *info,
 	    len != sizeof *info + (size_t)info->count * sizeof *recs)
 		return (-EXO_EPROTO);
 	got = info->count < max ? info->count : max;
-	memcpy(recs, buf + sizeof *info, got * sizeof *recs);
+	if (got > 0)
+		memcpy(recs, buf + sizeof *info, got * sizeof *recs);
 	*n = got;
 	return (0);
 }

@@ -223,6 +223,7 @@ main(void)
 	is_int(merged, 10, "the 10 filters of merged shapes are merged");
 	ok(df[3].nclass == EXO_NET_HOST_UDP && df[3].port == 53 &&
 	    df[3].addr == pkt_addr("10.0.0.2"), "with their constants");
+	pcap_close(pc);
 	if ((pc = pcap_open_offline(path, err)) == NULL)
 		bail("%s", err);
 	while (pcap_next_ex(pc, &h, &data) == 1) {
