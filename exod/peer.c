@@ -373,7 +373,14 @@ peer_accept(struct event_base *base, int lfd)
 		peer_refuse(fd);
 		return (1);
 	}
-	if ((pidfd = peer_pidfd(fd, cred.pid)) == -1) {
+	/*
+	 * accept(2) may have taken the last descriptor: an idle connection's
+	 * two make room for this one's pidfd, rather than refusing it.
+	 */
+	if ((pidfd = peer_pidfd(fd, cred.pid)) == -1 &&
+	    (errno == EMFILE || errno == ENFILE) && peer_shed_any())
+		pidfd = peer_pidfd(fd, cred.pid);
+	if (pidfd == -1) {
 		if (errno == EMFILE || errno == ENFILE) {
 			/* Said without a descriptor: the client knows why. */
 			peer_refuse_with(fd, -EXO_ENFILE);
