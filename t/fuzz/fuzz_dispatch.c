@@ -20,7 +20,8 @@
  *	- every request gets exactly one reply, with its id and type|REPLY,
  *	  in order (only requests the model does not predict, such as CALL
  *	  and YIELD, may be answered later, or never when a peer leaves);
- *	  an error reply carries no payload and no descriptor;
+ *	  an error reply carries no payload (but EXO_EBPF's where and why)
+ *	  and no descriptor;
  *	- a FRAME_ALLOC reply has count sealed capabilities and count
  *	  descriptors, each a 4096-byte, all-zero object that reaches exactly
  *	  the frame its capability names (checked through exod's own mapping),
@@ -657,8 +658,10 @@ fz_check_reply(int k, const unsigned char *buf, size_t n, const int *fds,
 		fz_fail("request type %#x id %u: status %d, want %d",
 		    x->req, x->id, h.status, x->status);
 	if (h.status != 0) {
-		if (h.status > 0 || h.status < -EXO_ERR_MAX || h.len != 0 ||
-		    nfds != 0)
+		/* EXO_EBPF alone says where and why (exo-protocol(7)). */
+		if (h.status > 0 || h.status < -EXO_ERR_MAX || nfds != 0 ||
+		    h.len != (h.status == -EXO_EBPF ?
+		    sizeof(struct exo_net_verdict) : 0))
 			fz_fail("error reply %d with %u bytes, %u descriptors",
 			    h.status, h.len, nfds);
 	} else if (x->status == FZ_ANY && (x->req < EXO_MSG_HELLO ||
