@@ -377,12 +377,19 @@ fz_predict(int k, const unsigned char *m, size_t n, int trunc, unsigned nfds,
 		want = h.len >= sizeof ff && h.len <= sizeof ff +
 		    EXO_BATCH_MAX * sizeof caps[0] ? h.len : SIZE_MAX;
 		break;
-	default:			/* NULL, STATUS */
+	case EXO_MSG_STATUS:		/* empty, or a page's start */
+		want = h.len == sizeof(struct exo_status_req) ? h.len : 0;
+		break;
+	default:			/* NULL */
 		want = 0;
 		break;
 	}
 	if (h.len != want) {
 		x->status = -EXO_EPROTO;
+		return;
+	}
+	if (t == EXO_MSG_STATUS && h.len != 0) {
+		x->status = FZ_ANY;	/* paged STATUS: not modelled */
 		return;
 	}
 
