@@ -363,8 +363,9 @@ fs_ilock(struct inode *ip)
 	ip->size = dip->size;
 	memcpy(ip->addrs, dip->addrs, sizeof ip->addrs);
 	bio_release(b);
+	/* A size past the largest file would make every block count wrap. */
 	if (ip->type < FS_T_DIR || ip->type > FS_T_SYMLINK ||
-	    ip->nlink < 0) {
+	    ip->nlink < 0 || ip->size > (uint32_t)MAXFILE * BSIZE) {
 		if (ip->type != 0)
 			fs.corrupt++;
 		goto fail;
@@ -568,7 +569,8 @@ fs_readahead(struct inode *ip, uint32_t first, uint32_t last)
 {
 	uint32_t	bno[BDEV_IO_MAX], bn, nblk, n = 0;
 
-	nblk = (ip->size + BSIZE - 1) / BSIZE;
+	if ((nblk = (uint32_t)(((uint64_t)ip->size + BSIZE - 1) / BSIZE)) == 0)
+		return;
 	if (first == fs.next_ra || last > first)
 		last += FS_READAHEAD;
 	if (last >= nblk)
