@@ -231,6 +231,12 @@ int	dispatch_caps(const struct exo_hdr *, const void *, unsigned, uint32_t,
 void	dispatch_reply_caps(struct peer *, const struct exo_hdr *,
 	    const struct exo_cap *, unsigned, int *, unsigned);
 
+/* req_list.c: a page of what a libOS holds, from index start on. */
+typedef unsigned (*req_list_fn)(struct peer *, uint32_t, struct exo_cap *,
+	    unsigned, uint32_t *);
+void	req_list_reply(struct peer *, const struct exo_hdr *, const void *,
+	    req_list_fn);
+
 extern const struct exod_req req_hello;
 extern const struct exod_req req_null;
 extern const struct exod_req req_cap_check;

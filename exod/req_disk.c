@@ -66,22 +66,7 @@ static void
 block_list_handle(struct peer *p, const struct exo_hdr *h,
     const void *payload)
 {
-	unsigned char			buf[sizeof(struct exo_block_list_reply) +
-					    EXO_BATCH_MAX * sizeof(struct exo_cap)];
-	struct exo_block_list_reply	rep;
-	struct exo_block_list		req;
-	struct exo_cap			caps[EXO_BATCH_MAX];
-
-	memcpy(&req, payload, sizeof req);
-	if (req.reserved != 0) {
-		peer_reply(p, h, -EXO_EINVAL, NULL, 0, NULL, 0);
-		return;
-	}
-	rep.count = disk_list(p, req.start, caps, EXO_BATCH_MAX, &rep.total);
-	memcpy(buf, &rep, sizeof rep);
-	memcpy(buf + sizeof rep, caps, rep.count * sizeof caps[0]);
-	peer_reply(p, h, 0, buf, sizeof rep + rep.count * sizeof caps[0],
-	    NULL, 0);
+	req_list_reply(p, h, payload, disk_list);
 }
 
 const struct exod_req req_block_list = {

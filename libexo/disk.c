@@ -11,47 +11,26 @@
 int
 exo_block_alloc(struct exo *e, struct exo_cap *caps, unsigned n)
 {
-	unsigned char		buf[sizeof(struct exo_frame_alloc_reply) +
-				    EXO_BATCH_MAX * sizeof(struct exo_cap)];
-	struct exo_frame_alloc_reply rep;
 	struct exo_block_alloc	req;
-	size_t			len;
 	int			error;
 
-	if (exo_control(e))
-		return (-EXO_EPERM);	/* the one rule: libexo(3) */
-	if (caps == NULL || n == 0 || n > EXO_BATCH_MAX)
-		return (-EXO_EINVAL);
+	if ((error = exo_caps_batch(e, caps, n)) != 0)
+		return (error);
 	req.count = n;
 	req.flags = 0;
-	error = exo_request(e, EXO_MSG_BLOCK_ALLOC, &req, sizeof req, buf,
-	    sizeof buf, &len, NULL, 0, NULL);
-	if (error != 0)
-		return (error);
-	memcpy(&rep, buf, sizeof rep);
-	if (len != sizeof rep + n * sizeof caps[0] || rep.count != n)
-		return (-EXO_EPROTO);
-	memcpy(caps, buf + sizeof rep, n * sizeof caps[0]);
-	return (0);
+	return (exo_caps_bind(e, EXO_MSG_BLOCK_ALLOC, &req, sizeof req, caps,
+	    NULL, n));
 }
 
 int
 exo_block_free(struct exo *e, const struct exo_cap *caps, unsigned n)
 {
-	unsigned char		buf[sizeof(struct exo_frame_free) +
-				    EXO_BATCH_MAX * sizeof(struct exo_cap)];
-	struct exo_frame_free	req;
+	int	error;
 
-	if (exo_control(e))
-		return (-EXO_EPERM);	/* the one rule: libexo(3) */
-	if (caps == NULL || n == 0 || n > EXO_BATCH_MAX)
-		return (-EXO_EINVAL);
-	req.count = n;
-	req.reserved = 0;
-	memcpy(buf, &req, sizeof req);
-	memcpy(buf + sizeof req, caps, n * sizeof caps[0]);
-	return (exo_request(e, EXO_MSG_BLOCK_FREE, buf, sizeof req +
-	    n * sizeof caps[0], NULL, 0, NULL, NULL, 0, NULL));
+	if ((error = exo_caps_batch(e, caps, n)) != 0)
+		return (error);
+	return (exo_caps_release(e, EXO_MSG_BLOCK_FREE, caps, sizeof caps[0],
+	    n));
 }
 
 /* Capabilities for the blocks this libOS owns, from the start-th on. */
@@ -59,32 +38,10 @@ int
 exo_block_list(struct exo *e, uint32_t start, struct exo_cap *caps,
     unsigned max, unsigned *n, uint32_t *total)
 {
-	unsigned char			buf[sizeof(struct exo_block_list_reply) +
-					    EXO_BATCH_MAX * sizeof(struct exo_cap)];
-	struct exo_block_list_reply	rep;
-	struct exo_block_list		req;
-	size_t				len;
-	int				error;
-
 	if (exo_control(e))
 		return (-EXO_EPERM);	/* the one rule: libexo(3) */
-	if (caps == NULL || n == NULL)
-		return (-EXO_EINVAL);
-	req.start = start;
-	req.reserved = 0;
-	error = exo_request(e, EXO_MSG_BLOCK_LIST, &req, sizeof req, buf,
-	    sizeof buf, &len, NULL, 0, NULL);
-	if (error != 0)
-		return (error);
-	memcpy(&rep, buf, sizeof rep);
-	if (rep.count > EXO_BATCH_MAX ||
-	    len != sizeof rep + rep.count * sizeof caps[0])
-		return (-EXO_EPROTO);
-	*n = rep.count < max ? rep.count : max;
-	memcpy(caps, buf + sizeof rep, *n * sizeof caps[0]);
-	if (total != NULL)
-		*total = rep.total;
-	return (0);
+	return (exo_caps_page(e, EXO_MSG_BLOCK_LIST, start, caps, max, n,
+	    total));
 }
 
 static int

@@ -18,34 +18,22 @@
 int
 exo_frame_alloc_batch(struct exo *e, struct exo_frame *f, unsigned n)
 {
-	struct {
-		struct exo_frame_alloc_reply	hdr;
-		struct exo_cap			caps[EXO_BATCH_MAX];
-	}			rep;
 	struct exo_frame_alloc	req;
+	struct exo_cap		caps[EXO_BATCH_MAX];
 	int			fds[EXO_BATCH_MAX];
-	size_t			len;
-	unsigned		i, nfds;
+	unsigned		i;
 	int			error;
 
-	if (exo_control(e))
-		return (-EXO_EPERM);	/* the one rule: libexo(3) */
-	if (f == NULL || n == 0 || n > EXO_BATCH_MAX)
-		return (-EXO_EINVAL);
+	if ((error = exo_caps_batch(e, f, n)) != 0)
+		return (error);
 	req.count = n;
 	req.flags = 0;
-	error = exo_request(e, EXO_MSG_FRAME_ALLOC, &req, sizeof req, &rep,
-	    sizeof rep, &len, fds, EXO_BATCH_MAX, &nfds);
+	error = exo_caps_bind(e, EXO_MSG_FRAME_ALLOC, &req, sizeof req, caps,
+	    fds, n);
 	if (error != 0)
 		return (error);
-	if (len != sizeof rep.hdr + n * sizeof rep.caps[0] ||
-	    rep.hdr.count != n || nfds != n) {
-		for (i = 0; i < nfds; i++)
-			close(fds[i]);
-		return (-EXO_EPROTO);
-	}
 	for (i = 0; i < n; i++) {
-		f[i].cap = rep.caps[i];
+		f[i].cap = caps[i];
 		f[i].fd = fds[i];
 		f[i].va = NULL;
 		exo_mem_frame_bound(e, &f[i].cap, f[i].fd);
@@ -62,23 +50,13 @@ exo_frame_alloc(struct exo *e, struct exo_frame *f)
 int
 exo_frame_free_batch(struct exo *e, struct exo_frame *f, unsigned n)
 {
-	struct {
-		struct exo_frame_free	hdr;
-		struct exo_cap		caps[EXO_BATCH_MAX];
-	}		req;
 	unsigned	i;
 	int		error;
 
-	if (exo_control(e))
-		return (-EXO_EPERM);	/* the one rule: libexo(3) */
-	if (f == NULL || n == 0 || n > EXO_BATCH_MAX)
-		return (-EXO_EINVAL);
-	req.hdr.count = n;
-	req.hdr.reserved = 0;
-	for (i = 0; i < n; i++)
-		req.caps[i] = f[i].cap;
-	error = exo_request(e, EXO_MSG_FRAME_FREE, &req, sizeof req.hdr +
-	    n * sizeof req.caps[0], NULL, 0, NULL, NULL, 0, NULL);
+	if ((error = exo_caps_batch(e, f, n)) != 0)
+		return (error);
+	error = exo_caps_release(e, EXO_MSG_FRAME_FREE, &f[0].cap, sizeof f[0],
+	    n);
 	if (error != 0)
 		return (error);
 	for (i = 0; i < n; i++) {

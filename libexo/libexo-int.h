@@ -52,6 +52,16 @@ int	exo_pe_init(struct exo *);
 int	exo_pe_sync(struct exo *);
 int	exo_pe_traps(void);
 
+/* Capability lists (caplist.c): a batch bound, a batch given back, a
+ * page read back. */
+int	exo_caps_batch(struct exo *, const void *, unsigned);
+int	exo_caps_bind(struct exo *, uint16_t, const void *, size_t,
+	    struct exo_cap *, int *, unsigned);
+int	exo_caps_release(struct exo *, uint16_t, const struct exo_cap *,
+	    size_t, unsigned);
+int	exo_caps_page(struct exo *, uint16_t, uint32_t, struct exo_cap *,
+	    unsigned, unsigned *, uint32_t *);
+
 /* The memory layer (as.c): the frame registry follows frame.c. */
 void	exo_mem_frame_bound(struct exo *, const struct exo_cap *, int);
 void	exo_mem_frame_gone(struct exo *, uint64_t);

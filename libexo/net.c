@@ -119,30 +119,8 @@ int
 exo_net_filter_list(struct exo *e, uint32_t start, struct exo_cap *caps,
     unsigned max, unsigned *n, uint32_t *total)
 {
-	unsigned char			buf[sizeof(struct exo_block_list_reply) +
-					    EXO_BATCH_MAX * sizeof(struct exo_cap)];
-	struct exo_block_list_reply	rep;
-	struct exo_block_list		req;
-	size_t				len;
-	int				error;
-
-	if (caps == NULL || n == NULL)
-		return (-EXO_EINVAL);
-	req.start = start;
-	req.reserved = 0;
-	error = exo_request(e, EXO_MSG_NET_FILTER_LIST, &req, sizeof req, buf,
-	    sizeof buf, &len, NULL, 0, NULL);
-	if (error != 0)
-		return (error);
-	memcpy(&rep, buf, sizeof rep);
-	if (rep.count > EXO_BATCH_MAX ||
-	    len != sizeof rep + rep.count * sizeof caps[0])
-		return (-EXO_EPROTO);
-	*n = rep.count < max ? rep.count : max;
-	memcpy(caps, buf + sizeof rep, *n * sizeof caps[0]);
-	if (total != NULL)
-		*total = rep.total;
-	return (0);
+	return (exo_caps_page(e, EXO_MSG_NET_FILTER_LIST, start, caps, max, n,
+	    total));
 }
 
 /*

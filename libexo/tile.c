@@ -56,36 +56,24 @@ static int
 exo_tile_req(struct exo *e, const struct exo_tile_alloc *req, unsigned n,
     struct exo_tile *t)
 {
-	struct {
-		struct exo_frame_alloc_reply	hdr;
-		struct exo_cap			caps[EXO_BATCH_MAX];
-	}		rep;
+	struct exo_cap	caps[EXO_BATCH_MAX];
 	int		fds[EXO_BATCH_MAX];
-	size_t		len;
-	unsigned	i, nfds;
+	unsigned	i;
 	int		error;
 
 	if (e != NULL && e->display.side == 0 &&
 	    (error = exo_display_info(e, NULL)) != 0)
 		return (error);
-	error = exo_request(e, EXO_MSG_TILE_ALLOC, req, sizeof *req, &rep,
-	    sizeof rep, &len, fds, EXO_BATCH_MAX, &nfds);
+	error = exo_caps_bind(e, EXO_MSG_TILE_ALLOC, req, sizeof *req, caps,
+	    fds, n);
 	if (error != 0)
 		return (error);
-	if (len != sizeof rep.hdr + n * sizeof rep.caps[0] ||
-	    rep.hdr.count != n || nfds != n) {
-		for (i = 0; i < nfds; i++)
-			close(fds[i]);
-		return (-EXO_EPROTO);
-	}
 	for (i = 0; i < n; i++) {
-		t[i].cap = rep.caps[i];
+		t[i].cap = caps[i];
 		t[i].fd = fds[i];
 		t[i].side = e->display.side;
-		t[i].x = (uint32_t)(rep.caps[i].id % e->display.cols) *
-		    t[i].side;
-		t[i].y = (uint32_t)(rep.caps[i].id / e->display.cols) *
-		    t[i].side;
+		t[i].x = (uint32_t)(caps[i].id % e->display.cols) * t[i].side;
+		t[i].y = (uint32_t)(caps[i].id / e->display.cols) * t[i].side;
 		t[i].px = NULL;
 	}
 	for (i = 0; i < n; i++) {
@@ -140,23 +128,12 @@ exo_tile_alloc_rect(struct exo *e, unsigned x, unsigned y, unsigned w,
 int
 exo_tile_free(struct exo *e, struct exo_tile *t, unsigned n)
 {
-	struct {
-		struct exo_frame_free	hdr;
-		struct exo_cap		caps[EXO_BATCH_MAX];
-	}		req;
-	unsigned	i;
-	int		error;
+	int	error;
 
-	if (exo_control(e))
-		return (-EXO_EPERM);	/* the one rule: libexo(3) */
-	if (t == NULL || n == 0 || n > EXO_BATCH_MAX)
-		return (-EXO_EINVAL);
-	req.hdr.count = n;
-	req.hdr.reserved = 0;
-	for (i = 0; i < n; i++)
-		req.caps[i] = t[i].cap;
-	error = exo_request(e, EXO_MSG_TILE_FREE, &req, sizeof req.hdr +
-	    n * sizeof req.caps[0], NULL, 0, NULL, NULL, 0, NULL);
+	if ((error = exo_caps_batch(e, t, n)) != 0)
+		return (error);
+	error = exo_caps_release(e, EXO_MSG_TILE_FREE, &t[0].cap, sizeof t[0],
+	    n);
 	if (error != 0)
 		return (error);
 	exo_tile_drop(t, n);

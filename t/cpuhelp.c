@@ -158,41 +158,49 @@ ch_reap(pid_t pid, int ms)
 	return (-1);
 }
 
+/* Start the test program prog (relative to the build tree). */
 void
-lc_spawn(struct lc *c, const char *sock, ...)
+lc_spawnv(struct lc *c, const char *prog, const char *sock, va_list ap)
 {
 	const char	*argv[CH_ARGS + 4], *arg;
-	char		 prog[PATH_MAX];
-	va_list		 ap;
+	char		 path[PATH_MAX];
 	int		 n = 0, out[2], in[2];
 
 	memset(c, 0, sizeof *c);
 	c->pid = -1;
-	snprintf(prog, sizeof prog, "%s", th_path("t/libos-cpu"));
-	argv[n++] = prog;
+	snprintf(path, sizeof path, "%s", th_path(prog));
+	argv[n++] = path;
 	argv[n++] = "-S";
 	argv[n++] = sock;
-	va_start(ap, sock);
 	while ((arg = va_arg(ap, const char *)) != NULL) {
 		if (n >= CH_ARGS + 3)
 			bail("lc_spawn: too many arguments");
 		argv[n++] = arg;
 	}
-	va_end(ap);
 	argv[n] = NULL;
 	if (pipe2(out, O_CLOEXEC) == -1 || pipe2(in, O_CLOEXEC) == -1)
 		sysbail("pipe");
 	if ((c->pid = ch_fork()) == 0) {
 		if (dup2(out[1], 1) == -1 || dup2(in[0], 0) == -1)
 			_exit(127);
-		execv(prog, (char *const *)argv);
-		dprintf(2, "exec %s: %s\n", prog, strerror(errno));
+		execv(path, (char *const *)argv);
+		dprintf(2, "exec %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
 	close(out[1]);
 	close(in[0]);
 	c->out = out[0];
 	c->in = in[1];
+}
+
+void
+lc_spawn(struct lc *c, const char *sock, ...)
+{
+	va_list	ap;
+
+	va_start(ap, sock);
+	lc_spawnv(c, "t/libos-cpu", sock, ap);
+	va_end(ap);
 }
 
 int
@@ -255,7 +263,7 @@ lc_expect(struct lc *c, const char *prefix, char *line, size_t max, int ms)
 				snprintf(line, max, "%s", buf);
 			return (1);
 		}
-		diag("libos-cpu %ld: %s", (long)c->pid, buf);
+		diag("child %ld: %s", (long)c->pid, buf);
 	}
 }
 

@@ -11,6 +11,7 @@
 #define CPUHELP_H
 
 #include <sys/types.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,7 +28,8 @@ struct ch_vec {
 	uint64_t	mask[EXO_SLOTS_MAX / 64];
 };
 
-/* A t/libos-cpu child, its stdout and stdin on pipes. */
+/* A test libOS child (t/libos-cpu, t/libos-net), its stdout and stdin
+ * on pipes. */
 struct lc {
 	pid_t		pid;		/* -1 once reaped */
 	int		out;		/* its stdout */
@@ -52,6 +54,9 @@ int		 ch_reap(pid_t, int);
 
 /* Start t/libos-cpu -S sock args... (NULL-terminated). */
 void		 lc_spawn(struct lc *, const char *, ...);
+/* Start the test program prog (t/NAME) -S sock with the arguments in ap
+ * (NULL-terminated): what lc_spawn and the other helpers share. */
+void		 lc_spawnv(struct lc *, const char *, const char *, va_list);
 /* One line of its stdout, without the newline: 1, 0 at EOF, -1 timeout. */
 int		 lc_line(struct lc *, char *, size_t, int);
 /* Lines until one starts with prefix (copied to line): 1, else 0. */

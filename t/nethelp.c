@@ -6,9 +6,6 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,8 +16,6 @@
 #include "harness.h"
 #include "nethelp.h"
 #include "tap.h"
-
-#define NH_ARGS	32
 
 int
 nh_wire(uint16_t *port)
@@ -86,38 +81,11 @@ nh_wire_recv(int fd, void *buf, size_t len, int ms)
 void
 nh_spawn(struct lc *c, const char *sock, ...)
 {
-	const char	*argv[NH_ARGS + 4], *arg;
-	char		 prog[PATH_MAX];
-	va_list		 ap;
-	int		 n = 0, out[2], in[2];
+	va_list	ap;
 
-	memset(c, 0, sizeof *c);
-	c->pid = -1;
-	snprintf(prog, sizeof prog, "%s", th_path("t/libos-net"));
-	argv[n++] = prog;
-	argv[n++] = "-S";
-	argv[n++] = sock;
 	va_start(ap, sock);
-	while ((arg = va_arg(ap, const char *)) != NULL) {
-		if (n >= NH_ARGS + 3)
-			bail("nh_spawn: too many arguments");
-		argv[n++] = arg;
-	}
+	lc_spawnv(c, "t/libos-net", sock, ap);
 	va_end(ap);
-	argv[n] = NULL;
-	if (pipe2(out, O_CLOEXEC) == -1 || pipe2(in, O_CLOEXEC) == -1)
-		sysbail("pipe");
-	if ((c->pid = ch_fork()) == 0) {
-		if (dup2(out[1], 1) == -1 || dup2(in[0], 0) == -1)
-			_exit(127);
-		execv(prog, (char *const *)argv);
-		dprintf(2, "exec %s: %s\n", prog, strerror(errno));
-		_exit(127);
-	}
-	close(out[1]);
-	close(in[0]);
-	c->out = out[0];
-	c->in = in[1];
 }
 
 int
