@@ -306,6 +306,9 @@ bl_exod_launch(int i, const char *const *args)
 
 	argv[n++] = exod;
 	argv[n++] = "-f";
+	/* As a plain user, exobench reads exod's costs in /proc. */
+	if (geteuid() != 0)
+		argv[n++] = "-g";
 	argv[n++] = "-S";
 	argv[n++] = bl.sock[i];
 	for (k = 0; args != NULL && args[k] != NULL && n < 30; k++)

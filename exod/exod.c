@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <errno.h>
@@ -33,6 +34,7 @@
 #define EXOD_TILE_DEFAULT	32
 
 static const struct option exod_longopts[] = {
+	{ "debuggable", no_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "no-stlb", no_argument, NULL, EXOD_OPT_NO_STLB },
 	{ "version", no_argument, NULL, 'V' },
@@ -44,7 +46,7 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: exod [-fhrVv] [--no-stlb] [-b ms] [-c ms] [-D size] "
+	    "usage: exod [-fghrVv] [--no-stlb] [-b ms] [-c ms] [-D size] "
 	    "[-d image]\n            [-F [WIDTHxHEIGHT[/TILE]]] [-H ms] "
 	    "[-m size] [-N backend:arg]\n            [-n slots] [-P frames] "
 	    "[-p pidfile] [-q ms] [-R ms] [-S socket]\n            "
@@ -389,6 +391,19 @@ exod_ready(int fd)
 	}
 }
 
+/*
+ * exod holds every libOS's frames, blocks and tiles as descriptors.  A
+ * process of exod's uid could otherwise open them all through
+ * /proc/PID/fd (or ptrace exod): undumpable, those belong to root.
+ * -g keeps exod debuggable, for gdb and for tests run as a plain user.
+ */
+static void
+exod_undumpable(int debuggable)
+{
+	if (!debuggable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)
+		log_warn("prctl(PR_SET_DUMPABLE)");
+}
+
 static void
 exod_signal_cb(evutil_socket_t sig, short events, void *arg)
 {
@@ -408,7 +423,7 @@ main(int argc, char **argv)
 	char			 disk_path[PATH_MAX];
 	unsigned long long	 disk_size = EXOD_DISK_DEFAULT;
 	int			 ch, foreground = 0, verbose = 0, error;
-	int			 ready = -1, display = 0;
+	int			 ready = -1, display = 0, debuggable = 0;
 	unsigned		 pool;
 	uint32_t		 disp_w = 0, disp_h = 0, disp_side = 0;
 	sigset_t		 stop, old;
@@ -417,7 +432,7 @@ main(int argc, char **argv)
 
 	argv[0] = (char *)"exod";	/* getopt's messages name exod */
 	while ((ch = getopt_long(argc, argv,
-	    "b:c:D:d:fF::H:hm:N:n:P:p:q:R:rS:T:t:Vv", exod_longopts, NULL)) !=
+	    "b:c:D:d:fF::gH:hm:N:n:P:p:q:R:rS:T:t:Vv", exod_longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'c':
@@ -484,6 +499,9 @@ main(int argc, char **argv)
 		case 'f':
 			foreground = 1;
 			break;
+		case 'g':
+			debuggable = 1;
+			break;
 		case 'H':
 			peer_hello_ns = exod_parse_ms(ch, optarg, 600000);
 			break;
@@ -544,6 +562,7 @@ main(int argc, char **argv)
 	}
 	exod_absolute(disk_path, sizeof disk_path);
 	log_init(1, verbose);
+	exod_undumpable(debuggable);
 	signal(SIGPIPE, SIG_IGN);
 	/* A file size limit fails the write (EFBIG), it does not kill exod. */
 	signal(SIGXFSZ, SIG_IGN);
