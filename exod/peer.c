@@ -151,13 +151,28 @@ bad:
 }
 
 /*
- * Refuse a connection: one id-0 header with error (EBUSY, ENFILE), then
- * close.
- * Closing a socket with unread data makes the kernel give the client
- * ECONNRESET before the header; so exod stops reading first (a HELLO
- * sent after that fails with EPIPE and is never queued) and throws away
- * what came before, such as the client's HELLO.
+ * Close a connection's socket after what exod sent it.  Closing a socket
+ * with unread data makes the kernel give the client ECONNRESET before
+ * the last replies; so exod stops reading first (what the client sends
+ * after that fails with EPIPE and is never queued) and throws away what
+ * came before.  Descriptors in what is thrown away are closed by the
+ * kernel, as the control buffer is too small to take them.
  */
+static void
+peer_fd_close(int fd)
+{
+	unsigned char	junk[64];
+	int		i;
+
+	(void)shutdown(fd, SHUT_RD);
+	/* Bounded: the queue holds what the socket buffer does, no more. */
+	for (i = 0; i < 1024; i++)
+		if (recv(fd, junk, sizeof junk, MSG_DONTWAIT | MSG_TRUNC) <= 0)
+			break;
+	close(fd);
+}
+
+/* Refuse a connection: one id-0 header with error (EBUSY, ENFILE). */
 static void
 peer_refuse_with(int fd, int error)
 {
@@ -166,16 +181,9 @@ peer_refuse_with(int fd, int error)
 		.type = EXO_MSG_HELLO | EXO_MSG_REPLY,
 		.status = error,
 	};
-	unsigned char	junk[64];
-	int		i;
 
 	(void)send(fd, &h, sizeof h, MSG_DONTWAIT | MSG_NOSIGNAL);
-	(void)shutdown(fd, SHUT_RD);
-	/* Bounded: the queue holds what the socket buffer does, no more. */
-	for (i = 0; i < 1024; i++)
-		if (recv(fd, junk, sizeof junk, MSG_DONTWAIT | MSG_TRUNC) <= 0)
-			break;
-	close(fd);
+	peer_fd_close(fd);
 }
 
 /* Refuse a connection when exod is full: EBUSY. */
@@ -433,7 +441,7 @@ peer_free(struct peer *p)
 		event_free(p->ev_pid);
 	if (p->ev_hello != NULL)
 		event_free(p->ev_hello);
-	close(p->fd);
+	peer_fd_close(p->fd);
 	if (p->pidfd != -1)
 		close(p->pidfd);
 	TAILQ_REMOVE(&peers, p, entry);

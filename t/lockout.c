@@ -16,8 +16,15 @@
  *	them; uid 65533 still connects as a libOS and binds a frame, a
  *	root control client still gets in, and uid 65534 never has more than
  *	16 connections waiting at once (the rest were shed, oldest first).
+ *	Then uid 65534 holds the 16 control connections an unprivileged
+ *	uid may have, and sends a 17th HELLO with requests pipelined behind
+ *	it: it reads the refusal (EXO_EBUSY) and then end of file, not
+ *	ECONNRESET, because exod drains what it will never answer before
+ *	it closes.
  *	Skipped when not root.
  */
+#include "config.h"
+
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -38,6 +45,7 @@
 #define NIDLE		300
 #define NOTHER		200
 #define PENDING_UID	16	/* exod(8): connections of a uid before HELLO */
+#define CONTROL_UID	16	/* exod(8): control connections of an unprivileged uid */
 #define TIMEOUT_MS	20000
 
 static struct th_exod	d;
@@ -196,6 +204,114 @@ as_uid(uid_t uid, int (*fn)(const char *), const char *arg)
 	return (st != -1 && WIFEXITED(st) ? -WEXITSTATUS(st) : -1000);
 }
 
+/*
+ * A control HELLO (id 1) and NPIPE NULL requests behind it, in one
+ * sendmmsg(2), so that they are all queued before exod reads the HELLO.
+ * -1 unless the HELLO at least was sent.
+ */
+#define NPIPE	8
+static int
+send_pipelined(int fd)
+{
+	struct {
+		struct exo_hdr		h;
+		struct exo_hello	hello;
+	} req;
+	struct exo_hdr	null[NPIPE];
+	struct mmsghdr	m[NPIPE + 1];
+	struct iovec	iov[NPIPE + 1];
+	int		i;
+
+	memset(&req, 0, sizeof req);
+	req.h.version = EXO_PROTO_VERSION;
+	req.h.type = EXO_MSG_HELLO;
+	req.h.id = 1;
+	req.h.len = sizeof req.hello;
+	req.hello.flags = EXO_HELLO_CONTROL;
+	snprintf(req.hello.name, sizeof req.hello.name, "pipelined");
+	memset(m, 0, sizeof m);
+	iov[0].iov_base = &req;
+	iov[0].iov_len = sizeof req;
+	memset(null, 0, sizeof null);
+	for (i = 0; i < NPIPE; i++) {
+		null[i].version = EXO_PROTO_VERSION;
+		null[i].type = EXO_MSG_NULL;
+		null[i].id = 2 + i;
+		iov[i + 1].iov_base = &null[i];
+		iov[i + 1].iov_len = sizeof null[i];
+	}
+	for (i = 0; i <= NPIPE; i++) {
+		m[i].msg_hdr.msg_iov = &iov[i];
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+	return (sendmmsg(fd, m, NPIPE + 1, MSG_NOSIGNAL) == NPIPE + 1 ? 0 :
+	    -1);
+}
+
+/*
+ * As uid 65534: take every control connection it may have, then try one
+ * more with requests behind its HELLO, all queued while exod is stopped
+ * (the parent stops it between "r" and "g" on the pipes, and continues
+ * it at "s"), so that exod finds them unread when it refuses.  Exit
+ * status: 0 the refusal then end of file; see the caller for the rest.
+ */
+static void
+refusal_child(int tell, int hear)
+{
+	struct exo	*c[CONTROL_UID];
+	struct exo_hdr	 h;
+	int		 i, fd, n;
+	char		 go;
+
+	if (setgid(65534) == -1 || setuid(65534) == -1)
+		_exit(4);
+	for (i = 0; i < CONTROL_UID; i++)
+		if (exo_connect_control(d.sock, &c[i]) != 0)
+			_exit(3);
+	if (write(tell, "r", 1) != 1 || read(hear, &go, 1) != 1)
+		_exit(4);
+	fd = th_raw_connect(&d);
+	if (fd == -1 || send_pipelined(fd) == -1)
+		_exit(4);
+	if (write(tell, "s", 1) != 1)
+		_exit(4);
+	n = th_raw_recv(fd, &h, sizeof h, 5000);
+	if (n == -1 && errno == ECONNRESET)
+		_exit(1);
+	if (n != (int)sizeof h || h.id != 1 || h.status != -EXO_EBUSY)
+		_exit(2);
+	/* And then the end of the connection, not an error. */
+	n = th_raw_recv(fd, &h, sizeof h, 5000);
+	if (n == -1 && errno == ECONNRESET)
+		_exit(5);
+	_exit(n == 0 ? 0 : 6);
+}
+
+static int
+refusal_read(void)
+{
+	int	tell[2], hear[2], st;
+	pid_t	pid;
+	char	c;
+
+	if (pipe(tell) == -1 || pipe(hear) == -1)
+		sysbail("pipe");
+	if ((pid = ch_fork()) == 0)
+		refusal_child(tell[1], hear[0]);
+	close(tell[1]);
+	close(hear[0]);
+	if (read(tell[0], &c, 1) == 1) {
+		kill(d.pid, SIGSTOP);
+		if (write(hear[1], "g", 1) == 1 && read(tell[0], &c, 1) == 1)
+			th_sleep_ms(50);
+		kill(d.pid, SIGCONT);
+	}
+	close(tell[0]);
+	close(hear[1]);
+	st = ch_reap(pid, TIMEOUT_MS);
+	return (st != -1 && WIFEXITED(st) ? -WEXITSTATUS(st) : -1000);
+}
+
 static void
 test_other_uids(void)
 {
@@ -204,6 +320,7 @@ test_other_uids(void)
 	char	c = 0;
 
 	if (geteuid() != 0) {
+		skip("not root: no other uids");
 		skip("not root: no other uids");
 		skip("not root: no other uids");
 		skip("not root: no other uids");
@@ -229,12 +346,20 @@ test_other_uids(void)
 	kill(flood, SIGKILL);
 	(void)ch_reap(flood, TIMEOUT_MS);
 	close(p[0]);
+	rc = refusal_read();
+	is_int(0, rc, "a refused HELLO with requests behind it reads "
+	    "EXO_EBUSY then end of file, not ECONNRESET (%s)", rc == -1 ? "ECONNRESET" :
+	    rc == 0 ? "refusal" : rc == -2 ? "another answer" :
+	    rc == -3 ? "set-up: control connection refused" :
+	    rc == -4 ? "set-up: connect or send failed" :
+	    rc == -5 ? "the refusal, then ECONNRESET instead of end of file" :
+	    "the refusal, then neither end of file nor ECONNRESET");
 }
 
 int
 main(void)
 {
-	plan(11);
+	plan(12);
 	th_exod_start(&d, "-H", "300", "-m", "1M", NULL);
 	test_own_uid();
 	test_other_uids();
