@@ -363,9 +363,8 @@ fs_ilock(struct inode *ip)
 	ip->size = dip->size;
 	memcpy(ip->addrs, dip->addrs, sizeof ip->addrs);
 	bio_release(b);
-	/* A size past the largest file would make every block count wrap. */
 	if (ip->type < FS_T_DIR || ip->type > FS_T_SYMLINK ||
-	    ip->nlink < 0 || ip->size > (uint32_t)MAXFILE * BSIZE) {
+	    ip->nlink < 0) {
 		if (ip->type != 0)
 			fs.corrupt++;
 		goto fail;

@@ -131,9 +131,6 @@ fsck_inodes(struct fsck *c)
 			d->type = 0;	/* not walked further */
 			continue;
 		}
-		if (d->size > (uint32_t)MAXFILE * BSIZE)
-			fsck_bad(c, "inode %u: size %u is past the largest "
-			    "file", inum, d->size);
 		if (d->type == FS_T_DIR && d->size % sizeof(struct dirent))
 			fsck_bad(c, "directory %u: size %u is not a whole "
 			    "number of entries", inum, d->size);
