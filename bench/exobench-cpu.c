@@ -5,6 +5,10 @@
  *	protected call		exo_call() into a libOS waiting in exo_wait,
  *				vs two processes ping-ponging 16 bytes over
  *				a pair of pipes, batches interleaved
+ *	bound call		exo_callchan_call() over a bound channel into
+ *				a libOS serving it (exo_callchan_serve), vs
+ *				two processes spinning on a shared page;
+ *				the protected call above is its old path
  *	upcall dispatch		from the quantum boundary to the holder's
  *				end-of-quantum handler running
  *	epoch switch		from the quantum boundary to the next libOS
@@ -19,6 +23,7 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -93,7 +98,7 @@ read_line(FILE *f, const char *prefix, char *buf, size_t len)
 
 /* The server's libOS id, once it has registered its protected entry. */
 static unsigned
-find_server(void)
+find_server(const char *name)
 {
 	struct exo_status	 st;
 	struct exo		*c;
@@ -105,7 +110,7 @@ find_server(void)
 	while (id == 0 && bl_now() < deadline) {
 		if (exo_status(c, &st) == 0) {
 			for (i = 0; i < st.totals.npeers; i++)
-				if (strcmp(st.peers[i].name, "server") == 0 &&
+				if (strcmp(st.peers[i].name, name) == 0 &&
 				    (st.peers[i].entries & EXO_ENTRY_PROTECTED))
 					id = st.peers[i].libos;
 			exo_status_free(&st);
@@ -143,7 +148,7 @@ bench_call(int quick)
 	bl_spawn("t/libos-cpu", argv, &out);
 	if ((fp = fdopen(out, "r")) == NULL)
 		bl_die("fdopen: %s", strerror(errno));
-	server = find_server();
+	server = find_server("server");
 	if ((i = exo_connect(bl_sock(), "caller", &e)) != 0)
 		bl_die("exo_connect: %s", exo_strerror(i));
 	(void)call_rtt(e, server, n / 4);	/* warm */
@@ -160,6 +165,108 @@ bench_call(int quick)
 	f->target = "ratio <= 2.5";
 	f->met = bl_median(ratio, (size_t)batches) <= 2.5;
 	fclose(fp);
+}
+
+/* Raw round trips between two processes spinning on a shared page. */
+static double
+spin_rtt(int n)
+{
+	volatile uint32_t	*w;
+	uint64_t		 t;
+	uint32_t		 i;
+	pid_t			 pid;
+
+	w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, 0);
+	if (w == MAP_FAILED || (pid = fork()) == -1)
+		bl_die("spin: %s", strerror(errno));
+	if (pid == 0) {
+		__atomic_store_n(&w[32], 1, __ATOMIC_RELEASE);
+		for (i = 1; i <= (uint32_t)n; i++) {
+			while (__atomic_load_n(&w[0], __ATOMIC_ACQUIRE) != i)
+				;
+			__atomic_store_n(&w[16], i, __ATOMIC_RELEASE);
+		}
+		_exit(0);
+	}
+	while (__atomic_load_n(&w[32], __ATOMIC_ACQUIRE) == 0)
+		;			/* the child runs: time from here */
+	t = bl_now();
+	for (i = 1; i <= (uint32_t)n; i++) {
+		__atomic_store_n(&w[0], i, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&w[16], __ATOMIC_ACQUIRE) != i)
+			;
+	}
+	t = bl_now() - t;
+	waitpid(pid, NULL, 0);
+	munmap((void *)w, 4096);
+	return ((double)t / n);
+}
+
+static double
+bound_rtt(struct exo_callchan *ch, int n)
+{
+	char		reply[64];
+	size_t		len;
+	uint64_t	t;
+	int		i, error;
+
+	t = bl_now();
+	for (i = 0; i < n; i++)
+		if ((error = exo_callchan_call(ch, "ping", 4, reply,
+		    sizeof reply, &len)) != 0)
+			bl_die("exo_callchan_call: %s", exo_strerror(error));
+	return ((double)(bl_now() - t) / n);
+}
+
+/*
+ * The bound call: exo_callchan_call into a libOS serving its channel,
+ * next to two processes spinning on a shared page, batches interleaved;
+ * the unbound call (call_rtt) is the old path beside it.
+ */
+static void
+bench_bound_call(int quick)
+{
+	double			 exo[31], raw[31], ratio[31];
+	struct exo_callchan	*ch;
+	struct bfig		*f;
+	struct exo		*e;
+	char			*argv[12];
+	unsigned		 server;
+	int			 out, i, batches = quick ? 5 : 21;
+	int			 n = quick ? 2000 : 20000;
+
+	argv[0] = "libos-cpu";
+	argv[1] = "-S";
+	argv[2] = (char *)bl_sock();
+	argv[3] = "-n";
+	argv[4] = "bserver";
+	argv[5] = "-e";
+	argv[6] = "-B";
+	argv[7] = "-d";
+	argv[8] = "600000";
+	argv[9] = NULL;
+	bl_spawn("t/libos-cpu", argv, &out);
+	server = find_server("bserver");
+	if ((i = exo_connect(bl_sock(), "bcaller", &e)) != 0)
+		bl_die("exo_connect: %s", exo_strerror(i));
+	if ((i = exo_callchan_bind(e, server, &ch)) != 0)
+		bl_die("exo_callchan_bind: %s", exo_strerror(i));
+	(void)bound_rtt(ch, n / 4);	/* warm; the callee accepts */
+	for (i = 0; i < batches; i++) {
+		raw[i] = spin_rtt(n);
+		exo[i] = bound_rtt(ch, n);
+		ratio[i] = exo[i] / raw[i];
+	}
+	exo_callchan_close(ch);
+	exo_disconnect(e);
+	f = bl_fig("bound_call_rtt", "bound call round trip", "us");
+	f->exo = bl_median(exo, (size_t)batches) / 1000;
+	f->base = bl_median(raw, (size_t)batches) / 1000;
+	f->what = "two processes spinning on a shared page";
+	f->target = "ratio <= 5";
+	f->met = bl_median(ratio, (size_t)batches) <= 5;
+	close(out);
 }
 
 struct slotrun {
@@ -326,6 +433,7 @@ main(int argc, char **argv)
 	bl_init("exobench-cpu", argc, argv);
 	bl_exod_start(args);
 	bench_call(quick);
+	bench_bound_call(quick);
 	bench_slots(quick);
 	bl_exod_stop();
 	bl_print(json);

@@ -49,6 +49,9 @@ static const struct exod_req *const dispatch_table[] = {
 	&req_net_handler,
 	&req_net_info,
 	&req_net_capture,
+	&req_chan_bind,
+	&req_chan_accept,
+	&req_chan_close,
 };
 
 static const struct exod_req *

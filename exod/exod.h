@@ -18,6 +18,7 @@
  *	disk.c		the disk image and its blocks (disk_*)
  *	owners.c	the table of the blocks' owners (owners_*)
  *	req_*.c		one request family each
+ *	callchan.c	bound call channels: calls without exod (callchan_*)
  *	net.c		the network interface (net.h: its parts)
  */
 #ifndef EXOD_H
@@ -155,6 +156,9 @@ struct sched_peer {
 	struct peer		*call_caller;	/* serving a call from it */
 	int			 call_donated;	/* running on the caller's slice */
 	uint64_t		 call_deadline;	/* CLOCK_MONOTONIC; 0 if no call */
+	int			 chan_lent;	/* continued on a bound caller's
+						   time though STOPPED; exod
+						   stops it when that ends */
 };
 
 struct peer {
@@ -273,6 +277,9 @@ extern const struct exod_req req_net_send;
 extern const struct exod_req req_net_handler;
 extern const struct exod_req req_net_info;
 extern const struct exod_req req_net_capture;
+extern const struct exod_req req_chan_bind;
+extern const struct exod_req req_chan_accept;
+extern const struct exod_req req_chan_close;
 
 /* --- pool.c --------------------------------------------------------- */
 int	pool_init(unsigned);
@@ -419,6 +426,7 @@ void	sched_donate(struct peer *, struct peer *);
 void	sched_undonate(struct peer *, struct peer *);
 int	sched_slots_reply(void *, size_t);
 void	sched_signal(struct peer *, int);
+struct peer *sched_running(void);
 
 /* --- event.c -------------------------------------------------------- */
 int	event_post(struct peer *, uint32_t, uint64_t);
@@ -433,6 +441,14 @@ void	call_start(struct peer *, const struct exo_hdr *, uint32_t,
 void	call_answer(struct peer *, const struct exo_hdr *, const void *,
 	    size_t);
 void	call_peer_gone(struct peer *);
+
+/* --- callchan.c ----------------------------------------------------- */
+int	callchan_bind(struct peer *, uint32_t, struct exo_chan_reply *, int *);
+int	callchan_accept(struct peer *, const struct exo_cap *,
+	    struct exo_chan_reply *, int *);
+int	callchan_unbind(struct peer *, const struct exo_cap *);
+void	callchan_peer_gone(struct peer *);
+void	callchan_lend(struct peer *, int);
 
 struct peer *peer_find(uint32_t);
 

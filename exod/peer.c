@@ -418,6 +418,7 @@ peer_free(struct peer *p)
 	p->flags |= PEER_GONE;
 	watch_drop(p);
 	call_peer_gone(p);
+	callchan_peer_gone(p);
 	sched_peer_gone(p);
 	revoke_peer_gone(p);
 	frame_reclaim(p);

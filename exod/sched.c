@@ -68,6 +68,13 @@ sched_now(void)
 	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
 }
 
+/* Who holds the CPU (running or saving); NULL when nobody does. */
+struct peer *
+sched_running(void)
+{
+	return (sched.running);
+}
+
 void
 sched_signal(struct peer *p, int sig)
 {
@@ -91,6 +98,7 @@ sched_stop(struct peer *p)
 {
 	uint64_t	now = sched_now();
 
+	callchan_lend(p, 0);
 	if (p->cpu.slots > 0 || p->cpu.call_donated)
 		sched_signal(p, SIGSTOP);
 	if (p->cpu.state == SCHED_RUNNING || p->cpu.state == SCHED_SAVING) {
@@ -141,6 +149,7 @@ sched_run(struct peer *p)
 		peer_reply(p, &p->cpu.yield_hdr, 0, NULL, 0, NULL, 0);
 	}
 	sched_signal(p, SIGCONT);
+	callchan_lend(p, 1);
 }
 
 /*

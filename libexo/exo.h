@@ -126,6 +126,17 @@ int		 exo_event_send(struct exo *, uint32_t, uint64_t);
 int		 exo_call(struct exo *, uint32_t, const void *, size_t, void *,
 		    size_t, size_t *);
 
+/* Protected calls over a bound channel, without exod on the path. */
+struct exo_callchan;
+#define EXO_FOREVER	UINT64_MAX	/* exo_callchan_serve: no timeout */
+int		 exo_callchan_bind(struct exo *, uint32_t,
+		    struct exo_callchan **);
+int		 exo_callchan_call(struct exo_callchan *, const void *, size_t,
+		    void *, size_t, size_t *);
+int		 exo_callchan_close(struct exo_callchan *);
+uint32_t	 exo_callchan_peer(const struct exo_callchan *);
+int		 exo_callchan_serve(struct exo *, uint64_t);
+
 /* The disk: blocks, DMA between blocks and frames, flush. */
 int		 exo_block_alloc(struct exo *, struct exo_cap *, unsigned);
 int		 exo_block_free(struct exo *, const struct exo_cap *, unsigned);

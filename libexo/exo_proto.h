@@ -69,6 +69,10 @@ enum exo_msg_type {
 	EXO_MSG_DISPLAY_INFO = 42,
 	EXO_MSG_DISPLAY_SNAP = 43,
 	EXO_MSG_HISTORY = 44,
+	/* bound call channels (exo(7) FAST PATHS): 56-58 */
+	EXO_MSG_CHAN_BIND = 56,
+	EXO_MSG_CHAN_ACCEPT = 57,
+	EXO_MSG_CHAN_CLOSE = 58,
 };
 
 /*
@@ -86,6 +90,7 @@ enum exo_upcall_type {
 	EXO_UPCALL_REVOKE = EXO_MSG_UPCALL | 5,	/* give these back by the deadline */
 	EXO_UPCALL_REPOSSESSED = EXO_MSG_UPCALL | 6, /* these were taken */
 	EXO_UPCALL_NET = EXO_MSG_UPCALL | 9,	/* packets are in the rx ring */
+	EXO_UPCALL_CHAN = EXO_MSG_UPCALL | 13,	/* a caller bound a channel */
 	EXO_UPCALL_WAIT = EXO_MSG_UPCALL | 0x40, /* libOS -> exod: waiting */
 };
 
@@ -128,7 +133,10 @@ enum exo_err {
 	EXO_ENODISPLAY = 34,	/* exod has no display (no -F) */
 	EXO_ETILEBUSY = 35,	/* a tile asked for is bound already */
 	EXO_ENOTILES = 36,	/* fewer tiles free than asked for */
-	EXO_ERR_MAX = 36
+	/* bound channels and extents: 41-42 */
+	EXO_ECLOSED = 41,	/* the call channel was closed */
+	EXO_ETOOMANY = 42,	/* over a per-libOS count: channels, extents */
+	EXO_ERR_MAX = 42
 };
 
 /* Resource types named by a capability. */
@@ -138,6 +146,7 @@ enum exo_res {
 	EXO_RES_BLOCK = 3,
 	EXO_RES_FILTER = 4,	/* an installed packet filter */
 	EXO_RES_TILE = 5,	/* a tile of the display */
+	EXO_RES_CHAN = 7,	/* one end of a bound call channel */
 };
 
 /* Rights a capability grants. */
@@ -311,6 +320,72 @@ struct exo_upcall_call {
 	uint32_t	len;
 	uint32_t	reserved;
 	/* followed by uint8_t data[] */
+};
+
+/*
+ * Bound call channels.  CHAN_BIND (the caller) binds a channel to target's
+ * protected entry: exod checks both sides, makes the channel's shared
+ * page and hands it to the caller; the callee is told with an
+ * EXO_UPCALL_CHAN and takes its end with CHAN_ACCEPT.  Calls then travel
+ * through the page (struct exo_chan_page) without exod.
+ */
+#define EXO_CHAN_MAX		16	/* channels one libOS binds as caller */
+#define EXO_CHAN_PAGE		4096	/* bytes of the shared page */
+
+struct exo_chan_bind {
+	uint32_t	target;		/* the callee's libOS id */
+	uint32_t	flags;		/* reserved, 0 */
+};
+
+/* CHAN_BIND and CHAN_ACCEPT reply; one descriptor: the shared page. */
+struct exo_chan_reply {
+	struct exo_cap	cap;		/* this side's end (EXO_RES_CHAN) */
+	uint64_t	deadline_ns;	/* a call's deadline, from its start */
+	uint32_t	peer;		/* the other side's libOS id */
+	uint32_t	size;		/* EXO_CHAN_PAGE */
+};
+
+/* CHAN_ACCEPT and CHAN_CLOSE request. */
+struct exo_chan_req {
+	struct exo_cap	cap;
+};
+
+/* EXO_UPCALL_CHAN payload: the callee's end, to accept. */
+struct exo_upcall_chan {
+	uint32_t	caller;		/* libOS id */
+	uint32_t	reserved;
+	struct exo_cap	cap;		/* owner = the callee */
+};
+
+/*
+ * The shared page.  Both parties write it; neither trusts it.  call and
+ * answer are futex words: the number of calls made and answered, modulo
+ * 2^31; exod ors EXO_CHAN_CLOSED into both when the channel closes and
+ * writes why into closed_status first.  A side that sleeps on a word
+ * sets its sleeps flag first, so the other wakes it only then.
+ */
+#define EXO_CHAN_MAGIC		0x4e414843	/* "CHAN" */
+#define EXO_CHAN_CLOSED		0x80000000u
+#define EXO_CHAN_SEQ		0x7fffffffu
+
+struct exo_chan_page {
+	/* the caller's line */
+	uint32_t	magic;		/* exod: EXO_CHAN_MAGIC */
+	uint32_t	caller;		/* exod: libOS ids */
+	uint32_t	callee;
+	int32_t		closed_status;	/* exod: -EXO_EDIED or -EXO_ECLOSED */
+	uint32_t	call;		/* caller: calls made | CLOSED */
+	uint32_t	callee_sleeps;	/* callee: 1 while asleep on call */
+	uint32_t	req_len;	/* caller: bytes in req */
+	uint32_t	reserved0[9];
+	/* the callee's line */
+	uint32_t	answer;		/* callee: calls answered | CLOSED */
+	uint32_t	caller_sleeps;	/* caller: 1 while asleep on answer */
+	uint32_t	rep_len;	/* callee: bytes in rep */
+	int32_t		rep_status;	/* callee: 0 or its negative status */
+	uint32_t	reserved1[12];
+	uint8_t		req[EXO_CALL_MAX];
+	uint8_t		rep[EXO_CALL_MAX];
 };
 
 /* SLOTS reply: the vector, then nslots owner ids (0 = unowned). */
@@ -857,6 +932,11 @@ EXO_STATIC_SIZE(struct exo_wait, 8);
 EXO_STATIC_SIZE(struct exo_call, 8);
 EXO_STATIC_SIZE(struct exo_call_reply, 8);
 EXO_STATIC_SIZE(struct exo_upcall_call, 16);
+EXO_STATIC_SIZE(struct exo_chan_bind, 8);
+EXO_STATIC_SIZE(struct exo_chan_reply, 56);
+EXO_STATIC_SIZE(struct exo_chan_req, 40);
+EXO_STATIC_SIZE(struct exo_upcall_chan, 48);
+EXO_STATIC_SIZE(struct exo_chan_page, 128 + 2 * EXO_CALL_MAX);
 EXO_STATIC_SIZE(struct exo_slots_reply, 40);
 EXO_STATIC_SIZE(struct exo_stlb_entry, 32);
 EXO_STATIC_SIZE(struct exo_expose, 96 + 32 * EXO_STLB_MAX);

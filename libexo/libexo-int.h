@@ -8,6 +8,16 @@
 
 #include "exo.h"
 
+/* One callee end of a call channel: offered by exod, then accepted. */
+#define EXO_SERVE_MAX	64
+struct exo_serve {
+	struct exo_chan_page	*pg;	/* mapped once accepted; else NULL */
+	struct exo_cap		 cap;	/* our end, to accept or close */
+	uint32_t		 peer;	/* the caller's libOS id */
+	uint32_t		 seq;	/* the last call answered */
+	volatile sig_atomic_t	 pending; /* offered, not yet accepted */
+};
+
 struct exo {
 	int			 fd;	/* SOCK_SEQPACKET to exod, blocking */
 	uint32_t		 next_id; /* next request id; never 0 */
@@ -34,6 +44,10 @@ struct exo {
 	void			(*switch_in)(struct exo *);
 	int			(*trap_hook)(struct exo *, const struct exo_trap *);
 	void			*mem;	/* the memory layer's state */
+	/* bound call channels (callchan.c) */
+	struct exo_callchan	*callchans; /* our caller ends, to disown */
+	struct exo_serve	 serve[EXO_SERVE_MAX]; /* our callee ends */
+	uint32_t		 serve_gen; /* futex: bumped per offer */
 	/* the display's geometry (tile.c): side 0 until first asked */
 	struct exo_display_info	 display;
 };
@@ -47,6 +61,8 @@ extern struct exo *exo_self;
 int	exo_control(const struct exo *);
 
 int	exo_upcall_drain(struct exo *, int);
+void	exo_callchan_upcall(struct exo *, const struct exo_upcall_chan *);
+void	exo_callchan_fini(struct exo *);
 void	exo_upcall_init(struct exo *);
 int	exo_pe_init(struct exo *);
 int	exo_pe_sync(struct exo *);

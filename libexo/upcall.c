@@ -190,6 +190,7 @@ exo_upcall_one(struct exo *e, const unsigned char *buf, size_t n)
 	struct exo_upcall_event	ev;
 	struct exo_upcall_disk	d;
 	struct exo_upcall_net	nu;
+	struct exo_upcall_chan	uc;
 	struct exo_hdr		h;
 
 	if (n < sizeof h)
@@ -224,6 +225,12 @@ exo_upcall_one(struct exo *e, const unsigned char *buf, size_t n)
 		if (h.len == sizeof nu) {
 			memcpy(&nu, buf + sizeof h, sizeof nu);
 			exo_upcall_net(e, &nu);
+		}
+		break;
+	case EXO_UPCALL_CHAN:
+		if (h.len == sizeof uc) {
+			memcpy(&uc, buf + sizeof h, sizeof uc);
+			exo_callchan_upcall(e, &uc);
 		}
 		break;
 	case EXO_UPCALL_REVOKE:

@@ -4,7 +4,7 @@
  *
  *	libos-cpu -S socket [-n name] [-c count | -a pos,pos,...] [-d ms]
  *	    [-x] [-r file] [-g us] [-s file] [-t t1,t2] [-u file] [-w] [-e]
- *	    [-P] [-C id] [-E id:n]
+ *	    [-P] [-C id] [-E id:n] [-B]
  *
  *	-c count  claim count slots, spread by exod
  *	-a list   claim exactly these slot positions
@@ -24,6 +24,8 @@
  *	          the CLOCK_MONOTONIC time it arrived (and with -s, each
  *	          switch-in: "switched-in t_ns=N")
  *	-e        register a protected entry that answers "pong:" + request
+ *	-B        serve bound calls (exo_callchan_serve) until -d ends,
+ *	          instead of waiting or spinning
  *	-P        print "ready" on stdout once set up, then start on stdin
  *	-C id     call libOS id's protected entry with "ping", print the answer
  *	-E id:n   send libOS id n events (values 1..n), print each status
@@ -174,6 +176,8 @@ main(int argc, char **argv)
 	struct exo	*e;
 	uint64_t	 ms = 1000, cpu0, until;
 	int		 ch, error, opt_wait = 0, opt_entry = 0, opt_pause = 0;
+	int		 opt_bound = 0;
+	uint64_t	 t;
 	uint32_t	 call_target = 0, event_target = 0;
 	unsigned long	 event_count = 0, k;
 	char		*end, answer[EXO_CALL_MAX + 1];
@@ -181,9 +185,12 @@ main(int argc, char **argv)
 	FILE		*f;
 	char		 c;
 
-	while ((ch = getopt(argc, argv, "a:C:c:d:E:eg:n:Pr:S:s:t:u:wx")) !=
+	while ((ch = getopt(argc, argv, "a:BC:c:d:E:eg:n:Pr:S:s:t:u:wx")) !=
 	    -1) {
 		switch (ch) {
+		case 'B':
+			opt_bound = 1;
+			break;
 		case 'C':
 			call_target = (uint32_t)strtoul(optarg, NULL, 10);
 			break;
@@ -240,7 +247,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "usage: libos-cpu -S socket [-n name] "
 			    "[-c count | -a list] [-d ms] [-x] [-r file] "
 			    "[-g us] [-s file] [-t t1,t2] [-u file] [-w] [-e] "
-			    "[-P] [-C id] [-E id:n]\n");
+			    "[-P] [-C id] [-E id:n] [-B]\n");
 			return (2);
 		}
 	}
@@ -301,7 +308,11 @@ main(int argc, char **argv)
 	fflush(stdout);
 	cpu0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
 	until = now_ns(CLOCK_MONOTONIC) + ms * 1000000ULL;
-	if (opt_wait) {
+	if (opt_bound) {
+		while ((t = now_ns(CLOCK_MONOTONIC)) < until)
+			if (exo_callchan_serve(e, until - t) < 0)
+				break;
+	} else if (opt_wait) {
 		k = 0;
 		while (now_ns(CLOCK_MONOTONIC) < until) {
 			/* The wait ends at -d even when nothing comes. */
