@@ -870,6 +870,7 @@ static const struct {
 	{ "fs", "exobench-fs", "libos-unix's file system" },
 	{ "unix", "exobench-unix", "libos-unix: system calls, fork, pipes" },
 	{ "display", "exobench-display", "the display: drawing, snapshots" },
+	{ "net", "exobench-net", "the network: demultiplexing, delivery" },
 };
 
 /* A part's whole standard output, into buf (NUL-terminated, cut at
