@@ -19,11 +19,20 @@
  *  7. kill -9 of a libOS removes its filters: the claim is free again;
  *  8. exoctl capture writes a pcap file with exactly the frames, exoctl
  *     net --json shows the filters;
- *  9. native handlers: refused (EXO_EPERM) for an untrusted user; run
- *     for a trusted one (exod -T), answering inside exod.
+ *  9. native handlers: refused (EXO_EPERM) for an untrusted user, with
+ *     a line in exod's log naming the libOS, the uid and the rule; run
+ *     for a trusted one (exod -T), answering inside exod;
+ * 10. a trusted user's filter of no merged class: it gets unicast that
+ *     no merged filter claims, never another's, and a multicast frame
+ *     goes to it and to the merged owner alike;
+ * 11. the filter list: pages of capabilities and the total, the removed
+ *     one gone, refused on a control connection;
+ * 12. kill -9 of a libOS also ends its ring: the ring's frames are free
+ *     again; exoctl net's table shows the device and the filters.
  */
 #include <sys/wait.h>
 
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
@@ -319,16 +328,19 @@ test_kill(void)
 	struct exo			*e;
 	struct exo_cap			 cap;
 	char				 line[256];
+	long				 before, after;
 	int				 n, had;
 
+	before = th_frames_free(&d);
 	nh_spawn(&c, d.sock, "-a", "10.0.0.7", "-f", "ip dst host 10.0.0.7",
-	    NULL);
+	    "-r", "8", NULL);
 	ok(lc_expect(&c, "running libos=", line, sizeof line, TIMEOUT),
 	    "a libOS with a filter runs");
 	sscanf(line, "running libos=%u", &c.libos);
 	n = nh_info(d.sock, &info, recs, 64);
 	had = nh_rec(recs, n, c.libos, -1) != NULL;
 	ok(had, "its filter is listed");
+	ok(th_frames_free(&d) <= before - 8, "its ring holds 8 frames");
 	lc_kill(&c);
 	for (n = 0; n < 100; n++) {
 		if (nh_rec(recs, nh_info(d.sock, &info, recs, 64), c.libos,
@@ -337,6 +349,8 @@ test_kill(void)
 		th_sleep_ms(10);
 	}
 	ok(n < 100, "kill -9 removes its filters");
+	after = th_wait_frames_free(&d, before, TIMEOUT);
+	is_int(after, before, "and its ring: the ring's frames are free again");
 	e = th_connect(&d, "net-after");
 	is_int(exo_net_filter(e, "ip dst host 10.0.0.7", &cap, NULL), 0,
 	    "and its claim is free for another libOS");
@@ -389,10 +403,100 @@ test_capture(struct exo *a)
 	(void)a;
 }
 
+/* Does exod's log hold a line with every one of the words?  Waits a
+ * while: exod writes the line as it answers. */
+static int
+log_has(const char *w1, const char *w2, const char *w3)
+{
+	static char	buf[1 << 16];
+	char		path[400], *line, *next;
+	ssize_t		n;
+	int		fd, tries;
+
+	snprintf(path, sizeof path, "%s/exod.log", d.dir);
+	for (tries = 0; tries < 100; tries++) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return (0);
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		for (line = buf; line != NULL && *line != '\0'; line = next) {
+			if ((next = strchr(line, '\n')) != NULL)
+				*next++ = '\0';
+			if (strstr(line, w1) != NULL && strstr(line, w2) !=
+			    NULL && strstr(line, w3) != NULL) {
+				diag("exod: %s", line);
+				return (1);
+			}
+		}
+		th_sleep_ms(20);
+	}
+	return (0);
+}
+
+static void
+test_list(void)
+{
+	static const char *const exprs[3] = { "ip dst host 10.0.0.20",
+	    "ip dst host 10.0.0.21", "ip dst host 10.0.0.22" };
+	struct exo_cap	 caps[3], got[4];
+	struct exo	*l, *ctl;
+	uint32_t	 total = 0;
+	unsigned	 n = 0, m = 0, i, j, found = 0;
+
+	l = th_connect(&d, "net-list");
+	for (i = 0; i < 3; i++)
+		if (exo_net_filter(l, exprs[i], &caps[i], NULL) != 0)
+			break;
+	is_int(i, 3, "a libOS installs 3 filters");
+	is_int(exo_net_filter_list(l, 0, got, 2, &n, &total), 0,
+	    "it lists its filters");
+	ok(n == 2 && total == 3, "a page of 2, of 3 in all (%u of %u)", n,
+	    total);
+	is_int(exo_net_filter_list(l, 2, got + 2, 2, &m, NULL), 0,
+	    "the next page, from the third");
+	is_int(m, 1, "holds the last one");
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < n + m && j < 3; j++)
+			if (got[j].id == caps[i].id && got[j].type ==
+			    EXO_RES_FILTER)
+				found++;
+	is_int(found, 3, "the list is exactly the filters' capabilities");
+	is_int(exo_net_filter_remove(l, &caps[1]), 0, "one is removed");
+	is_int(exo_net_filter_list(l, 0, got, 4, &n, &total), 0,
+	    "the list again");
+	ok(n == 2 && total == 2 && got[0].id != caps[1].id &&
+	    got[1].id != caps[1].id, "no longer holds it");
+	is_int(exo_net_filter_list(l, 0, NULL, 4, &n, NULL), -EXO_EINVAL,
+	    "a list into no array is EXO_EINVAL");
+	if (exo_connect_control(d.sock, &ctl) == 0) {
+		is_int(exo_net_filter_list(ctl, 0, got, 4, &n, NULL),
+		    -EXO_EPERM, "a control connection holds no filters "
+		    "(EXO_EPERM)");
+		exo_disconnect(ctl);
+	} else
+		ok(0, "a control connection");
+	exo_disconnect(l);
+}
+
+/* exoctl net, the table: the device and a filter with its key. */
+static void
+test_exoctl_table(void)
+{
+	char	cmd[1200];
+
+	snprintf(cmd, sizeof cmd, "%s -S %s net | grep -q '^device: udp:'",
+	    th_path("exod/exoctl"), d.sock);
+	ok(system(cmd) == 0, "exoctl net names the device and its backend");
+	snprintf(cmd, sizeof cmd, "%s -S %s net | grep -q "
+	    "' 10.0.0.2 udp/7000$'", th_path("exod/exoctl"), d.sock);
+	ok(system(cmd) == 0, "and lists the filter with its key");
+}
+
 static void
 test_handler(void)
 {
-	char		 so[400], uid[32];
+	char		 so[400], uid[32], who[96];
 	struct exo	*a;
 	struct exo_cap	 cap;
 	struct exo_net_filter_info recs[16];
@@ -409,6 +513,11 @@ test_handler(void)
 	    &cap, NULL), 0, "an untrusted libOS installs a filter");
 	is_int(exo_net_handler(a, &cap, so), -EXO_EPERM,
 	    "but its native handler is refused (EXO_EPERM)");
+	snprintf(who, sizeof who, "libOS %u (uid %u, pid %ld)",
+	    exo_libos_id(a), (unsigned)getuid(), (long)getpid());
+	ok(log_has(who, so, "refused: not a trusted user (-T)"),
+	    "exod logs the refusal: the libOS, its uid, the object, the rule");
+	is_int(exo_null(a), 0, "and goes on serving it");
 	exo_disconnect(a);
 
 	th_exod_stop(&d);
@@ -432,6 +541,53 @@ test_handler(void)
 	    (recs[0].flags & EXO_NET_F_HANDLER),
 	    "NET_INFO counts it handled, not put in the ring");
 	is_int(ring_count(&r, NULL, 0), 0, "and the libOS's ring is empty");
+	exo_disconnect(a);
+}
+
+/* A trusted user's unmerged filter beside a merged owner (exo(7)). */
+static void
+test_trusted(void)
+{
+	static const uint8_t	 mac_mcast[6] = { 0x01, 0, 0x5e, 0, 0, 0xfb };
+	struct exo_net_ring	 ra, rc;
+	struct exo_net_info	 info;
+	struct exo_cap		 cap;
+	struct exo		*a, *c;
+	uint32_t		 class = 0;
+	uint8_t			 f[PKT_MAX];
+	char			 ta[4][32], tc[4][32];
+	uint64_t		 rx;
+	int			 na, nc;
+
+	a = th_connect(&d, "net-owner");
+	c = th_connect(&d, "net-catchall");
+	ok(exo_net_ring_create(a, &ra, 2) == 4 &&
+	    exo_net_ring_create(c, &rc, 2) == 4, "two trusted libOSes, rings");
+	ok(exo_net_filter(a, "ip dst host 10.0.0.9", &cap, NULL) == 0 &&
+	    exo_net_filter(a, "ip dst host 224.0.0.251", &cap, NULL) == 0,
+	    "one claims 10.0.0.9 and the group 224.0.0.251");
+	is_int(exo_net_filter(c, "udp", &cap, &class), 0,
+	    "the other installs \"udp\", of no merged class (trusted)");
+	is_int(class, EXO_NET_UNMERGED, "which is not merged");
+	memset(&info, 0, sizeof info);
+	(void)nh_info(d.sock, &info, NULL, 0);
+	rx = info.rx;
+	nh_inject(wire, f, udp_to(f, pkt_addr("10.0.0.9"), 53, "owned"));
+	nh_inject(wire, f, udp_to(f, pkt_addr("10.0.0.99"), 53, "unowned"));
+	nh_inject(wire, f, pkt_udp(f, mac_mcast, mac_host, HOST,
+	    pkt_addr("224.0.0.251"), 5353, 5353, "group", 5));
+	if (nh_wait_rx(d.sock, rx + 3, TIMEOUT) < rx + 3)
+		diag("exod saw fewer frames than injected");
+	th_sleep_ms(50);
+	na = ring_count(&ra, ta, 4);
+	nc = ring_count(&rc, tc, 4);
+	ok(na == 2 && strcmp(ta[0], "owned") == 0 &&
+	    strcmp(ta[1], "group") == 0, "the owner gets its unicast and the "
+	    "multicast (%d)", na);
+	ok(nc == 2 && strcmp(tc[0], "unowned") == 0 &&
+	    strcmp(tc[1], "group") == 0, "the catch-all gets only what nobody "
+	    "claimed, and the multicast (%d)", nc);
+	exo_disconnect(c);
 	exo_disconnect(a);
 }
 
@@ -461,7 +617,10 @@ main(void)
 	test_descheduled();
 	test_kill();
 	test_capture(a);
+	test_exoctl_table();
+	test_list();
 	exo_disconnect(a);
 	test_handler();
+	test_trusted();
 	return (0);
 }
