@@ -76,6 +76,8 @@ static struct {
 	uid_t			 trusted[NET_TRUSTED_MAX];
 	unsigned		 ntrusted;
 	uint64_t		 replay_last_ns; /* file time of the last frame */
+	uint8_t			 replay_buf[EXO_NET_FRAME_MAX]; /* the next */
+	size_t			 replay_len; /* 0: no frame waits in it */
 	int			 ready;	/* demux templates compiled */
 	unsigned		 capturers;
 } net = { .fd = -1 };
@@ -487,7 +489,11 @@ net_read_cb(int fd, short events, void *arg)
 	}
 }
 
-/* pcap: one frame, then wait as the file did (at most 10 ms). */
+/*
+ * pcap: the frame read last time arrives now; then read the next and wait
+ * as long as the file did between the two (at most 10 ms).  The frame is
+ * kept because libpcap's buffer lasts only until its next read.
+ */
 static void
 net_replay_cb(int fd, short events, void *arg)
 {
@@ -496,12 +502,18 @@ net_replay_cb(int fd, short events, void *arg)
 	uint64_t	 t, gap;
 	struct timeval	 tv;
 
+	if (net.replay_len > 0)
+		net_input(net.replay_buf, net.replay_len);
+	net.replay_len = 0;
 	if (!nic_pcap_next(&d, &len, &t)) {
 		log_info("net: replay of %s done", net.device);
 		return;
 	}
-	if (len >= EXO_NET_FRAME_MIN && len <= EXO_NET_FRAME_MAX)
-		net_input(d, len);
+	/* A runt or a giant is no frame: it keeps its time, and is lost. */
+	if (len >= EXO_NET_FRAME_MIN && len <= EXO_NET_FRAME_MAX) {
+		memcpy(net.replay_buf, d, len);
+		net.replay_len = len;
+	}
 	gap = net.replay_last_ns != 0 && t > net.replay_last_ns ?
 	    t - net.replay_last_ns : 0;
 	net.replay_last_ns = t;
