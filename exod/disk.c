@@ -464,6 +464,7 @@ disk_detach(struct peer *p)
 		return;
 	for (i = 0; i < disk.n; i++)
 		if (disk.b[i].owner == p->libos) {
+			grant_res_gone(EXO_RES_BLOCK, i);
 			disk.b[i].owner = 0;
 			disk.b[i].gen++;
 		}
@@ -565,6 +566,8 @@ disk_check(const struct peer *p, const struct exo_cap *c, unsigned rights)
 		return (error);
 	if (c->owner != p->libos)
 		return (-EXO_ENOTOWNER);
+	if (c->flags & EXO_CAP_GRANTED)
+		return (-EXO_EGRANTED);	/* grant_check_use takes those */
 	if (c->type != EXO_RES_BLOCK || c->id >= disk.n)
 		return (-EXO_EINVAL);
 	if (disk.b[c->id].owner != p->libos || disk.b[c->id].gen != c->gen)
@@ -581,6 +584,7 @@ disk_unbind(struct peer *p, uint32_t id)
 	struct block	*b = &disk.b[id];
 
 	revoke_block_gone(p, id);
+	grant_res_gone(EXO_RES_BLOCK, id);
 	b->owner = 0;
 	b->gen++;
 	memset(&b->rec, 0, sizeof b->rec);
@@ -671,9 +675,12 @@ disk_io(struct peer *p, uint32_t op, uint64_t tag,
 	int			error, status = 0;
 
 	for (i = 0; i < n; i++) {
-		if ((error = disk_check(p, &pairs[i].block, op ==
-		    EXO_DISK_WRITE ? EXO_RIGHT_WRITE : EXO_RIGHT_READ)) != 0 ||
-		    (error = frame_check(p, &pairs[i].frame, frights)) != 0)
+		/* Either may be granted (grant.c), with those rights. */
+		if ((error = grant_check_use(p, &pairs[i].block,
+		    EXO_RES_BLOCK, op == EXO_DISK_WRITE ? EXO_RIGHT_WRITE :
+		    EXO_RIGHT_READ)) != 0 ||
+		    (error = grant_check_use(p, &pairs[i].frame,
+		    EXO_RES_FRAME, frights)) != 0)
 			return (error);
 	}
 	for (first = 0; first < n; first = i) {

@@ -155,14 +155,17 @@ exoctl_status_table(const struct exo_status *st)
 {
 	uint32_t	i;
 
-	printf("%5s %6s %5s %7s %5s %6s %7s %6s  %s\n", "LIBOS", "PID", "UID",
-	    "FRAMES", "SLOTS", "BLOCKS", "REVOKED", "ABORTS", "NAME");
+	printf("%5s %6s %5s %7s %5s %6s %7s %6s %7s %4s  %s\n", "LIBOS", "PID",
+	    "UID", "FRAMES", "SLOTS", "BLOCKS", "REVOKED", "ABORTS", "GRANTED",
+	    "HELD", "NAME");
 	for (i = 0; i < st->totals.npeers; i++)
-		printf("%5u %6d %5u %7u %5u %6u %7llu %6llu  %s\n",
+		printf("%5u %6d %5u %7u %5u %6u %7llu %6llu %7u %4u  %s\n",
 		    st->peers[i].libos, st->peers[i].pid, st->peers[i].uid,
 		    st->peers[i].frames, st->peers[i].slots, st->peers[i].blocks,
 		    (unsigned long long)st->peers[i].revocations,
-		    (unsigned long long)st->peers[i].aborts, st->peers[i].name);
+		    (unsigned long long)st->peers[i].aborts,
+		    st->peers[i].grants_out, st->peers[i].grants_in,
+		    st->peers[i].name);
 	printf("frames: %u bound, %u free, %u total (%d bytes each)\n",
 	    st->totals.frames_total - st->totals.frames_free,
 	    st->totals.frames_free, st->totals.frames_total, EXO_FRAME_SIZE);

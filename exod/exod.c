@@ -648,6 +648,7 @@ main(int argc, char **argv)
 	event_free(ev_int);
 	/* listen_close has run; atexit's second call finds nothing to do. */
 	event_base_free(base);
+	grant_fini();
 	frame_fini();
 	tile_fini();
 	pool_fini();

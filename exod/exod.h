@@ -12,6 +12,7 @@
  *	dispatch.c	the table of requests and the checks on every message
  *	cap.c		sealing and verifying capabilities (cap_*)
  *	frame.c		physical memory: the frame store (frame_*)
+ *	grant.c		sharing: capabilities granted to others (grant_*)
  *	tile.c		the display: tiles of the frame buffer (tile_*)
  *	history.c	recent revocations and calls, for live views
  *	watch.c		the watcher: libOSes go free when exod dies (watch_*)
@@ -183,6 +184,8 @@ struct peer {
 	uint32_t		 frames_revoking; /* of those, being revoked */
 	uint32_t		 blocks;	/* disk blocks bound now */
 	uint32_t		 tiles;		/* display tiles bound now */
+	uint32_t		 grants_out;	/* live grants it made (grant.c) */
+	uint32_t		 grants_in;	/* live grants it holds */
 	uint64_t		 disk_err_seen;	/* disk write errors told it */
 	uint64_t		 revocations;	/* repossession vectors sent */
 	uint64_t		 aborts;	/* times resources were taken */
@@ -269,6 +272,10 @@ extern const struct exod_req req_tile_free;
 extern const struct exod_req req_display_info;
 extern const struct exod_req req_display_snap;
 extern const struct exod_req req_history;
+extern const struct exod_req req_cap_derive;
+extern const struct exod_req req_cap_grant;
+extern const struct exod_req req_grant_revoke;
+extern const struct exod_req req_frame_open;
 extern const struct exod_req req_net_filter_add;
 extern const struct exod_req req_net_filter_del;
 extern const struct exod_req req_net_filter_list;
@@ -309,6 +316,22 @@ int	frame_protect(struct peer *, uint32_t, int, unsigned);
 unsigned frame_revocable_count(const struct peer *, unsigned);
 unsigned frame_pick_revocable(const struct peer *, unsigned, uint32_t *);
 void	frame_alloc_reply(struct peer *, const struct exo_hdr *, unsigned);
+int	frame_open_fd(uint32_t, int, int *);
+int	frame_reback(struct peer *, uint32_t, struct exo_cap *, int *);
+
+/* --- grant.c -------------------------------------------------------- */
+void	grant_res_gone(unsigned, uint64_t);
+void	grant_peer_gone(struct peer *);
+int	grant_check_use(const struct peer *, const struct exo_cap *, unsigned,
+	    unsigned);
+int	grant_derive(const struct peer *, const struct exo_cap *, unsigned,
+	    unsigned, struct exo_cap *);
+int	grant_make(struct peer *, const struct exo_cap_grant *,
+	    struct exo_cap *);
+int	grant_revoke(struct peer *, const struct exo_cap *, struct exo_cap *,
+	    int *);
+int	grant_open(const struct peer *, const struct exo_cap *, int *);
+void	grant_fini(void);
 
 /* --- tile.c --------------------------------------------------------- */
 int	tile_init(uint32_t, uint32_t, uint32_t);

@@ -16,10 +16,15 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <linux/fs.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,6 +46,8 @@ struct frame {
 	uint64_t	 autosave; /* block to write it to if revoked, or
 				   EXO_NO_BLOCK; reset at every unbinding */
 	int		 protect; /* in its owner's protected minimum */
+	int		 ro_sealed; /* the memfd cannot be opened for writing
+				   again (frame_open_fd); reset with fd */
 };
 
 static struct frame	*frames;	/* frames_n entries */
@@ -118,6 +125,7 @@ frame_unbind_how(struct peer *p, struct frame *f, int by_force)
 {
 	uint32_t	id = (uint32_t)(f - frames);
 
+	grant_res_gone(EXO_RES_FRAME, id);	/* their keys die with it */
 	/* A frame being revoked is autosaved before it goes (revoke.c). */
 	if (f->rev != NULL)
 		revoke_frame_gone(f->rev, p, id, by_force);
@@ -132,6 +140,7 @@ frame_unbind_how(struct peer *p, struct frame *f, int by_force)
 	f->va = NULL;
 	close(f->fd);
 	f->fd = -1;
+	f->ro_sealed = 0;
 	f->owner = 0;
 	f->gen++;
 	f->next = frames_head;
@@ -215,6 +224,8 @@ frame_check(const struct peer *p, const struct exo_cap *c, unsigned rights)
 		return (error);
 	if (c->owner != p->libos)
 		return (-EXO_ENOTOWNER);
+	if (c->flags & EXO_CAP_GRANTED)
+		return (-EXO_EGRANTED);	/* grant_check_use takes those */
 	if (c->type != EXO_RES_FRAME || c->id >= frames_n)
 		return (-EXO_EINVAL);
 	f = &frames[c->id];
@@ -368,4 +379,93 @@ frame_pick_revocable(const struct peer *p, unsigned n, uint32_t *ids)
 		if (frame_revocable(p, &frames[i]))
 			ids[k++] = i;
 	return (k);
+}
+
+/*
+ * Seal frame f's memfd against being opened for writing ever again, as a
+ * read-only descriptor of it could otherwise be: open(2) of
+ * /proc/self/fd/N makes a new open file description with whatever access
+ * the inode's permissions allow.  Mode 0400 stops every uid but exod's;
+ * the immutable attribute (which needs CAP_LINUX_IMMUTABLE, so exod may
+ * not be able to set it) stops exod's uid and root as well.  Neither
+ * touches the descriptors open already: the owner's and exod's keep
+ * mapping it read-write.
+ */
+static void
+frame_seal_ro(struct frame *f)
+{
+	int	attr = FS_IMMUTABLE_FL;
+
+	if (f->ro_sealed)
+		return;
+	if (fchmod(f->fd, S_IRUSR) == -1)
+		log_warn("frame %u: fchmod", (unsigned)(f - frames));
+	if (ioctl(f->fd, FS_IOC_SETFLAGS, &attr) == -1)
+		log_debug("frame %u: not immutable: %s",
+		    (unsigned)(f - frames), strerror(errno));
+	f->ro_sealed = 1;
+}
+
+/*
+ * A new descriptor of bound frame id: read-write, or a read-only one that
+ * mmap(2) and mprotect(2) refuse to make writable and that cannot be
+ * reopened for writing (frame_seal_ro).
+ */
+int
+frame_open_fd(uint32_t id, int writable, int *fd)
+{
+	struct frame	*f = &frames[id];
+	char		 path[64];
+
+	if (writable)
+		*fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 0);
+	else {
+		frame_seal_ro(f);
+		snprintf(path, sizeof path, "/proc/self/fd/%d", f->fd);
+		*fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (*fd != -1)
+		return (0);
+	log_warn("frame %u: descriptor", id);
+	return (errno == EMFILE || errno == ENFILE ? -EXO_ENFILE :
+	    -EXO_ENOMEM);
+}
+
+/*
+ * Move bound frame id of p to fresh memory, its contents copied: every
+ * mapping made before keeps the old memory, which nobody writes through
+ * exod again, so it never sees what the frame holds next.  The
+ * generation moves on; *c and *fd are p's new key and descriptor.
+ */
+int
+frame_reback(struct peer *p, uint32_t id, struct exo_cap *c, int *fd)
+{
+	struct frame	*f = &frames[id];
+	void		*old, *new;
+	int		 nfd;
+
+	if ((old = frame_va(id)) == NULL)
+		return (-EXO_ENOMEM);
+	if ((nfd = pool_take()) == -1)
+		return (errno == EMFILE || errno == ENFILE ? -EXO_ENFILE :
+		    -EXO_ENOMEM);
+	new = mmap(NULL, EXO_FRAME_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    nfd, 0);
+	if (new == MAP_FAILED || (*fd = fcntl(nfd, F_DUPFD_CLOEXEC, 0)) == -1) {
+		log_warn("frame %u: new memory", id);
+		if (new != MAP_FAILED)
+			munmap(new, EXO_FRAME_SIZE);
+		close(nfd);
+		return (-EXO_ENOMEM);
+	}
+	memcpy(new, old, EXO_FRAME_SIZE);
+	munmap(old, EXO_FRAME_SIZE);
+	close(f->fd);
+	f->fd = nfd;
+	f->va = new;
+	f->ro_sealed = 0;
+	f->gen++;
+	expose_frame(p, id, f->gen);	/* drops its guaranteed mappings */
+	frame_cap(p, id, c);
+	return (0);
 }

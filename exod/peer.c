@@ -421,6 +421,7 @@ peer_free(struct peer *p)
 	callchan_peer_gone(p);
 	sched_peer_gone(p);
 	revoke_peer_gone(p);
+	grant_peer_gone(p);
 	frame_reclaim(p);
 	tile_reclaim(p);
 	disk_detach(p);

@@ -16,8 +16,10 @@ cap_check_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 	memcpy(&req, payload, sizeof req);
 	if ((req.rights & ~(uint32_t)EXO_RIGHTS_ALL) != 0 || req.reserved != 0)
 		status = -EXO_EINVAL;
-	else if (req.cap.type == EXO_RES_BLOCK)
-		status = disk_check(p, &req.cap, req.rights);
+	else if (req.cap.type == EXO_RES_BLOCK ||
+	    (req.cap.flags & EXO_CAP_GRANTED))
+		status = grant_check_use(p, &req.cap, req.cap.type,
+		    req.rights);
 	else if (req.cap.type == EXO_RES_TILE)
 		status = tile_check(p, &req.cap, req.rights);
 	else if (req.cap.type == EXO_RES_SLOT)

@@ -102,6 +102,8 @@ status_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 		sp->aborts = q->aborts;
 		sp->blocks = q->blocks;
 		sp->tiles = q->tiles;
+		sp->grants_out = q->grants_out;
+		sp->grants_in = q->grants_in;
 	}
 	rep.hdr.frames_total = frame_total();
 	rep.hdr.frames_free = frame_free_count();

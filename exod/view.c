@@ -120,6 +120,8 @@ view_json_status(struct json *j, const struct exo_status *st)
 		json_kuint(j, "tiles", p->tiles);
 		json_kuint(j, "revocations", p->revocations);
 		json_kuint(j, "aborts", p->aborts);
+		json_kuint(j, "grants_out", p->grants_out);
+		json_kuint(j, "grants_in", p->grants_in);
 		view_json_name(j, p);
 		view_json_cpu(j, p);
 		json_key(j, "tlb");

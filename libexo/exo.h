@@ -241,6 +241,16 @@ const struct exo_stats *exo_stats(const struct exo *);
 int		 exo_cap_check(struct exo *, const struct exo_cap *, unsigned);
 int		 exo_cap_format(const struct exo_cap *, char *, size_t);
 
+/* Sharing: keys that only shrink, granted to another libOS. */
+int		 exo_cap_derive(struct exo *, const struct exo_cap *, unsigned,
+		    unsigned, struct exo_cap *);
+int		 exo_cap_grant(struct exo *, const struct exo_cap *, uint32_t,
+		    unsigned, unsigned, struct exo_cap *);
+int		 exo_grant_revoke(struct exo *, const struct exo_cap *,
+		    struct exo_frame *);
+int		 exo_frame_open(struct exo *, const struct exo_cap *,
+		    struct exo_frame *);
+
 /* Status, for administration clients. */
 struct exo_status {
 	struct exo_status_reply	 totals;

@@ -69,6 +69,11 @@ enum exo_msg_type {
 	EXO_MSG_DISPLAY_INFO = 42,
 	EXO_MSG_DISPLAY_SNAP = 43,
 	EXO_MSG_HISTORY = 44,
+	/* attenuation and grants (exo(7) SHARING): 48-51 */
+	EXO_MSG_CAP_DERIVE = 48,
+	EXO_MSG_CAP_GRANT = 49,
+	EXO_MSG_GRANT_REVOKE = 50,
+	EXO_MSG_FRAME_OPEN = 51,
 	/* bound call channels (exo(7) FAST PATHS): 56-58 */
 	EXO_MSG_CHAN_BIND = 56,
 	EXO_MSG_CHAN_ACCEPT = 57,
@@ -133,6 +138,10 @@ enum exo_err {
 	EXO_ENODISPLAY = 34,	/* exod has no display (no -F) */
 	EXO_ETILEBUSY = 35,	/* a tile asked for is bound already */
 	EXO_ENOTILES = 36,	/* fewer tiles free than asked for */
+	/* sharing: 37-38 */
+	EXO_EGRANTED = 37,	/* a granted capability where only the
+				   owner's own will do */
+	EXO_EGRANTS = 38,	/* too many grants made or held */
 	/* bound channels and extents: 41-42 */
 	EXO_ECLOSED = 41,	/* the call channel was closed */
 	EXO_ETOOMANY = 42,	/* over a per-libOS count: channels, extents */
@@ -154,6 +163,11 @@ enum exo_res {
 #define EXO_RIGHT_WRITE		0x02
 #define EXO_RIGHTS_ALL		0x03
 
+/* Capability flags (exo(7) SHARING); exod sets them, the MAC covers them. */
+#define EXO_CAP_GRANTED		0x0001	/* held by grant: owner is the
+					   grantee, gen the grant's number */
+#define EXO_CAP_REGRANT		0x0002	/* its holder may grant it on */
+
 #define EXO_CAP_MACLEN		16
 #define EXO_CAP_SEALED		24	/* bytes covered by the MAC */
 
@@ -165,7 +179,7 @@ enum exo_res {
 struct exo_cap {
 	uint8_t		type;		/* enum exo_res */
 	uint8_t		rights;		/* EXO_RIGHT_* */
-	uint16_t	flags;		/* reserved, 0 */
+	uint16_t	flags;		/* EXO_CAP_* */
 	uint32_t	owner;		/* libOS id the binding belongs to */
 	uint64_t	id;		/* resource number (frame number) */
 	uint64_t	gen;		/* generation of the binding */
@@ -206,6 +220,50 @@ struct exo_cap_check {
 	struct exo_cap	cap;
 	uint32_t	rights;		/* rights the check requires */
 	uint32_t	reserved;	/* 0 */
+};
+
+/*
+ * CAP_DERIVE: the same key with fewer rights.  Reply: struct exo_cap.
+ * Frames and blocks only; a granted capability derives granted ones.
+ */
+#define EXO_DERIVE_NOREGRANT	0x01	/* drop EXO_CAP_REGRANT too */
+
+struct exo_cap_derive {
+	struct exo_cap	cap;
+	uint32_t	rights;		/* EXO_RIGHT_*, a non-empty subset */
+	uint32_t	flags;		/* EXO_DERIVE_* */
+};
+
+/*
+ * CAP_GRANT: let libOS grantee use cap's resource with rights.  Reply:
+ * struct exo_cap, the grantee's key (flags EXO_CAP_GRANTED).
+ */
+#define EXO_GRANT_REGRANT	0x01	/* the grantee may grant it on */
+#define EXO_GRANTS_MAX		256	/* grants one libOS makes, or holds */
+
+struct exo_cap_grant {
+	struct exo_cap	cap;
+	uint32_t	grantee;	/* libOS id */
+	uint32_t	rights;		/* EXO_RIGHT_*, a non-empty subset */
+	uint32_t	flags;		/* EXO_GRANT_* */
+	uint32_t	reserved;	/* 0 */
+};
+
+/*
+ * GRANT_REVOKE: end a grant (and every grant made from it).  Reply, for
+ * a frame: struct exo_cap, the owner's new key, and one descriptor, the
+ * frame's new memory; for a block: empty.
+ */
+struct exo_grant_revoke {
+	struct exo_cap	cap;		/* the grantee's key, as GRANT gave it */
+};
+
+/*
+ * FRAME_OPEN: a descriptor of a frame, opened with cap's rights (read-only
+ * without EXO_RIGHT_WRITE).  Reply: empty, and one descriptor.
+ */
+struct exo_frame_open {
+	struct exo_cap	cap;
 };
 
 /* FRAME_ALLOC: bind count fresh, zeroed frames. */
@@ -825,6 +883,9 @@ struct exo_status_peer {
 	uint64_t	aborts;
 	uint32_t	blocks;
 	uint32_t	tiles;		/* display tiles bound now */
+	/* sharing */
+	uint32_t	grants_out;	/* live grants it made */
+	uint32_t	grants_in;	/* live grants it holds */
 };
 
 /*
@@ -958,12 +1019,16 @@ EXO_STATIC_SIZE(struct exo_autosave_pair, 80);
 EXO_STATIC_SIZE(struct exo_autosave, 8);
 EXO_STATIC_SIZE(struct exo_protect, 8);
 EXO_STATIC_SIZE(struct exo_cap_check, 48);
+EXO_STATIC_SIZE(struct exo_cap_derive, 48);
+EXO_STATIC_SIZE(struct exo_cap_grant, 56);
+EXO_STATIC_SIZE(struct exo_grant_revoke, 40);
+EXO_STATIC_SIZE(struct exo_frame_open, 40);
 EXO_STATIC_SIZE(struct exo_frame_alloc, 8);
 EXO_STATIC_SIZE(struct exo_frame_alloc_reply, 8);
 EXO_STATIC_SIZE(struct exo_frame_free, 8);
 EXO_STATIC_SIZE(struct exo_status_req, 8);
 EXO_STATIC_SIZE(struct exo_status_reply, 16);
-EXO_STATIC_SIZE(struct exo_status_peer, 192);
+EXO_STATIC_SIZE(struct exo_status_peer, 200);
 EXO_STATIC_SIZE(struct exo_display_info, 32);
 EXO_STATIC_SIZE(struct exo_tile_alloc, 24);
 EXO_STATIC_SIZE(struct exo_display_snap, 40);
