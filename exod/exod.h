@@ -184,7 +184,8 @@ struct peer {
 	uint32_t		 frames_revoking; /* of those, being revoked */
 	uint32_t		 blocks;	/* disk blocks bound now */
 	uint32_t		 tiles;		/* display tiles bound now */
-	uint32_t		 grants_out;	/* live grants it made (grant.c) */
+	uint32_t		 grants_out;	/* live grants of its resources,
+						   however made (grant.c) */
 	uint32_t		 grants_in;	/* live grants it holds */
 	uint64_t		 disk_err_seen;	/* disk write errors told it */
 	uint64_t		 revocations;	/* repossession vectors sent */

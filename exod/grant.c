@@ -7,11 +7,19 @@
  * sealed for the grantee (owner = grantee, so nobody else can present it)
  * with EXO_CAP_GRANTED set and, in place of the binding's generation, the
  * grant's number, which is never reused.  A key is good while its grant
- * is recorded: a grant ends when the owner revokes it, when the grant it
- * was made from ends, when the resource's binding ends (freed, revoked,
- * aborted, its owner gone), and when its grantor or grantee leaves.  So
+ * is recorded: a grant ends when the owner revokes it (or, for a block,
+ * its grantor does), when the grant it was made from ends, and when the
+ * resource's binding ends (freed, revoked, aborted, its owner gone).  So
  * the grants of a resource form a tree under the owner's binding, and
  * cutting a branch cuts everything below it.
+ *
+ * A grant does not end when its grantee or grantor leaves: a process
+ * that closed its connection may still map the frame, and only a move to
+ * fresh memory (frame_reback, on the owner's revocation) or the end of
+ * the binding cuts a mapping.  The record stays, inert (libOS ids are
+ * never reused, so nobody can present its key again), counted against
+ * its owner's grants until the owner revokes it or the binding ends: a
+ * libOS's resources have at most EXO_GRANTS_MAX grants, however made.
  *
  * The rights of a grant are a subset of the key it was made from, and
  * only keys with EXO_CAP_REGRANT (or the owner's own) make grants.
@@ -84,7 +92,7 @@ grant_count_peer(uint32_t libos, int out, int delta)
 static void
 grant_free(struct grant *g)
 {
-	grant_count_peer(g->grantor, 1, -1);
+	grant_count_peer(g->owner, 1, -1);
 	grant_count_peer(g->grantee, 0, -1);
 	LIST_REMOVE(g, entry);
 	free(g);
@@ -138,10 +146,9 @@ grant_match_res(const struct grant *g, uint64_t type, uint64_t res)
 }
 
 static int
-grant_match_peer(const struct grant *g, uint64_t libos, uint64_t unused)
+grant_match_owner(const struct grant *g, uint64_t libos, uint64_t unused)
 {
-	return (g->owner == libos || g->grantor == libos ||
-	    g->grantee == libos);
+	return (g->owner == libos);
 }
 
 static int
@@ -157,11 +164,11 @@ grant_res_gone(unsigned type, uint64_t res)
 	grant_end_if(grant_match_res, type, res);
 }
 
-/* p left: every grant it made, holds, or made possible ends. */
+/* p left: the grants of what was bound to it end (see the top). */
 void
 grant_peer_gone(struct peer *p)
 {
-	grant_end_if(grant_match_peer, p->libos, 0);
+	grant_end_if(grant_match_owner, p->libos, 0);
 }
 
 /*
@@ -227,7 +234,7 @@ grant_make(struct peer *p, const struct exo_cap_grant *req,
 	const struct exo_cap	*c = &req->cap;
 	const struct grant	*parent = NULL;
 	struct grant		*g;
-	struct peer		*q;
+	struct peer		*q, *o;
 	uint32_t		 owner;
 	int			 error;
 
@@ -252,7 +259,10 @@ grant_make(struct peer *p, const struct exo_cap_grant *req,
 		return (-EXO_ENOLIBOS);
 	if (q == p || q->libos == owner)
 		return (-EXO_EINVAL);	/* it has the resource already */
-	if (p->grants_out >= EXO_GRANTS_MAX || q->grants_in >= EXO_GRANTS_MAX)
+	/* The owner's trees, however made, and the grantee's holdings. */
+	if ((o = peer_find(owner)) == NULL)
+		return (-EXO_ESTALE);	/* not while its binding stands */
+	if (o->grants_out >= EXO_GRANTS_MAX || q->grants_in >= EXO_GRANTS_MAX)
 		return (-EXO_EGRANTS);
 	if ((g = calloc(1, sizeof *g)) == NULL)
 		return (-EXO_ENOMEM);
@@ -267,7 +277,7 @@ grant_make(struct peer *p, const struct exo_cap_grant *req,
 	g->flags = (req->flags & EXO_GRANT_REGRANT) ? EXO_CAP_REGRANT : 0;
 	LIST_INSERT_HEAD(grant_bucket(g->id), g, entry);
 	grant_count++;
-	p->grants_out++;
+	o->grants_out++;
 	q->grants_in++;
 
 	memset(out, 0, sizeof *out);

@@ -239,7 +239,8 @@ struct exo_cap_derive {
  * struct exo_cap, the grantee's key (flags EXO_CAP_GRANTED).
  */
 #define EXO_GRANT_REGRANT	0x01	/* the grantee may grant it on */
-#define EXO_GRANTS_MAX		256	/* grants one libOS makes, or holds */
+#define EXO_GRANTS_MAX		256	/* grants of one libOS's resources;
+					   grants one libOS holds */
 
 struct exo_cap_grant {
 	struct exo_cap	cap;
@@ -884,7 +885,7 @@ struct exo_status_peer {
 	uint32_t	blocks;
 	uint32_t	tiles;		/* display tiles bound now */
 	/* sharing */
-	uint32_t	grants_out;	/* live grants it made */
+	uint32_t	grants_out;	/* live grants of what is bound to it */
 	uint32_t	grants_in;	/* live grants it holds */
 };
 

@@ -477,6 +477,8 @@ exo_tlb_install(struct exo *e, const void *va, const struct exo_cap *c,
 	/* The checks of frame_check in exod, in its order, MAC aside. */
 	if (c->owner != e->hello.libos)
 		return (-EXO_ENOTOWNER);
+	if (c->flags & EXO_CAP_GRANTED)
+		return (-EXO_EGRANTED);	/* not in this libOS's registry */
 	if (c->type != EXO_RES_FRAME || c->id >= m->nframes)
 		return (-EXO_EINVAL);
 	f = &m->frames[c->id];

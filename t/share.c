@@ -253,13 +253,16 @@ test_share_ro(void)
 	struct exo		*a, *b, *c;
 	struct exo_frame	 f, g, tmp;
 	struct exo_cap		 gb, gc, x, bf[1];
+	struct exo_stlb_req	 sr;
 	struct exo_status_peer	 sa, sb;
+	void			*bbase;
 	volatile unsigned char	*pa, *pb, *old;
 	char			 path[64];
 	int			 fd;
 
-	a = th_connect(&d, "owner");
+	/* B first: the process's libOS, which may make an address space. */
 	b = th_connect(&d, "grantee");
+	a = th_connect(&d, "owner");
 	c = th_connect(&d, "third");
 	if (exo_frame_alloc(a, &f) != 0 ||
 	    (pa = exo_frame_map(&f, PROT_READ | PROT_WRITE)) == NULL)
@@ -304,6 +307,18 @@ test_share_ro(void)
 	    NULL }), "B cannot free it: EGRANTED");
 	is_int(-EXO_EGRANTED, exo_frame_protect(b, &gb, 1, 1),
 	    "B cannot put it in its protected minimum: EGRANTED");
+	if (exo_as_create(b, 4 * EXO_FRAME_SIZE, &bbase) == 0) {
+		is_int(-EXO_EGRANTED, exo_tlb_install(b, bbase, &gb,
+		    EXO_RIGHT_READ), "B cannot put it in its TLB: EGRANTED");
+		memset(&sr, 0, sizeof sr);
+		sr.va = (uintptr_t)bbase;
+		sr.rights = EXO_RIGHT_READ;
+		sr.cap = gb;
+		is_int(-EXO_EGRANTED, exo_stlb_set(b, &sr, 1),
+		    "nor make it a guaranteed mapping: EGRANTED");
+		exo_as_destroy(b);
+	} else
+		bail("as_create");
 	if (exo_block_alloc(b, bf, 1) == 0) {
 		is_int(-EXO_EGRANTED, exo_autosave(b, &gb, &bf[0]),
 		    "B cannot seed an autosave for it: EGRANTED");
@@ -579,6 +594,7 @@ test_kill(void)
 	struct exo_status_peer	 sa;
 	struct tp_kid		 k;
 	struct kidmsg		 m;
+	struct exo_cap		 x;
 	int			 fds0, st;
 	long			 free0;
 
@@ -627,8 +643,14 @@ test_kill(void)
 	ok(WIFSIGNALED(st), "the grantee is killed with -9");
 	close(k.fd);
 	tp_sleep_ms(200);
+	ok(dh_peer(&d, exo_libos_id(a), &sa) == 0 && sa.grants_out == 1,
+	    "STATUS: its grant stays recorded, inert, until the owner acts");
+	x = f.cap;
+	is_int(0, exo_grant_revoke(a, &m.cap, &f),
+	    "the owner revokes the dead grantee's grant (the frame moves)");
+	ok(f.cap.gen != x.gen, "the frame's generation moved on");
 	ok(dh_peer(&d, exo_libos_id(a), &sa) == 0 && sa.grants_out == 0,
-	    "STATUS: its grant is gone");
+	    "STATUS: no grant left");
 	is_int(0, exo_cap_check(a, &f.cap, EXO_RIGHTS_ALL),
 	    "the owner's frame is untouched");
 	is_int(0, exo_frame_free(a, &f), "and frees");
