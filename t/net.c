@@ -28,7 +28,11 @@
  * 11. the filter list: pages of capabilities and the total, the removed
  *     one gone, refused on a control connection;
  * 12. kill -9 of a libOS also ends its ring: the ring's frames are free
- *     again; exoctl net's table shows the device and the filters.
+ *     again; exoctl net's table shows the device and the filters;
+ * 13. forged filter capabilities (an altered MAC, an altered id, a
+ *     frame's capability) are refused by remove and by the handler
+ *     request, and the filter stays; exod owns the device: no libOS
+ *     holds the descriptor of its UDP socket.
  */
 #include <sys/wait.h>
 
@@ -479,6 +483,101 @@ test_list(void)
 	exo_disconnect(l);
 }
 
+static void
+test_forged(void)
+{
+	struct exo_net_filter_info recs[16];
+	struct exo_net_info	 info;
+	struct exo_frame	 fr;
+	struct exo_cap		 cap, bad;
+	struct exo		*l;
+	int			 n;
+
+	l = th_connect(&d, "net-forger");
+	is_int(exo_net_filter(l, "ip dst host 10.0.0.30", &cap, NULL), 0,
+	    "a libOS installs a filter");
+	bad = cap;
+	bad.mac[0] ^= 0x01;
+	is_int(exo_net_filter_remove(l, &bad), -EXO_EBADCAP,
+	    "its capability with one MAC bit flipped: EXO_EBADCAP");
+	bad = cap;
+	bad.id++;
+	bad.gen++;
+	is_int(exo_net_filter_remove(l, &bad), -EXO_EBADCAP,
+	    "with another filter's id: EXO_EBADCAP");
+	bad = cap;
+	bad.mac[3] ^= 0x80;
+	is_int(exo_net_handler(l, &bad, "/nonexistent.so"), -EXO_EBADCAP,
+	    "a native handler on a forged capability: EXO_EBADCAP");
+	if (exo_frame_alloc(l, &fr) == 0) {
+		is_int(exo_net_filter_remove(l, &fr.cap), -EXO_EINVAL,
+		    "a frame's capability is no filter's: EXO_EINVAL");
+		(void)exo_frame_free(l, &fr);
+	} else
+		ok(0, "a frame to try as a filter");
+	n = nh_info(d.sock, &info, recs, 16);
+	ok(nh_rec(recs, n, exo_libos_id(l), -1) != NULL,
+	    "the filter is still installed");
+	is_int(exo_net_filter_remove(l, &cap), 0, "and its own capability "
+	    "removes it");
+	exo_disconnect(l);
+}
+
+/* The inode of exod's UDP socket on port (from /proc/net/udp), or 0. */
+static unsigned long
+udp_inode(uint16_t port)
+{
+	char		line[512];
+	unsigned	lport, st;
+	unsigned long	ino, found = 0;
+	FILE		*fp;
+
+	if ((fp = fopen("/proc/net/udp", "r")) == NULL)
+		return (0);
+	while (fgets(line, sizeof line, fp) != NULL)
+		if (sscanf(line, " %*u: %*x:%x %*x:%*x %x %*x:%*x %*x:%*x %*x "
+		    "%*u %*u %lu", &lport, &st, &ino) == 3 && lport == port)
+			found = ino;
+	fclose(fp);
+	return (found);
+}
+
+/* Does process pid hold a descriptor for socket inode ino? */
+static int
+holds_socket(pid_t pid, unsigned long ino)
+{
+	char	path[64], link[128], want[64];
+	ssize_t	n;
+	int	fd, held = 0;
+
+	snprintf(want, sizeof want, "socket:[%lu]", ino);
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof path, "/proc/%ld/fd/%d", (long)pid, fd);
+		if ((n = readlink(path, link, sizeof link - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp(link, want) == 0)
+			held = 1;
+	}
+	return (held);
+}
+
+static void
+test_device_owned(struct exo *a)
+{
+	unsigned long	ino = udp_inode(exod_port);
+
+	if (ino == 0) {
+		skip("exod's UDP socket is not in /proc/net/udp");
+		skip("exod's UDP socket is not in /proc/net/udp");
+		return;
+	}
+	ok(holds_socket(d.pid, ino), "exod holds its NIC's socket");
+	ok(!holds_socket(getpid(), ino),
+	    "a libOS with a ring and filters does not (exod owns the device)");
+	(void)a;
+}
+
 /* exoctl net, the table: the device and a filter with its key. */
 static void
 test_exoctl_table(void)
@@ -619,6 +718,8 @@ main(void)
 	test_capture(a);
 	test_exoctl_table();
 	test_list();
+	test_forged();
+	test_device_owned(a);
 	exo_disconnect(a);
 	test_handler();
 	test_trusted();
