@@ -227,12 +227,43 @@ test_ownership(struct exo *a, struct exo_net_ring *ra)
 	exo_disconnect(b);
 }
 
+/* A UDP datagram over IPv6, fd00::2 to fd00::1, from sport. */
+static size_t
+udp6_from(uint8_t *f, uint16_t sport)
+{
+	size_t	 n = pkt_eth(f, mac_host, mac_a, PKT_ETH_IP6);
+	uint8_t	*ip = f + n, *u = ip + 40;
+
+	memset(ip, 0, 40 + 12);
+	ip[0] = 0x60;
+	ip[5] = 12;			/* payload: UDP header and 4 bytes */
+	ip[6] = 17;
+	ip[7] = 64;
+	ip[8] = ip[24] = 0xfd;
+	ip[23] = 2;
+	ip[39] = 1;
+	u[0] = (uint8_t)(sport >> 8);
+	u[1] = (uint8_t)sport;
+	u[2] = 40000 >> 8;
+	u[3] = 40000 & 0xff;
+	u[5] = 12;
+	memcpy(u + 8, "six", 4);
+	return (n + 40 + 12);
+}
+
 static void
 test_send(struct exo *a)
 {
-	uint8_t	f[PKT_MAX], g[PKT_MAX];
-	size_t	n;
-	long	got;
+	struct exo_net_info	info;
+	struct exo_cap		port6;
+	uint8_t			f[PKT_MAX], g[PKT_MAX];
+	uint64_t		refused0;
+	size_t			n;
+	long			got;
+
+	memset(&info, 0, sizeof info);
+	(void)nh_info(d.sock, &info, NULL, 0);
+	refused0 = info.tx_refused;
 
 	n = pkt_udp(f, mac_host, mac_a, A2, HOST, 7000, 40000, "hi", 2);
 	is_int(exo_net_send(a, f, n), 0, "a frame from a claimed source is sent");
@@ -250,6 +281,32 @@ test_send(struct exo *a)
 	is_int(exo_net_send(a, f, 10), -EXO_EINVAL, "a runt is invalid");
 	ok(nh_wire_recv(wire, g, sizeof g, 200) == -1,
 	    "nothing refused reached the wire");
+
+	n = pkt_arp(f, 2, mac_a, A2, mac_host, HOST);
+	is_int(exo_net_send(a, f, n), 0,
+	    "an ARP reply from its claimed address is sent");
+	got = nh_wire_recv(wire, g, sizeof g, TIMEOUT);
+	ok(got == (long)n && memcmp(f, g, n) == 0, "and arrives on the wire");
+	n = pkt_arp(f, 2, mac_a, pkt_addr("10.0.0.9"), mac_host, HOST);
+	is_int(exo_net_send(a, f, n), -EXO_ESPOOF,
+	    "an ARP reply for an address it did not claim is refused");
+	n = udp6_from(f, 7100);
+	is_int(exo_net_send(a, f, n), -EXO_ESPOOF,
+	    "IPv6 from an address claim alone is refused");
+	is_int(exo_net_filter(a, "udp dst port 7100", &port6, NULL), 0,
+	    "a \"udp dst port\" claim");
+	is_int(exo_net_send(a, f, n), 0, "lets IPv6 out from that port");
+	got = nh_wire_recv(wire, g, sizeof g, TIMEOUT);
+	ok(got == (long)n && memcmp(f, g, n) == 0, "onto the wire");
+	n = udp6_from(f, 7101);
+	is_int(exo_net_send(a, f, n), -EXO_ESPOOF, "but not from another");
+	is_int(exo_net_filter_remove(a, &port6), 0, "the claim is removed");
+	memset(&info, 0, sizeof info);
+	(void)nh_info(d.sock, &info, NULL, 0);
+	is_int((long)(info.tx_refused - refused0), 6,
+	    "NET_INFO counts every spoofed frame refused (6)");
+	ok(nh_wire_recv(wire, g, sizeof g, 200) == -1,
+	    "and none reached the wire");
 }
 
 static void
