@@ -21,7 +21,8 @@
  *     net --json shows the filters;
  *  9. native handlers: refused (EXO_EPERM) for an untrusted user, with
  *     a line in exod's log naming the libOS, the uid and the rule; run
- *     for a trusted one (exod -T), answering inside exod;
+ *     for a trusted one (exod -T, a list of a uid and a name), answering
+ *     inside exod; -T with an unknown user fails exod's start;
  * 10. a trusted user's filter of no merged class: it gets unicast that
  *     no merged filter claims, never another's, and a multicast frame
  *     goes to it and to the merged owner alike;
@@ -38,6 +39,7 @@
 
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -652,7 +654,8 @@ test_exoctl_table(void)
 static void
 test_handler(void)
 {
-	char		 so[400], uid[32], who[96];
+	char		 so[400], uid[300], who[96];
+	struct passwd	*pw;
 	struct exo	*a;
 	struct exo_cap	 cap;
 	struct exo_net_filter_info recs[16];
@@ -677,7 +680,10 @@ test_handler(void)
 	exo_disconnect(a);
 
 	th_exod_stop(&d);
-	snprintf(uid, sizeof uid, "%u", (unsigned)getuid());
+	/* A list, by uid and by name: another uid, then this user's name. */
+	pw = getpwuid(getuid());
+	snprintf(uid, sizeof uid, "%u,%s", (unsigned)getuid() + 1,
+	    pw != NULL ? pw->pw_name : "root");
 	th_exod_restart(&d, "-N", spec, "-T", uid, NULL);
 	a = th_connect(&d, "net-trusted");
 	ok(exo_net_ring_create(a, &r, 1) == 2, "a trusted libOS makes a ring");
@@ -698,6 +704,36 @@ test_handler(void)
 	    "NET_INFO counts it handled, not put in the ring");
 	is_int(ring_count(&r, NULL, 0), 0, "and the libOS's ring is empty");
 	exo_disconnect(a);
+}
+
+/* exod -T with a user that does not exist does not start, naming it. */
+static void
+test_trust_unknown(void)
+{
+	char	sock[400], err[400], buf[512];
+	FILE	*fp;
+	pid_t	pid;
+	int	st, named = 0;
+
+	snprintf(sock, sizeof sock, "%s/sock-t", d.dir);
+	snprintf(err, sizeof err, "%s/err-t", d.dir);
+	if ((pid = ch_fork()) == 0) {
+		if (freopen(err, "w", stderr) == NULL)
+			_exit(127);
+		execl(th_path("exod/exod"), "exod", "-f", "-S", sock, "-T",
+		    "0,no-such-user-exo", (char *)NULL);
+		_exit(127);
+	}
+	st = ch_reap(pid, TIMEOUT);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 127,
+	    "exod -T naming a user that does not exist does not start");
+	if ((fp = fopen(err, "r")) != NULL) {
+		while (fgets(buf, sizeof buf, fp) != NULL)
+			if (strstr(buf, "no-such-user-exo") != NULL)
+				named = 1;
+		fclose(fp);
+	}
+	ok(named, "and names the user");
 }
 
 /* A trusted user's unmerged filter beside a merged owner (exo(7)). */
@@ -780,5 +816,6 @@ main(void)
 	exo_disconnect(a);
 	test_handler();
 	test_trusted();
+	test_trust_unknown();
 	return (0);
 }
