@@ -58,6 +58,7 @@ struct plan {
 	int	bindn_batches, bindn_iters;
 	int	raw_batches;
 	int	copy_samples, copy_reps;
+	int	share_batches, share_iters;
 };
 
 static const struct plan plan_full = {
@@ -67,6 +68,7 @@ static const struct plan plan_full = {
 	.bindn_batches = 15, .bindn_iters = 10,
 	.raw_batches = 15,
 	.copy_samples = 301, .copy_reps = 4,
+	.share_batches = 15, .share_iters = 200,
 };
 
 static const struct plan plan_quick = {
@@ -76,6 +78,7 @@ static const struct plan plan_quick = {
 	.bindn_batches = 3, .bindn_iters = 2,
 	.raw_batches = 3,
 	.copy_samples = 31, .copy_reps = 2,
+	.share_batches = 3, .share_iters = 50,
 };
 
 enum target_kind {
@@ -102,7 +105,7 @@ struct fig {
 	int		 met;
 };
 
-#define FIGS_MAX	24
+#define FIGS_MAX	32
 static struct fig	figs[FIGS_MAX];
 static int		nfigs;
 
@@ -607,6 +610,176 @@ bench_copy(struct exo *e, const struct plan *pl)
 	free(ratio);
 }
 
+/* --- sharing: derive, grant, a read through a granted frame ------- */
+
+static double
+derive_batch(struct exo *e, const struct exo_cap *c, int n)
+{
+	struct exo_cap	out;
+	uint64_t	t0 = bl_now();
+	int		i, error;
+
+	for (i = 0; i < n; i++)
+		if ((error = exo_cap_derive(e, c, EXO_RIGHT_READ, 0, &out)) != 0)
+			bl_die_exo("exo_cap_derive", error);
+	return ((double)(bl_now() - t0) / n);
+}
+
+/* n grants of a fresh frame to libOS to (n < EXO_GRANTS_MAX); ns each. */
+static double
+grant_batch(struct exo *e, uint32_t to, int n)
+{
+	struct exo_frame	f;
+	struct exo_cap		out;
+	uint64_t		t0;
+	int			i, error;
+
+	if ((error = exo_frame_alloc(e, &f)) != 0)
+		bl_die_exo("exo_frame_alloc", error);
+	t0 = bl_now();
+	for (i = 0; i < n; i++)
+		if ((error = exo_cap_grant(e, &f.cap, to, EXO_RIGHT_READ, 0,
+		    &out)) != 0)
+			bl_die_exo("exo_cap_grant", error);
+	t0 = bl_now() - t0;
+	if ((error = exo_frame_free(e, &f)) != 0)	/* ends them all */
+		bl_die_exo("exo_frame_free", error);
+	return ((double)t0 / n);
+}
+
+static volatile uint64_t	read_sink;	/* keeps the reads live */
+
+/* Read 1 MiB, page by page, 8 bytes at a time; ns per pass. */
+static double
+read_sample(unsigned char *const *pages, int reps, uint64_t *sum)
+{
+	const volatile uint64_t	*w;
+	uint64_t		 t0, acc = 0;
+	int			 r, i, k;
+
+	t0 = bl_now();
+	for (r = 0; r < reps; r++)
+		for (i = 0; i < COPY_FRAMES; i++) {
+			w = (const volatile uint64_t *)pages[i];
+			for (k = 0; k < EXO_FRAME_SIZE / 8; k++)
+				acc += w[k];
+		}
+	*sum += acc;
+	return ((double)(bl_now() - t0) / reps);
+}
+
+static void
+bench_share(struct exo *e, const struct plan *pl)
+{
+	static struct exo_frame	 fr[COPY_FRAMES], gr[COPY_FRAMES];
+	static unsigned char	*p_exo[COPY_FRAMES], *p_mal[COPY_FRAMES];
+	double			*d = bl_samples(pl->share_batches);
+	double			*g = bl_samples(pl->share_batches);
+	double			*s_exo = bl_samples(pl->copy_samples);
+	double			*s_mal = bl_samples(pl->copy_samples);
+	double			*ratio = bl_samples(pl->copy_samples);
+	struct exo		*b;
+	struct exo_cap		 key;
+	struct fig		*f;
+	unsigned char		*mal;
+	unsigned		 done, n;
+	uint64_t		 sum = 0;
+	int			 i, s, error;
+
+
+	if ((error = exo_connect(bl_sock(), "exobench-grantee", &b)) != 0)
+		bl_die_exo("exo_connect", error);
+	if ((error = exo_frame_alloc(e, &fr[0])) != 0)
+		bl_die_exo("exo_frame_alloc", error);
+	derive_batch(e, &fr[0].cap, pl->share_iters);	/* warm up */
+	for (i = 0; i < pl->share_batches; i++) {
+		d[i] = derive_batch(e, &fr[0].cap, pl->share_iters);
+		g[i] = grant_batch(e, exo_libos_id(b), pl->share_iters);
+	}
+	exo_frame_free(e, &fr[0]);
+
+	/* 256 frames, granted read-only to b, which maps them all. */
+	for (done = 0; done < COPY_FRAMES; done += n) {
+		n = COPY_FRAMES - done;
+		if (n > EXO_BATCH_MAX)
+			n = EXO_BATCH_MAX;
+		if ((error = exo_frame_alloc_batch(e, fr + done, n)) != 0)
+			bl_die_exo("exo_frame_alloc_batch", error);
+	}
+	for (i = 0; i < COPY_FRAMES; i++) {
+		if (exo_frame_map(&fr[i], PROT_READ | PROT_WRITE) == NULL)
+			bl_die("exo_frame_map: %s", strerror(errno));
+		memset(fr[i].va, i & 0xff, EXO_FRAME_SIZE);
+		if ((error = exo_cap_grant(e, &fr[i].cap, exo_libos_id(b),
+		    EXO_RIGHT_READ, 0, &key)) != 0)
+			bl_die_exo("exo_cap_grant", error);
+		if ((error = exo_frame_open(b, &key, &gr[i])) != 0)
+			bl_die_exo("exo_frame_open", error);
+		if ((p_exo[i] = exo_frame_map(&gr[i], PROT_READ)) == NULL)
+			bl_die("exo_frame_map: %s", strerror(errno));
+	}
+	qsort(p_exo, COPY_FRAMES, sizeof p_exo[0], cmp_ptr);
+	mal = page_alloc(COPY_FRAMES * EXO_FRAME_SIZE);
+	for (i = 0; i < COPY_FRAMES; i++)
+		p_mal[i] = mal + (size_t)i * EXO_FRAME_SIZE;
+	read_sample(p_exo, pl->copy_reps, &sum);	/* warm up */
+	read_sample(p_mal, pl->copy_reps, &sum);
+	for (s = 0; s < pl->copy_samples; s++) {
+		if (s % 2) {
+			s_exo[s] = read_sample(p_exo, pl->copy_reps, &sum);
+			s_mal[s] = read_sample(p_mal, pl->copy_reps, &sum);
+		} else {
+			s_mal[s] = read_sample(p_mal, pl->copy_reps, &sum);
+			s_exo[s] = read_sample(p_exo, pl->copy_reps, &sum);
+		}
+		ratio[s] = s_exo[s] / s_mal[s];
+	}
+	for (i = 0; i < COPY_FRAMES; i++)
+		exo_frame_forget(&gr[i]);
+	for (done = 0; done < COPY_FRAMES; done += n) {
+		n = COPY_FRAMES - done;
+		if (n > EXO_BATCH_MAX)
+			n = EXO_BATCH_MAX;
+		if ((error = exo_frame_free_batch(e, fr + done, n)) != 0)
+			bl_die_exo("exo_frame_free_batch", error);
+	}
+	free(mal);
+	exo_disconnect(b);
+	read_sink = sum;
+
+	f = fig_add("derive", "derive (read-only)");
+	f->exo = bl_mid(d, (size_t)pl->share_batches) / 1000;
+	f->unit = "us";
+	f->base = raw_rtt_ns / 1000;
+	f->base_unit = "us";
+	f->base_what = "raw round trip it rides on";
+	fig_judge(f);
+	f = fig_add("grant", "grant to a libOS");
+	f->exo = bl_mid(g, (size_t)pl->share_batches) / 1000;
+	f->unit = "us";
+	f->base = raw_rtt_ns / 1000;
+	f->base_unit = "us";
+	f->base_what = "raw round trip it rides on";
+	fig_judge(f);
+	f = fig_add("shared_read", "read 1 MiB shared");
+	f->exo = bl_mid(s_exo, (size_t)pl->copy_samples) / 1000;
+	f->unit = "us";
+	f->base = bl_mid(s_mal, (size_t)pl->copy_samples) / 1000;
+	f->base_unit = "us";
+	f->base_what = "same over malloc'd 1 MiB";
+	f->ratio = bl_mid(ratio, (size_t)pl->copy_samples);
+	f->rate = f->exo > 0 ? 1.0 / (f->exo / 1e6) : 0;
+	f->rate_unit = "MiB/s";
+	f->tkind = T_RATIO_MAX;
+	f->target = 1.02;
+	fig_judge(f);
+	free(d);
+	free(g);
+	free(s_exo);
+	free(s_mal);
+	free(ratio);
+}
+
 /* --- what a libOS and a frame cost exod -------------------------- */
 
 /* exod's pid: the kernel's word for the peer of our connection. */
@@ -1004,6 +1177,7 @@ main(int argc, char **argv)
 	bench_cap(pl);
 	bench_bind(e, pl);
 	bench_copy(e, pl);
+	bench_share(e, pl);
 	bench_cost(e, quick);
 
 	exo_disconnect(e);

@@ -661,6 +661,107 @@ test_kill(void)
 	exo_disconnect(b);
 }
 
+/* Granted keys are as unforgeable as the owner's; grants outlive leaving. */
+static void
+test_hostile_grants(void)
+{
+	struct exo		*a, *b, *c;
+	struct exo_frame	 f, g, h, tmp;
+	struct exo_cap		 gb, gc, x, old;
+	volatile unsigned char	*pa, *pb, *pc;
+	int			 i, v, badcap, widened, accepted;
+
+	a = th_connect(&d, "hg-a");
+	b = th_connect(&d, "hg-b");
+	c = th_connect(&d, "hg-c");
+	if (exo_frame_alloc(a, &f) != 0 ||
+	    (pa = exo_frame_map(&f, PROT_READ | PROT_WRITE)) == NULL)
+		bail("frame");
+	if (grant(a, &f.cap, exo_libos_id(b), EXO_RIGHT_READ, 0, &gb) != 0)
+		bail("grant");
+	badcap = widened = 0;
+	for (i = 0; i < 8 * CAPBYTES; i++) {
+		x = gb;
+		((unsigned char *)&x)[i / 8] ^= (unsigned char)(1u << (i % 8));
+		if (exo_cap_check(b, &x, 0) == -EXO_EBADCAP)
+			badcap++;
+		if (exo_cap_check(b, &x, EXO_RIGHT_WRITE) == 0 ||
+		    exo_frame_open(b, &x, &tmp) == 0 ||
+		    grant(b, &x, exo_libos_id(c), EXO_RIGHT_READ, 0, &gc) == 0)
+			widened++;
+	}
+	is_int(8 * CAPBYTES, badcap, "all 320 bit flips of a granted key: "
+	    "EBADCAP");
+	is_int(0, widened, "none gives WRITE, a descriptor or a regrant");
+	accepted = 0;
+	for (i = 0; i < CAPBYTES; i++)
+		for (v = 0; v < 256; v++) {
+			x = gb;
+			if (((unsigned char *)&x)[i] == v)
+				continue;
+			((unsigned char *)&x)[i] = (unsigned char)v;
+			if (exo_cap_check(b, &x, 0) != -EXO_EBADCAP)
+				accepted++;
+		}
+	is_int(0, accepted, "all 40 x 255 byte values of it: EBADCAP");
+	x = gb;
+	x.flags |= EXO_CAP_REGRANT;
+	is_int(-EXO_EBADCAP, grant(b, &x, exo_libos_id(c), EXO_RIGHT_READ, 0,
+	    &gc), "REGRANT forged into it: EBADCAP");
+	x = gb;
+	x.flags = 0;
+	x.gen = f.cap.gen;
+	x.owner = exo_libos_id(b);
+	is_int(-EXO_EBADCAP, exo_cap_check(b, &x, 0),
+	    "the owner's generation forged into it: EBADCAP");
+
+	/* Replay: a revoked key stays stale after the next grant. */
+	old = gb;
+	if (exo_grant_revoke(a, &gb, &f) != 0 ||
+	    grant(a, &f.cap, exo_libos_id(b), EXO_RIGHT_READ, 0, &gb) != 0)
+		bail("regrant");
+	ok(gb.gen != old.gen, "the new grant has a new number");
+	is_int(-EXO_ESTALE, exo_cap_check(b, &old, EXO_RIGHT_READ),
+	    "the old key replayed: ESTALE");
+	is_int(0, exo_grant_revoke(a, &gb, &f), "revoked again");
+
+	/* A grantee that disconnects may keep its mapping: the grant stays. */
+	pa = f.va;
+	if (grant(a, &f.cap, exo_libos_id(b), EXO_RIGHT_READ, 0, &gb) != 0 ||
+	    exo_frame_open(b, &gb, &g) != 0 ||
+	    (pb = exo_frame_map(&g, PROT_READ)) == NULL)
+		bail("grant to B");
+	exo_disconnect(b);
+	pa[0] = 0x21;
+	ok(pb[0] == 0x21, "B disconnected: its mapping still shares the frame");
+	is_int(0, exo_grant_revoke(a, &gb, &f),
+	    "the owner revokes the departed grantee's grant");
+	pa[0] = 0x22;
+	ok(pb[0] == 0x21, "after which B's mapping never sees the frame again");
+	exo_frame_forget(&g);
+
+	/* An intermediate grantor that leaves: its grant on stays. */
+	b = th_connect(&d, "hg-b2");
+	if (grant(a, &f.cap, exo_libos_id(b), EXO_RIGHT_READ, EXO_GRANT_REGRANT,
+	    &gb) != 0 || grant(b, &gb, exo_libos_id(c), EXO_RIGHT_READ, 0,
+	    &gc) != 0 || exo_frame_open(c, &gc, &h) != 0 ||
+	    (pc = exo_frame_map(&h, PROT_READ)) == NULL)
+		bail("tree");
+	exo_disconnect(b);
+	is_int(0, exo_cap_check(c, &gc, EXO_RIGHT_READ),
+	    "B left: C's key, granted by B, still checks");
+	pa[1] = 0x31;
+	ok(pc[1] == 0x31, "and C still shares the frame");
+	is_int(0, exo_grant_revoke(a, &gb, &f), "the owner revokes B's grant");
+	is_int(-EXO_ESTALE, exo_cap_check(c, &gc, 0), "C's key: ESTALE");
+	pa[1] = 0x32;
+	ok(pc[1] == 0x31, "C's mapping is left behind");
+	exo_frame_forget(&h);
+	exo_frame_free(a, &f);
+	exo_disconnect(c);
+	exo_disconnect(a);
+}
+
 static void
 test_exoctl(void)
 {
@@ -774,6 +875,7 @@ main(void)
 	test_tree();
 	test_blocks();
 	test_kill();
+	test_hostile_grants();
 	test_exoctl();
 	test_malformed();
 	return 0;
