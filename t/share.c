@@ -800,6 +800,7 @@ test_malformed(void)
 	struct exo_grant_revoke	 rv;
 	struct exo_frame_open	 op;
 	struct exo_cap		 out;
+	unsigned char		 big[sizeof(struct exo_cap_grant) + 1];
 	int			 fd;
 
 	a = th_connect(&d, "mal-a");
@@ -822,7 +823,9 @@ test_malformed(void)
 	is_int(-EXO_EINVAL, raw(a, EXO_MSG_CAP_GRANT, &gr, sizeof gr, &out,
 	    sizeof out, NULL), "CAP_GRANT of no rights: EINVAL");
 	gr.rights = EXO_RIGHT_READ;
-	is_int(-EXO_EPROTO, raw(a, EXO_MSG_CAP_GRANT, &gr, sizeof gr + 1, &out,
+	memset(big, 0, sizeof big);
+	memcpy(big, &gr, sizeof gr);
+	is_int(-EXO_EPROTO, raw(a, EXO_MSG_CAP_GRANT, big, sizeof big, &out,
 	    sizeof out, NULL), "CAP_GRANT one byte long: EPROTO");
 	is_int(-EXO_EPROTO, raw(a, EXO_MSG_GRANT_REVOKE, &rv, sizeof rv - 8,
 	    &out, sizeof out, NULL), "GRANT_REVOKE short: EPROTO");
