@@ -105,6 +105,20 @@ int64_t		 sys_link(void);
 int64_t		 sys_mkdir(void);
 int64_t		 sys_symlink(void);
 
+/* sysnet.c: sockets and the network (net.h is the stack) */
+int64_t		 sys_socket(void);
+int64_t		 sys_connect(void);
+int64_t		 sys_sendto(void);
+int64_t		 sys_recvfrom(void);
+int64_t		 sys_sotimeout(void);
+int64_t		 sys_netinfo(void);
+int64_t		 sys_arpinfo(void);
+int64_t		 sys_uptimeus(void);
+int		 net_init(const char *, const char *);
+void		 net_poll(void);
+void		 net_intr(const struct exo_intr *);
+int		 net_sleepers(void);
+
 /* exec.c */
 int		 exec_run(struct proc *, const char *, char **);
 

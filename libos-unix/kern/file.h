@@ -31,7 +31,7 @@ struct ustat {
 #define CONSOLE_MAJOR	1	/* the console's device number */
 #define DISPLAY_MAJOR	2	/* the display's (display.c) */
 
-enum file_type { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE };
+enum file_type { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE, FD_SOCK };
 
 struct file;
 struct file_ops {
@@ -55,6 +55,7 @@ struct file {
 	uint64_t		 off;	/* FD_INODE: the next byte */
 	short			 major;	/* FD_DEVICE */
 	struct ustat		 st;	/* part 1 FD_INODE: what fstat says */
+	struct sock		*sock;	/* FD_SOCK: the socket (net_sock.c) */
 	unsigned char		*dir;	/* part 1 directory: its entries */
 	size_t			 dirlen;
 };

@@ -2,7 +2,8 @@
  * main.c - libos-unix: a Unix with xv6's system calls, as a library
  * operating system on exod.
  *
- *	libos-unix [-S socket] [-n name] [-s slots] [-c command] [program-dir]
+ *	libos-unix [-S socket] [-n name] [-s slots] [-a addr/len [-g gateway]]
+ *	    [-c command] [program-dir]
  *
  * Boot: connect to exod, reserve the region at UNIX_REGION_BASE, make
  * the gate, wrap the signal handlers and turn on syscall user dispatch,
@@ -51,7 +52,8 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: libos-unix [-hV] [-S socket] [-n name] [-s slots] "
-	    "[-c command]\n                  [program-dir]\n");
+	    "[-a addr/len [-g gateway]]\n                  [-c command] "
+	    "[program-dir]\n");
 	exit(status);
 }
 
@@ -166,17 +168,24 @@ int
 main(int argc, char **argv)
 {
 	const char	*sock = NULL, *name = "libos-unix", *cmd = NULL;
+	const char	*addr = NULL, *gw = NULL;
 	char		*end;
 	char		*init_argv[] = { "init", NULL };
 	char		*sh_argv[] = { "sh", "-c", NULL, NULL };
 	unsigned long	 slots = 2;
 	int		 ch, status;
 
-	while ((ch = getopt_long(argc, argv, "c:hn:S:s:V", unix_longopts,
+	while ((ch = getopt_long(argc, argv, "a:c:g:hn:S:s:V", unix_longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'a':
+			addr = optarg;
+			break;
 		case 'c':
 			cmd = optarg;
+			break;
+		case 'g':
+			gw = optarg;
 			break;
 		case 'n':
 			name = optarg;
@@ -206,7 +215,7 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1)
+	if (argc > 1 || (gw != NULL && addr == NULL))
 		usage(2);
 	unix_progdir = argc == 1 ? argv[0] : unix_default_progdir();
 	if (!unix_isdir(unix_progdir)) {
@@ -218,6 +227,16 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (unix_boot(sock, name, (unsigned)slots) != 0)
 		exit(1);
+	if (addr != NULL && (ch = net_init(addr, gw)) != 0) {
+		if (ch == -2) {
+			fprintf(stderr, "libos-unix: -a %s%s%s: not an address "
+			    "and prefix length (A.B.C.D/1-30) with a gateway "
+			    "on its subnet\n", addr, gw != NULL ? " -g " : "",
+			    gw != NULL ? gw : "");
+			exit(2);
+		}
+		exit(1);
+	}
 	if (cmd != NULL) {
 		sh_argv[2] = (char *)cmd;
 		if (proc_first("sh", sh_argv) == NULL) {

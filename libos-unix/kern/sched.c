@@ -166,6 +166,7 @@ sched_housekeeping(void)
 	}
 	if (console_waiting())
 		console_poll();
+	net_poll();
 }
 
 static int
@@ -188,6 +189,11 @@ sched_idle(void)
 	struct pollfd	pfd;
 
 	frame_trim(0);		/* idle: hold no frame nobody uses */
+	if (net_sleepers()) {	/* a packet, or a receive's timeout */
+		(void)exo_wait_until(unix_exo, sched_now_ns() +
+		    SCHED_TICK_MS * 1000000ULL);
+		return;
+	}
 	if (!console_waiting() && !sched_tick_sleepers()) {
 		(void)exo_wait(unix_exo);
 		return;

@@ -41,6 +41,14 @@ static int64_t (*const syscall_tab[SYS_MAX + 1])(void) = {
 	[SYS_symlink] = sys_symlink,
 	[SYS_procinfo] = sys_procinfo,
 	[SYS_nop] = sys_nop,
+	[SYS_socket] = sys_socket,
+	[SYS_sendto] = sys_sendto,
+	[SYS_recvfrom] = sys_recvfrom,
+	[SYS_connect] = sys_connect,
+	[SYS_sotimeout] = sys_sotimeout,
+	[SYS_netinfo] = sys_netinfo,
+	[SYS_arpinfo] = sys_arpinfo,
+	[SYS_uptimeus] = sys_uptimeus,
 };
 
 void

@@ -166,6 +166,7 @@ trap_interrupt(struct exo *e, const struct exo_intr *in, void *arg)
 {
 	/* The end of a quantum: everything of ours is saved already (the
 	 * interrupted registers are in the signal frame), so acknowledge. */
+	net_intr(in);		/* the ring's drop count; net_poll drains */
 	return (0);
 }
 

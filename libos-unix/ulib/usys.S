@@ -44,5 +44,13 @@ USYS(close)
 USYS(symlink)
 USYS(procinfo)
 USYS(nop)
+USYS(socket)
+USYS(connect)
+USYS(sendto)
+USYS(recvfrom)
+USYS(sotimeout)
+USYS(netinfo)
+USYS(arpinfo)
+USYS(uptimeus)
 
 	.section .note.GNU-stack, "", @progbits

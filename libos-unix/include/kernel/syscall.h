@@ -40,6 +40,11 @@
 #define SYS_recvfrom	28	/* part 4 */
 #define SYS_procinfo	29	/* ps: one process's state, see kern/syscall.c */
 #define SYS_nop		30	/* does nothing, returns 0: the null system call */
-#define SYS_MAX		30
+#define SYS_connect	31	/* part 4: a socket's peer */
+#define SYS_sotimeout	32	/* part 4: how long a receive waits */
+#define SYS_netinfo	33	/* part 4: the interface and its counters */
+#define SYS_arpinfo	34	/* part 4: one entry of the ARP cache */
+#define SYS_uptimeus	35	/* part 4: microseconds since boot (ping) */
+#define SYS_MAX		35
 
 #endif

@@ -60,4 +60,18 @@ int symlink(const char*, const char*);		/* part 2: symbolic links */
 int procinfo(int, struct procinfo*);		/* kernel/procinfo.h */
 int nop(void);					/* the null system call */
 
+/* part 4: the network (kernel/net.h; addresses and ports in host order) */
+struct netinfo;
+struct arpent;
+int socket(int type, int lport);
+int connect(int fd, uint addr, int port);
+int sendto(int fd, const void *buf, int n, uint addr, int port);
+int recvfrom(int fd, void *buf, int n, uint *addr, int *port);
+int sotimeout(int fd, int ms);
+int netinfo(struct netinfo*);
+int arpinfo(int, struct arpent*);
+uint64 uptimeus(void);
+int ipaddr(const char*, uint*);			/* "a.b.c.d": 0 or -1 */
+char *ipstr(uint, char*);			/* into 16 bytes */
+
 #endif
