@@ -199,7 +199,8 @@ net_poll(void)
 			arp_input(f + NET_ETH_HDR, (size_t)n - NET_ETH_HDR);
 			break;
 		case NET_ETH_IP:
-			ip_input(f + NET_ETH_HDR, (size_t)n - NET_ETH_HDR);
+			ip_input(f + 6, f + NET_ETH_HDR,
+			    (size_t)n - NET_ETH_HDR);
 			break;
 		default:
 			net_if.st.bad++;

@@ -55,11 +55,12 @@ void		 net_put32(uint8_t *, uint32_t);
 void		 arp_input(const uint8_t *, size_t);
 int		 arp_output(uint32_t, uint8_t *, size_t);
 int		 arp_entry(int, struct arpent *);
+void		 arp_glean(uint32_t, const uint8_t *);
 
 /* net_ip.c: IPv4 in and out, the checksum */
 uint32_t	 ip_sum(const void *, size_t, uint32_t);
 uint16_t	 ip_fold(uint32_t);
-void		 ip_input(const uint8_t *, size_t);
+void		 ip_input(const uint8_t *, const uint8_t *, size_t);
 int		 ip_output(uint32_t, uint8_t, const void *, size_t);
 
 /* net_icmp.c */

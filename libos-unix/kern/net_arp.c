@@ -10,7 +10,12 @@
  * last confirmation.  A packet for an unresolved next hop waits in its
  * entry, one per entry (a newer one replaces it, the older is counted as
  * lost), while a request goes out; a pending entry asks again at most
- * every ARP_RETRY_MS and gives up after ARP_GIVEUP_MS.  When the cache
+ * every ARP_RETRY_MS and gives up after ARP_GIVEUP_MS.  An IPv4 packet
+ * from a neighbour we are asking about answers the question (gleaning,
+ * as lwIP may): under a flood that fills the ring the ARP reply may be
+ * lost, but the traffic itself still names the peer.  Gleaning never
+ * makes an entry nor changes a valid one, so forged sources cannot
+ * churn the cache.  When the cache
  * is full the oldest entry goes.  So memory is bounded whatever arrives.
  */
 #include "config.h"
@@ -127,6 +132,17 @@ arp_learn(uint32_t a, const uint8_t *mac, int create)
 		(void)net_eth_send(e->mac, NET_ETH_IP, e->hold, e->hold_len);
 		e->hold_len = 0;
 	}
+}
+
+/* A neighbour's link address from its IPv4 packet (see above). */
+void
+arp_glean(uint32_t a, const uint8_t *mac)
+{
+	struct arp_ent	*e = arp_find(a);
+
+	if (e == NULL || e->state != ARP_PENDING || !arp_mac_ok(mac))
+		return;
+	arp_learn(a, mac, 0);
 }
 
 /* An ARP packet (after the Ethernet header), len bytes. */

@@ -6,7 +6,8 @@
  * rest is Ethernet padding), and it is for our address or a broadcast.
  * Fragments are dropped and counted: the stack never sends datagrams
  * that need them, and reassembly would be memory a flood could take.
- * Options are skipped.  What goes out has no options, TTL NET_TTL, DF
+ * Options are skipped.  The sender's link address is gleaned for ARP
+ * (net_arp.c says when it is believed).  What goes out has no options, TTL NET_TTL, DF
  * set, and goes to the next hop: the destination itself on our subnet,
  * else the gateway (none: the send fails).
  */
@@ -48,9 +49,9 @@ ip_for_us(uint32_t dst)
 	    dst == (net_if.addr | ~net_if.mask));
 }
 
-/* An IPv4 packet (after the Ethernet header), len bytes of frame. */
+/* An IPv4 packet from link address smac, len bytes of frame. */
 void
-ip_input(const uint8_t *p, size_t len)
+ip_input(const uint8_t *smac, const uint8_t *p, size_t len)
 {
 	size_t		hl, tl;
 	uint32_t	src, dst;
@@ -67,6 +68,8 @@ ip_input(const uint8_t *p, size_t len)
 	if (!ip_for_us(dst))
 		return;
 	net_if.st.rx_ip++;
+	if ((src & net_if.mask) == (net_if.addr & net_if.mask))
+		arp_glean(src, smac);
 	if ((net_get16(p + 6) & 0x3fff) != 0) {	/* MF or an offset */
 		net_if.st.frags++;
 		return;
