@@ -96,6 +96,23 @@ disk_blocks(void)
 	return (disk.n);
 }
 
+/* The image, for the ring's worker (ring.c): pread/pwrite only. */
+int
+disk_fd(void)
+{
+	return (disk.fd);
+}
+
+/* The ring took n blocks to move (DISK_INFO counts them as DISK_IO's). */
+void
+disk_count_ring(uint32_t op, unsigned n)
+{
+	if (op == EXO_DISK_WRITE)
+		disk.info.writes += n;
+	else
+		disk.info.reads += n;
+}
+
 /*
  * A write failed: count it for the next flushes (errseq) and log it, with
  * errno, unless DISK_ERR_LINES were this second; the next line logged
@@ -133,6 +150,17 @@ disk_write_failed(const char *fmt, ...)
 	errno = saved;
 }
 
+/* n writes through the ring failed: the next flushes report EXO_EIO. */
+void
+disk_ring_failed(unsigned n)
+{
+	if (n == 0)
+		return;
+	errno = EIO;
+	disk_write_failed("disk image, %u ring writes", n);
+	disk.err_seq += n - 1;
+}
+
 /* Write block id's owner record; -1 leaves it dirty, to be written again. */
 static int
 disk_owner_write(uint32_t id)
@@ -167,7 +195,7 @@ disk_owner_retry(void)
  * Write all of iov (k entries) at off to the image, carrying on after a
  * short write so that errno says why it stopped: 0 or -1.
  */
-static int
+int
 disk_pwritev_all(struct iovec *iov, int k, off_t off)
 {
 	ssize_t	n;
@@ -234,6 +262,7 @@ disk_flush_start(void)
 	disk.n_waiting = 0;
 	disk.busy = 1;
 	/* What failed before this round is reported by it. */
+	disk_ring_failed(ring_failed_take());
 	disk_owner_retry();
 	disk.round_seq = disk.err_seq;
 	disk.round_dirty = disk.ndirty > 0;
@@ -583,6 +612,7 @@ disk_unbind(struct peer *p, uint32_t id)
 {
 	struct block	*b = &disk.b[id];
 
+	ring_block_gone(id);	/* the ring's worker is done with it */
 	revoke_block_gone(p, id);
 	grant_res_gone(EXO_RES_BLOCK, id);
 	b->owner = 0;

@@ -48,6 +48,8 @@ static const struct exod_req *const dispatch_table[] = {
 	&req_net_filter_add,
 	&req_net_filter_del,
 	&req_net_filter_list,
+	&req_disk_ring_bind,
+	&req_disk_ring_unbind,
 	&req_net_ring,
 	&req_net_send,
 	&req_net_handler,

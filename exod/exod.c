@@ -616,6 +616,8 @@ main(int argc, char **argv)
 	revoke_init(base);
 	if (sched_init(base) == -1)
 		fatal("cannot start the slot timer");
+	if (ring_start(base) == -1)
+		fatal("disk ring worker");
 	if (disk_start(base) == -1)
 		fatal("cannot start the disk");
 	if (net_start(base) == -1)
@@ -641,6 +643,7 @@ main(int argc, char **argv)
 	watch_fini();
 	revoke_fini();
 	sched_fini();
+	ring_fini();
 	disk_fini();
 	net_fini();
 	listen_close();

@@ -18,6 +18,7 @@
  *	watch.c		the watcher: libOSes go free when exod dies (watch_*)
  *	disk.c		the disk image and its blocks (disk_*)
  *	owners.c	the table of the blocks' owners (owners_*)
+ *	ring.c		the disk ring: DISK I/O without a request (ring_*)
  *	req_*.c		one request family each
  *	callchan.c	bound call channels: calls without exod (callchan_*)
  *	net.c		the network interface (net.h: its parts)
@@ -37,6 +38,7 @@ struct event_base;
 struct event;
 struct revocation;
 struct net_peer;
+struct iovec;
 
 #ifndef TAILQ_FOREACH_SAFE
 #define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
@@ -199,6 +201,7 @@ struct peer {
 	struct exo_stats	*stats;		/* written by the libOS: display only */
 	struct sched_peer	 cpu;
 	struct net_peer		*net;		/* filters, ring, capture; net.c */
+	struct ring		*disk_ring;	/* bound disk ring or NULL; ring.c */
 };
 TAILQ_HEAD(peer_list, peer);
 extern struct peer_list peers;
@@ -265,6 +268,8 @@ extern const struct exod_req req_block_list;
 extern const struct exod_req req_disk_io;
 extern const struct exod_req req_disk_flush;
 extern const struct exod_req req_disk_info;
+extern const struct exod_req req_disk_ring_bind;
+extern const struct exod_req req_disk_ring_unbind;
 extern const struct exod_req req_revoke;
 extern const struct exod_req req_autosave;
 extern const struct exod_req req_protect;
@@ -384,6 +389,22 @@ void	disk_flush(struct peer *, const struct exo_hdr *);
 void	disk_info(struct exo_disk_info *);
 void	disk_count_autosave(void);
 int	disk_owns(const struct peer *, uint64_t);
+int	disk_fd(void);
+int	disk_pwritev_all(struct iovec *, int, off_t);
+void	disk_count_ring(uint32_t, unsigned);
+void	disk_ring_failed(unsigned);
+
+/* ring.c */
+struct ring;
+int	ring_start(struct event_base *);
+void	ring_fini(void);
+int	ring_bind(struct peer *, const struct exo_disk_ring_bind *,
+	    const struct exo_cap *, int *);
+int	ring_unbind(struct peer *);
+void	ring_peer_gone(struct peer *);
+void	ring_frame_gone(uint32_t);
+void	ring_block_gone(uint32_t);
+unsigned ring_failed_take(void);
 int	disk_bound_to(const struct peer *, uint32_t);
 void	disk_cap(const struct peer *, uint32_t, struct exo_cap *);
 

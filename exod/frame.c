@@ -126,6 +126,7 @@ frame_unbind_how(struct peer *p, struct frame *f, int by_force)
 	uint32_t	id = (uint32_t)(f - frames);
 
 	grant_res_gone(EXO_RES_FRAME, id);	/* their keys die with it */
+	ring_frame_gone(id);	/* no ring or ring job touches it after */
 	/* A frame being revoked is autosaved before it goes (revoke.c). */
 	if (f->rev != NULL)
 		revoke_frame_gone(f->rev, p, id, by_force);

@@ -422,6 +422,7 @@ peer_free(struct peer *p)
 	sched_peer_gone(p);
 	revoke_peer_gone(p);
 	grant_peer_gone(p);
+	ring_peer_gone(p);	/* before its frames and blocks go */
 	frame_reclaim(p);
 	tile_reclaim(p);
 	disk_detach(p);

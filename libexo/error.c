@@ -41,6 +41,8 @@ static const char *const exo_errstr[EXO_ERR_MAX + 1] = {
 	[EXO_EOVERLAP] = "packet filter overlaps another libOS's traffic",
 	[EXO_ESPOOF] = "frame's source address not claimed by this libOS",
 	[EXO_ENONET] = "exod has no network interface",
+	[EXO_ERING] = "disk ring index out of range",
+	[EXO_ETORN] = "disk ring entry torn",
 	[EXO_ECLOSED] = "call channel closed",
 	[EXO_ETOOMANY] = "too many bound already",
 };

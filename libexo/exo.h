@@ -148,6 +148,28 @@ int		 exo_disk_write(struct exo *, uint64_t, const struct exo_cap *,
 		    const struct exo_cap *, unsigned);
 int		 exo_disk_flush(struct exo *);
 int		 exo_disk_info(struct exo *, struct exo_disk_info *);
+/* The disk ring: DISK I/O without a request each (exo_disk_ring(3)). */
+struct exo_disk_ring {
+	struct exo	*e;		/* the connection that bound it */
+	struct exo_frame frames[EXO_DISK_RING_FRAMES(EXO_DISK_RING_MAX)];
+	unsigned	 nframes;	/* EXO_DISK_RING_FRAMES(entries) */
+	uint32_t	 entries;	/* a power of 2 */
+	uint32_t	 sq_tail;	/* index of the next entry to write */
+	uint32_t	 cq_head;	/* index of the next completion to read */
+	int		 bell;		/* doorbell eventfd, to exod */
+	int		 done;		/* completion interrupt eventfd */
+	struct exo_disk_ring_hdr *hdr;	/* frames[0].va */
+};
+int		 exo_disk_ring_create(struct exo *, struct exo_disk_ring *,
+		    unsigned, uint32_t);
+int		 exo_disk_ring_destroy(struct exo_disk_ring *);
+int		 exo_disk_ring_submit(struct exo_disk_ring *, uint32_t,
+		    uint64_t, const struct exo_cap *, const struct exo_cap *,
+		    unsigned);
+int		 exo_disk_ring_reap(struct exo_disk_ring *,
+		    struct exo_disk_cqe *, unsigned);
+int		 exo_disk_ring_wait(struct exo_disk_ring *,
+		    struct exo_disk_cqe *, unsigned);
 
 /* Revocation: what a libOS arranges ahead, and the administrator's call. */
 int		 exo_autosave(struct exo *, const struct exo_cap *,

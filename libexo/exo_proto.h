@@ -74,6 +74,9 @@ enum exo_msg_type {
 	EXO_MSG_CAP_GRANT = 49,
 	EXO_MSG_GRANT_REVOKE = 50,
 	EXO_MSG_FRAME_OPEN = 51,
+	/* the disk ring (exo(7) FAST PATHS): 52-53; 54-55 reserved */
+	EXO_MSG_DISK_RING_BIND = 52,
+	EXO_MSG_DISK_RING_UNBIND = 53,
 	/* bound call channels (exo(7) FAST PATHS): 56-58 */
 	EXO_MSG_CHAN_BIND = 56,
 	EXO_MSG_CHAN_ACCEPT = 57,
@@ -142,6 +145,9 @@ enum exo_err {
 	EXO_EGRANTED = 37,	/* a granted capability where only the
 				   owner's own will do */
 	EXO_EGRANTS = 38,	/* too many grants made or held */
+	/* the disk ring: 39-40 */
+	EXO_ERING = 39,		/* ring's tail behind exod's head or past the end */
+	EXO_ETORN = 40,		/* ring entry's seq is not its index: torn */
 	/* bound channels and extents: 41-42 */
 	EXO_ECLOSED = 41,	/* the call channel was closed */
 	EXO_ETOOMANY = 42,	/* over a per-libOS count: channels, extents */
@@ -562,6 +568,65 @@ struct exo_upcall_disk {
 };
 
 /* DISK_INFO reply. */
+/*
+ * The disk ring (exo-protocol(7) DISK RING): frames of the libOS's own,
+ * shared with exod.  Frame 0 holds struct exo_disk_ring_hdr and, from
+ * EXO_DISK_RING_CQ_OFF, the completion ring; frames 1.. hold the
+ * submission ring, EXO_DISK_RING_SQ_PER_FRAME entries each.  Indices run
+ * free (mod 2^32); entry i is in slot i % entries.
+ */
+#define EXO_DISK_RING_MAX	128	/* entries: a power of 2, 1 .. this */
+#define EXO_DISK_RING_PAIRS	16	/* block/frame pairs in one entry */
+#define EXO_DISK_RING_SQ_PER_FRAME 3	/* submission entries in a frame */
+#define EXO_DISK_RING_CQ_OFF	256	/* completion ring's offset, frame 0 */
+#define EXO_DISK_RING_FRAMES(n)	\
+	(1 + ((n) + EXO_DISK_RING_SQ_PER_FRAME - 1) / EXO_DISK_RING_SQ_PER_FRAME)
+
+/* Frame 0, offset 0: each index in a cache line of its own. */
+struct exo_disk_ring_hdr {
+	uint32_t	sq_tail;	/* libOS: entries it has written */
+	uint32_t	pad0[15];
+	uint32_t	sq_head;	/* exod: entries it has taken */
+	uint32_t	error;		/* exod: 0, or EXO_ERING while the tail
+					   is not one it can take from */
+	uint32_t	errors;		/* exod: times it found EXO_ERING */
+	uint32_t	pad1[13];
+	uint32_t	cq_tail;	/* exod: completions it has written */
+	uint32_t	pad2[15];
+	uint32_t	cq_head;	/* libOS: completions it has read */
+	uint32_t	pad3[15];
+};
+
+/* A submission entry: seq is written last, equal to the entry's index. */
+struct exo_disk_sqe {
+	uint32_t	seq;		/* the index this entry was written for */
+	uint16_t	op;		/* EXO_DISK_READ or EXO_DISK_WRITE */
+	uint16_t	count;		/* 1 .. EXO_DISK_RING_PAIRS */
+	uint64_t	tag;		/* the libOS's, echoed in the completion */
+	struct exo_disk_pair pairs[EXO_DISK_RING_PAIRS];
+};
+
+/* A completion entry, one for every submission entry taken, in order. */
+struct exo_disk_cqe {
+	uint64_t	tag;		/* the entry's */
+	uint32_t	seq;		/* the entry's index */
+	int32_t		status;		/* 0 or -EXO_E* */
+};
+
+/*
+ * DISK_RING_BIND: frames (EXO_DISK_RING_FRAMES(entries) of them, bound
+ * to the caller, read and write) become the caller's disk ring.  The
+ * reply carries two eventfds in SCM_RIGHTS: the doorbell (libOS writes)
+ * and the completion interrupt (exod writes).
+ */
+struct exo_disk_ring_bind {
+	uint32_t	entries;	/* a power of 2, 1 .. EXO_DISK_RING_MAX */
+	uint32_t	start;		/* the first index (sq and cq) */
+	uint32_t	count;		/* frames: EXO_DISK_RING_FRAMES(entries) */
+	uint32_t	flags;		/* reserved, 0 */
+	/* followed by struct exo_cap frames[count] */
+};
+
 struct exo_disk_info {
 	uint32_t	blocks_total;
 	uint32_t	blocks_free;
@@ -1012,6 +1077,10 @@ EXO_STATIC_SIZE(struct exo_disk_pair, 80);
 EXO_STATIC_SIZE(struct exo_disk_io, 16);
 EXO_STATIC_SIZE(struct exo_upcall_disk, 24);
 EXO_STATIC_SIZE(struct exo_disk_info, 48);
+EXO_STATIC_SIZE(struct exo_disk_ring_hdr, 256);
+EXO_STATIC_SIZE(struct exo_disk_sqe, 16 + 80 * EXO_DISK_RING_PAIRS);
+EXO_STATIC_SIZE(struct exo_disk_cqe, 16);
+EXO_STATIC_SIZE(struct exo_disk_ring_bind, 16);
 EXO_STATIC_SIZE(struct exo_revoke, 16);
 EXO_STATIC_SIZE(struct exo_revoke_reply, 16);
 EXO_STATIC_SIZE(struct exo_revoke_entry, 48);
