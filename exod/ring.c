@@ -6,9 +6,10 @@
  * writes entries and rings a doorbell (an eventfd this loop watches) only
  * when the ring goes from empty to non-empty.  The ring is the libOS's
  * memory and untrusted: exod copies each entry out before it looks at it,
- * and checks the copy's capabilities as DISK_IO does (disk_check,
- * frame_check).  An entry that fails becomes a completion with the error;
- * the others are done.
+ * and checks the copy's capabilities as DISK_IO does (grant_check_use: a
+ * block or frame of its own, or one granted to it, with the rights).  An
+ * entry that fails becomes a completion with the error; the others are
+ * done.
  *
  * The I/O runs on a worker thread, so a slow disk never stalls the loop.
  * The worker takes every job queued when it looks (a batch), moves the
@@ -279,10 +280,11 @@ ring_check(struct ring *r, const struct exo_disk_sqe *e, uint32_t seq,
 	brights = e->op == EXO_DISK_WRITE ? EXO_RIGHT_WRITE : EXO_RIGHT_READ;
 	frights = e->op == EXO_DISK_READ ? EXO_RIGHT_WRITE : EXO_RIGHT_READ;
 	for (i = 0; i < e->count; i++) {
-		if ((error = disk_check(r->p, &e->pairs[i].block,
-		    brights)) != 0 ||
-		    (error = frame_check(r->p, &e->pairs[i].frame,
-		    frights)) != 0)
+		/* Either may be granted (grant.c), with those rights. */
+		if ((error = grant_check_use(r->p, &e->pairs[i].block,
+		    EXO_RES_BLOCK, brights)) != 0 ||
+		    (error = grant_check_use(r->p, &e->pairs[i].frame,
+		    EXO_RES_FRAME, frights)) != 0)
 			return (error);
 		f = (uint32_t)e->pairs[i].frame.id;
 		if ((j->va[i] = frame_va(f)) == NULL)

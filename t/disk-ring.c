@@ -8,7 +8,8 @@
  *     kept by the test and against the image file itself.
  *  2. Hostile: entries with another libOS's block, a forged capability, a
  *     wrong seq (torn), a bad op or count each fail alone with their own
- *     error, between entries that succeed; a tail past the end and a tail
+ *     error, between entries that succeed; rights as DISK_IO has them
+ *     (read-only blocks and frames, CAP_DERIVE); a tail past the end and a tail
  *     behind the head (wrapped) are refused in the header (EXO_ERING)
  *     and the ring goes on once the tail is true again; a process that
  *     scribbles over the submission ring while exod reads it gets a
@@ -325,6 +326,34 @@ hostile_entries(struct exo_disk_ring *r, struct exo_cap *ba,
 	    "them read what the good write wrote");
 }
 
+/* Rights, as DISK_IO has them: a read-only block cannot be written. */
+static void
+hostile_rights(struct exo *a, struct exo_disk_ring *r, struct exo_cap *ba,
+    struct exo_frame *fa)
+{
+	struct exo_disk_cqe	c;
+	struct exo_cap		ro, rof;
+	int			error;
+
+	if ((error = exo_cap_derive(a, &ba[2], EXO_RIGHT_READ, 0, &ro)) != 0 ||
+	    (error = exo_cap_derive(a, &fa[2].cap, EXO_RIGHT_READ, 0, &rof)) != 0)
+		bail("derive: %s", exo_strerror(error));
+	(void)exo_disk_ring_submit(r, EXO_DISK_WRITE, 400, &ro, &fa[2].cap, 1);
+	c = reap1(r);
+	is_int(-EXO_ERIGHTS, c.status, "a write to a read-only block: "
+	    "ERIGHTS");
+	(void)exo_disk_ring_submit(r, EXO_DISK_READ, 401, &ro, &fa[2].cap, 1);
+	c = reap1(r);
+	is_int(0, c.status, "  a read of it: done");
+	(void)exo_disk_ring_submit(r, EXO_DISK_READ, 402, &ba[2], &rof, 1);
+	c = reap1(r);
+	is_int(-EXO_ERIGHTS, c.status, "a read into a read-only frame: "
+	    "ERIGHTS");
+	(void)exo_disk_ring_submit(r, EXO_DISK_WRITE, 403, &ba[2], &rof, 1);
+	c = reap1(r);
+	is_int(0, c.status, "  a write from it: done");
+}
+
 static void
 hostile_indices(struct exo_disk_ring *r, struct exo_cap *ba,
     struct exo_frame *fa)
@@ -502,6 +531,7 @@ test_hostile(void)
 	}
 
 	hostile_entries(&r, ba, bb, fa);
+	hostile_rights(a, &r, ba, fa);
 	hostile_indices(&r, ba, fa);
 	hostile_scribble(&d, a, &r, ba, fa);
 	ok(dh_image_read(&d, bb[0].id, img) == 0 && img[0] == 0xb0 &&
