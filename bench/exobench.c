@@ -1044,6 +1044,7 @@ static const struct {
 	{ "unix", "exobench-unix", "libos-unix: system calls, fork, pipes" },
 	{ "display", "exobench-display", "the display: drawing, snapshots" },
 	{ "net", "exobench-net", "the network: demultiplexing, delivery" },
+	{ "unixnet", "exobench-unixnet", "libos-unix's network stack" },
 };
 
 /* A part's whole standard output, into buf (NUL-terminated, cut at

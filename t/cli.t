@@ -29,7 +29,7 @@ trap 'exit 1' INT TERM HUP
 version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top/config.h")
 progs="exod/exod exod/exoctl libos-rt/libos-rt bench/exobench
     bench/exobench-cpu bench/exobench-vm bench/exobench-disk bench/exobench-fs
-    bench/exobench-net"
+    bench/exobench-net bench/exobench-unixnet"
 for p in $progs; do
 	[ -x "$top/$p" ] || { echo "1..0 # SKIP $p not built in $top"; exit 0; }
 done
@@ -42,7 +42,7 @@ run() {
 	st=$?
 }
 
-echo "1..$((9 * 9 + 4))"
+echo "1..$((9 * 10 + 4))"
 for p in $progs; do
 	name=${p##*/}
 	for v in -V --version; do
