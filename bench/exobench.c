@@ -43,6 +43,7 @@
 #include "exod.h"
 #include "benchlib.h"
 #include "json.h"
+#include "trend.h"
 
 #define MIB			(1024UL * 1024UL)
 #define MEM_WANT		(32ULL * MIB)	/* -m given to exod */
@@ -1027,7 +1028,10 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: exobench [-hV] [--foundation] [--json] [--quick] "
-	    "[--exod PATH]\n");
+	    "[--exod PATH]\n"
+	    "       exobench --trend [--json] [--quick] [--trials N] "
+	    "[--plot FILE.png]\n"
+	    "                        [--save DIR | --load DIR]\n");
 	exit(status ? 2 : 0);
 }
 
@@ -1142,6 +1146,9 @@ main(int argc, char **argv)
 	int			 i, error, json = 0, quick = 0, only = 0;
 	int			 failed;
 
+	for (i = 1; i < argc; i++)	/* a program of its own, inside */
+		if (strcmp(argv[i], "--trend") == 0)
+			return (trend_main(argc, argv));
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
