@@ -670,6 +670,11 @@ trend_print_table(const struct trun *r, const struct trend_line *l,
 	printf("\ngoals: exo/mono <= %.1f on every row; micro/exo >= %.0f "
 	    "on the null call, exception dispatch, protected control "
 	    "transfer\n", TREND_GOAL_EM, TREND_GOAL_ME);
+	for (c = 0; c < P_COUNT; c++)
+		if (r->err[c] != NULL)
+			printf("\nfailed: %s (in at least one trial; its rows "
+			    "use the trials it finished): %s\n",
+			    tparts[c].prog, r->err[c]);
 	printf("\nnot measured (n/m):\n");
 	for (i = 0; i < NROWS; i++)
 		for (c = 0; c < TREND_COLS; c++)
@@ -749,6 +754,12 @@ trend_print_json(const struct trun *r, const struct trend_line *l,
 	    "operating system architecture for application-level resource "
 	    "management, SOSP 1995; the abstract's ranges, Aegis and ExOS "
 	    "against Ultrix; per-operation table figures not quoted");
+	json_key(&j, "failed");
+	json_object_open(&j);
+	for (c = 0; c < P_COUNT; c++)
+		if (r->err[c] != NULL)
+			json_kstring(&j, tparts[c].prog, r->err[c]);
+	json_object_close(&j);
 	json_kdouble(&j, "goal_exo_over_mono_max", TREND_GOAL_EM, 2);
 	json_kdouble(&j, "goal_micro_over_exo_min", TREND_GOAL_ME, 2);
 	json_key(&j, "rows");
