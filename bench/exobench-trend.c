@@ -10,8 +10,7 @@
  *
  * Nothing is measured twice: the figures come from the other parts of
  * exobench (exobench --foundation, exobench-cpu, -vm, -unix, -fs, -disk,
- * -net), each run once per trial, here read out of their JSON (or, for
- * exobench-net, its table).  A row whose part does not measure some
+ * -net), each run once per trial, here read out of their JSON.  A row whose part does not measure some
  * column yet says why; it picks the figure up the day the part prints it
  * under the name the row looks for.  Each column is the median of the
  * trials, each ratio the median of the per-trial ratios, both with their
@@ -47,15 +46,14 @@ enum { P_FOUND, P_CPU, P_VM, P_UNIX, P_FS, P_DISK, P_NET, P_COUNT };
 static const struct tpart {
 	const char	*key;		/* saved file name, JSON member */
 	const char	*prog;		/* beside exobench */
-	int		 text;		/* prints a table, not JSON */
 } tparts[P_COUNT] = {
-	[P_FOUND] = { "foundation", "exobench", 0 },
-	[P_CPU] = { "cpu", "exobench-cpu", 0 },
-	[P_VM] = { "memory", "exobench-vm", 0 },
-	[P_UNIX] = { "unix", "exobench-unix", 0 },
-	[P_FS] = { "fs", "exobench-fs", 0 },
-	[P_DISK] = { "disk", "exobench-disk", 0 },
-	[P_NET] = { "net", "exobench-net", 1 },
+	[P_FOUND] = { "foundation", "exobench" },
+	[P_CPU] = { "cpu", "exobench-cpu" },
+	[P_VM] = { "memory", "exobench-vm" },
+	[P_UNIX] = { "unix", "exobench-unix" },
+	[P_FS] = { "fs", "exobench-fs" },
+	[P_DISK] = { "disk", "exobench-disk" },
+	[P_NET] = { "net", "exobench-net" },
 };
 
 /* How a part's figure becomes the row's. */
@@ -186,16 +184,16 @@ static const struct trow trows[] = {
 	      "libos-unix's file system on exod's disk, committed" } },
 	  NULL, NONE, NONE, 0 },
 	{ "demux1", "packet demux, 1 filter", "ns", C_SAME,
-	  { { P_NET, "demux_1.libpcap",
+	  { { P_NET, "demux_1_merged.base",
 	      "libpcap's pcap_offline_filter (the host's BPF machine)" },
 	    NOT("not measured: no packet-filter server is built"),
-	    { P_NET, "demux_1.merged", "exod's merged demultiplexer" } },
+	    { P_NET, "demux_1_merged.exo", "exod's merged demultiplexer" } },
 	  NULL, NONE, NONE, 0 },
 	{ "demux256", "packet demux, 256 filters", "ns", C_SAME,
-	  { { P_NET, "demux_256.libpcap",
+	  { { P_NET, "demux_256_merged.base",
 	      "libpcap's pcap_offline_filter, the filters one by one" },
 	    NOT("not measured: no packet-filter server is built"),
-	    { P_NET, "demux_256.merged", "exod's merged demultiplexer" } },
+	    { P_NET, "demux_256_merged.exo", "exod's merged demultiplexer" } },
 	  NULL, NONE, NONE, 0 },
 	{ "disk_write", "disk write, 64 KiB", "us", C_PER64K,
 	  { { P_DISK, "disk_write.base", "pwrite(2) of the image file" },
@@ -257,38 +255,6 @@ trend_slurp(int fd)
 	return (buf);
 }
 
-/*
- * exobench-net prints a table: "filters merged_ns unmerged_ns libpcap_ns"
- * and a line per filter count.  Turn its rows into the JSON the row paths
- * read ({"demux_N":{"merged":..,"unmerged":..,"libpcap":..}}), so that
- * every part is read alike.
- */
-static char *
-trend_net_json(const char *text)
-{
-	char		*js, *line, *copy, *save = NULL;
-	size_t		 off = 0;
-	double		 m, u, l;
-	int		 n, first = 1;
-
-	if ((js = malloc(4096)) == NULL || (copy = strdup(text)) == NULL)
-		bl_die("malloc: %s", strerror(errno));
-	off += snprintf(js + off, 4096 - off, "{");
-	for (line = strtok_r(copy, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%d %lf %lf %lf", &n, &m, &u, &l) != 4 ||
-		    off > 4096 - 160)
-			continue;
-		off += snprintf(js + off, 4096 - off,
-		    "%s\"demux_%d\":{\"merged\":%.6f,\"unmerged\":%.6f,"
-		    "\"libpcap\":%.6f}", first ? "" : ",", n, m, u, l);
-		first = 0;
-	}
-	snprintf(js + off, 4096 - off, "}");
-	free(copy);
-	return (js);
-}
-
 /* The last line of a failed part's standard error, kept as its reason. */
 static char *
 trend_last_words(const char *path)
@@ -319,11 +285,9 @@ trend_run_part(int p, int quick, char **err)
 	snprintf(errpath, sizeof errpath, "%s/%s.err", bl_dir(),
 	    tparts[p].key);
 	argv[k++] = (char *)tparts[p].prog;
-	if (!tparts[p].text) {
-		argv[k++] = "--json";
-		if (quick)
-			argv[k++] = "--quick";
-	}
+	argv[k++] = "--json";
+	if (quick)
+		argv[k++] = "--quick";
 	if (p == P_FOUND)
 		argv[k++] = "--foundation";
 	argv[k] = NULL;
@@ -452,13 +416,11 @@ trend_value(const struct trun *r, const struct trow *w, int c, int t,
 {
 	const struct tcol	*col = &w->col[c];
 	const char		*text, *alt, *bar;
-	char			 path[128], *json = NULL;
+	char			 path[128];
 	int			 found = -1;
 
 	if (col->part < 0 || (text = r->out[t][col->part]) == NULL)
 		return (-1);
-	if (tparts[col->part].text)
-		text = json = trend_net_json(text);
 	for (alt = col->path; found != 0 && alt != NULL;
 	    alt = bar != NULL ? bar + 1 : NULL) {
 		bar = strchr(alt, '|');
@@ -467,7 +429,6 @@ trend_value(const struct trun *r, const struct trow *w, int c, int t,
 		    alt);
 		found = jg_number(text, path, v);
 	}
-	free(json);
 	if (found != 0 || !isfinite(*v) || *v <= 0)
 		return (-1);
 	if (w->conv == C_PER64K)
