@@ -594,6 +594,7 @@ test_kill(void)
 	struct exo_status_peer	 sa;
 	struct tp_kid		 k;
 	struct kidmsg		 m;
+	struct exo_revoke_reply	 rr;
 	struct exo_cap		 x;
 	int			 fds0, st;
 	long			 free0;
@@ -623,6 +624,61 @@ test_kill(void)
 	    "B cannot open it again");
 	exo_frame_forget(&g);
 	close(k.fd);
+
+	/* The original is taken by the abort protocol: the grant breaks. */
+	tp_kid_start(&k, kid_owner, NULL);
+	m.libos = exo_libos_id(b);
+	tp_send(k.fd, &m, sizeof m);
+	if (tp_recv(k.fd, &m, sizeof m, 10000) != (int)sizeof m)
+		bail("kid owner did not grant");
+	if (exo_frame_open(b, &m.cap, &g) != 0 ||
+	    exo_frame_map(&g, PROT_READ) == NULL)
+		bail("open the kid's grant");
+	is_int(0, dh_revoke(&d, m.libos, EXO_REVOKE_FRAME, m.cap.id, &rr),
+	    "REVOKE of the kid's granted frame");
+	ok(rr.revoked == 1 && rr.released + rr.aborted == 1,
+	    "it is taken back (released %u, aborted %u)", rr.released,
+	    rr.aborted);
+	is_int(-EXO_ESTALE, exo_cap_check(b, &m.cap, EXO_RIGHT_READ),
+	    "B's grant of it: ESTALE");
+	if (exo_frame_alloc(a, &f) != 0)
+		bail("frame");
+	((unsigned char *)exo_frame_map(&f, PROT_READ | PROT_WRITE))[0] = 0x44;
+	ok(((unsigned char *)g.va)[0] == 0xee, "B's old mapping never sees "
+	    "what the frame holds next (frame %llu, now %llu)",
+	    (unsigned long long)m.cap.id, (unsigned long long)f.cap.id);
+	exo_frame_free(a, &f);
+	exo_frame_forget(&g);
+	kill(k.pid, SIGKILL);
+	tp_kid_wait(&k, 10000);
+	close(k.fd);
+
+	/* A grantee that asks for a descriptor and dies before the reply. */
+	if (exo_frame_alloc(a, &f) != 0)
+		bail("frame");
+	{
+		struct exo_frame_open	op;
+		struct exo_hdr		h;
+		unsigned char		buf[sizeof h + sizeof op];
+		int			raw;
+		uint32_t		rid;
+
+		raw = th_raw_connect(&d);
+		rid = th_raw_hello(raw, "raw-grantee");
+		is_int(0, exo_cap_grant(a, &f.cap, rid, EXO_RIGHT_READ, 0,
+		    &op.cap), "granted to a raw connection");
+		memset(&h, 0, sizeof h);
+		h.version = EXO_PROTO_VERSION;
+		h.type = EXO_MSG_FRAME_OPEN;
+		h.id = 7;
+		h.len = sizeof op;
+		memcpy(buf, &h, sizeof h);
+		memcpy(buf + sizeof h, &op, sizeof op);
+		ok(th_raw_send(raw, buf, sizeof buf) == (int)sizeof buf,
+		    "it asks for the descriptor and leaves");
+		close(raw);
+	}
+	is_int(0, exo_frame_free(a, &f), "the owner frees the frame");
 
 	/* The grantee is killed: the owner's grant count falls back. */
 	if (exo_frame_alloc(a, &f) != 0)
