@@ -3,8 +3,9 @@
  *
  * Each frame, while bound, is backed by its own memfd of EXO_FRAME_SIZE
  * bytes, fresh from the pool (pool.c).  A duplicate of the descriptor goes
- * to the owner once (SCM_RIGHTS), so none that reaches another frame ever
- * leaves exod.  exod keeps its own descriptor, and maps the frame only
+ * to the owner (SCM_RIGHTS), and others, read-only where the key says so,
+ * to the owner and its grantees on FRAME_OPEN (grant.c); none that
+ * reaches another frame ever leaves exod.  exod keeps its own descriptor, and maps the frame only
  * when it must touch it (disk DMA, autosave).  Unbinding closes exod's
  * descriptor and mapping, and the next binding takes a fresh memfd: the
  * new owner starts from zeros by construction, and a mapping the old owner
