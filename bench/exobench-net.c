@@ -211,6 +211,9 @@ demux_bench(int quick)
 	f->met = m256 * 10 <= u256;
 	demux_templates_fini();
 	pcap_close(pc);
+	free(m);
+	free(u);
+	free(l);
 	if (hm != hu || hu != hp) {
 		fprintf(stderr, "exobench-net: decisions differ: merged %lu, "
 		    "one by one %lu, libpcap %lu\n", hm, hu, hp);

@@ -597,4 +597,7 @@ netlat_bench(int quick)
 	close(r.raw);
 	close(r.wire);
 	bl_exod_stop();
+	for (k = 0; k < 6; k++)
+		free(r.m[k]);
+	free(r.xs);
 }
