@@ -350,22 +350,28 @@ lat_batch_running(struct lat_run *r, const struct lat_plan *pl)
 	return (lat_us(r->xs, pl->iters));
 }
 
-/* One-way, raw: send, the blocked process's recv returned. */
+/*
+ * Raw, through the echo process: one way (until its recv returned, as it
+ * says on its pipe) or, with rt, the round trip (until its echo is back).
+ */
 static double
-lat_batch_raw(struct lat_run *r, const struct lat_plan *pl, size_t n)
+lat_batch_raw(struct lat_run *r, const struct lat_plan *pl, size_t n,
+    int rt)
 {
 	uint8_t		f[PKT_MAX], g[PKT_MAX];
-	uint64_t	t0, t;
+	uint64_t	t0, t1, t;
 	int		i;
 
 	memset(f, 0, n);
 	for (i = 0; i < pl->iters; i++) {
 		t0 = bl_now();
 		if (send(r->raw, f, n, 0) != (ssize_t)n ||
-		    lat_read(r->rc.rfd, &t, sizeof t) == -1 ||
 		    lat_recv(r->raw, g, sizeof g) < 0)
-			bl_die("the raw receiver did not answer");
-		r->xs[i] = (double)(t - t0);
+			bl_die("the raw echo did not answer");
+		t1 = bl_now();
+		if (lat_read(r->rc.rfd, &t, sizeof t) == -1)
+			bl_die("the raw echo did not report");
+		r->xs[i] = (double)((rt ? t1 : t) - t0);
 	}
 	return (lat_us(r->xs, pl->iters));
 }
@@ -385,27 +391,6 @@ lat_batch_native(struct lat_run *r, const struct lat_plan *pl)
 		    lat_recv(r->wire, g, sizeof g) < 0)
 			bl_die("the native handler did not answer");
 		r->xs[i] = (double)(bl_now() - t0);
-	}
-	return (lat_us(r->xs, pl->iters));
-}
-
-/* Round trip through the raw echo process. */
-static double
-lat_batch_rawrt(struct lat_run *r, const struct lat_plan *pl, size_t n)
-{
-	uint8_t		f[PKT_MAX], g[PKT_MAX];
-	uint64_t	t0, t;
-	int		i;
-
-	memset(f, 0, n);
-	for (i = 0; i < pl->iters; i++) {
-		t0 = bl_now();
-		if (send(r->raw, f, n, 0) != (ssize_t)n ||
-		    lat_recv(r->raw, g, sizeof g) < 0)
-			bl_die("the raw echo did not answer");
-		r->xs[i] = (double)(bl_now() - t0);
-		if (lat_read(r->rc.rfd, &t, sizeof t) == -1)
-			bl_die("the raw echo did not report");
 	}
 	return (lat_us(r->xs, pl->iters));
 }
@@ -557,10 +542,10 @@ netlat_bench(int quick)
 
 	for (b = 0; b < pl->batches; b++) {
 		r.m[0][b] = lat_batch_running(&r, pl);
-		r.m[1][b] = lat_batch_raw(&r, pl, len);
+		r.m[1][b] = lat_batch_raw(&r, pl, len, 0);
 		if (r.native) {
 			r.m[2][b] = lat_batch_native(&r, pl);
-			r.m[3][b] = lat_batch_rawrt(&r, pl, len);
+			r.m[3][b] = lat_batch_raw(&r, pl, len, 1);
 		}
 		r.m[4][b] = lat_batch_desched(&r, pl);
 		r.m[5][b] = lat_batch_cont(&r, pl, len);

@@ -223,57 +223,36 @@ test_capture_replay(void)
 
 /* exod -N spec must refuse to start, naming the file in its message. */
 static void
-refused_start(const char *spec, const char *file, const char *what)
+refused_start(const char *dir, const char *spec, const char *file,
+    const char *what)
 {
-	char	 dir[] = "/tmp/net-pcap.XXXXXX", sock[64], err[128], buf[512];
-	FILE	*fp;
-	pid_t	 pid;
-	int	 st, named = 0;
+	int	st, named;
 
-	if (mkdtemp(dir) == NULL)
-		bail("mkdtemp");
-	snprintf(sock, sizeof sock, "%s/sock", dir);
-	snprintf(err, sizeof err, "%s/err", dir);
-	if ((pid = ch_fork()) == 0) {
-		if (freopen(err, "w", stderr) == NULL)
-			_exit(127);
-		execl(th_path("exod/exod"), "exod", "-f", "-S", sock, "-N",
-		    spec, (char *)NULL);
-		_exit(127);
-	}
-	st = ch_reap(pid, TIMEOUT);
+	st = nh_exod_refused(dir, file, &named, "-N", spec, NULL);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 127,
 	    "exod -N pcap: of %s does not start (status %d)", what,
 	    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	if ((fp = fopen(err, "r")) != NULL) {
-		while (fgets(buf, sizeof buf, fp) != NULL)
-			if (strstr(buf, file) != NULL)
-				named = 1;
-		fclose(fp);
-	}
 	ok(named, "and says which file");
-	unlink(err);
-	unlink(sock);
-	rmdir(dir);
 }
 
 static void
 test_refused(void)
 {
-	uint8_t	f[1][PKT_MAX];
-	size_t	len[1];
-	char	path[64], spec[80];
+	struct th_exod	d;
+	uint8_t		f[1][PKT_MAX];
+	size_t		len[1];
+	char		path[400], spec[420];
 
-	refused_start("pcap:/nonexistent/net-pcap.pcap",
+	th_exod_start(&d, NULL);	/* for its private directory */
+	refused_start(d.dir, "pcap:/nonexistent/net-pcap.pcap",
 	    "/nonexistent/net-pcap.pcap", "a missing file");
-	snprintf(path, sizeof path, "/tmp/net-pcap-raw.%ld.pcap",
-	    (long)getpid());
+	snprintf(path, sizeof path, "%s/raw.pcap", d.dir);
 	len[0] = pkt_udp(f[0], mac_x, mac_host, 1, 2, 3, 4, "x", 1) - 14;
 	memmove(f[0], f[0] + 14, len[0]);
 	write_capture(path, DLT_RAW, f, len, 1);
 	snprintf(spec, sizeof spec, "pcap:%s", path);
-	refused_start(spec, path, "a capture of raw IP, not Ethernet");
-	unlink(path);
+	refused_start(d.dir, spec, path, "a capture of raw IP, not Ethernet");
+	th_exod_stop(&d);
 }
 
 int

@@ -710,29 +710,12 @@ test_handler(void)
 static void
 test_trust_unknown(void)
 {
-	char	sock[400], err[400], buf[512];
-	FILE	*fp;
-	pid_t	pid;
-	int	st, named = 0;
+	int	st, named;
 
-	snprintf(sock, sizeof sock, "%s/sock-t", d.dir);
-	snprintf(err, sizeof err, "%s/err-t", d.dir);
-	if ((pid = ch_fork()) == 0) {
-		if (freopen(err, "w", stderr) == NULL)
-			_exit(127);
-		execl(th_path("exod/exod"), "exod", "-f", "-S", sock, "-T",
-		    "0,no-such-user-exo", (char *)NULL);
-		_exit(127);
-	}
-	st = ch_reap(pid, TIMEOUT);
+	st = nh_exod_refused(d.dir, "no-such-user-exo", &named, "-T",
+	    "0,no-such-user-exo", NULL);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) != 0 && WEXITSTATUS(st) != 127,
 	    "exod -T naming a user that does not exist does not start");
-	if ((fp = fopen(err, "r")) != NULL) {
-		while (fgets(buf, sizeof buf, fp) != NULL)
-			if (strstr(buf, "no-such-user-exo") != NULL)
-				named = 1;
-		fclose(fp);
-	}
 	ok(named, "and names the user");
 }
 

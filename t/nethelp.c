@@ -2,10 +2,12 @@
  * nethelp.c - the network tests' shared parts (see nethelp.h).
  */
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +18,8 @@
 #include "harness.h"
 #include "nethelp.h"
 #include "tap.h"
+
+#define NH_EXOD_ARGS	8
 
 int
 nh_wire(uint16_t *port)
@@ -130,4 +134,48 @@ nh_rec(const struct exo_net_filter_info *recs, int n, uint32_t libos,
 		    recs[i].nclass == (uint32_t)class))
 			return (&recs[i]);
 	return (NULL);
+}
+
+int
+nh_exod_refused(const char *dir, const char *word, int *named, ...)
+{
+	const char	*argv[NH_EXOD_ARGS + 6], *arg;
+	char		 exod[PATH_MAX], sock[PATH_MAX], err[PATH_MAX], buf[512];
+	va_list		 ap;
+	FILE		*fp;
+	pid_t		 pid;
+	int		 n = 0, st;
+
+	snprintf(exod, sizeof exod, "%s", th_path("exod/exod"));
+	snprintf(sock, sizeof sock, "%s/sock-refused", dir);
+	snprintf(err, sizeof err, "%s/err-refused", dir);
+	argv[n++] = "exod";
+	argv[n++] = "-f";
+	argv[n++] = "-S";
+	argv[n++] = sock;
+	va_start(ap, named);
+	while ((arg = va_arg(ap, const char *)) != NULL) {
+		if (n >= NH_EXOD_ARGS + 4)
+			bail("nh_exod_refused: too many arguments");
+		argv[n++] = arg;
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	if ((pid = ch_fork()) == 0) {
+		if (freopen(err, "w", stderr) == NULL)
+			_exit(127);
+		execv(exod, (char *const *)argv);
+		_exit(127);
+	}
+	st = ch_reap(pid, 10000);
+	*named = 0;
+	if ((fp = fopen(err, "r")) != NULL) {
+		while (fgets(buf, sizeof buf, fp) != NULL)
+			if (strstr(buf, word) != NULL)
+				*named = 1;
+		fclose(fp);
+	}
+	unlink(err);
+	unlink(sock);
+	return (st);
 }

@@ -34,4 +34,9 @@ uint64_t nh_wait_rx(const char *, uint64_t, int);
 const struct exo_net_filter_info *nh_rec(const struct exo_net_filter_info *,
 	    int, uint32_t, int);
 
+/* Run exod -f -S dir/sock-refused args... (NULL-terminated), its stderr
+ * in dir/err-refused, until it exits: its wait status (-1: it ran on and
+ * was killed); *named says whether its stderr holds word. */
+int	 nh_exod_refused(const char *, const char *, int *, ...);
+
 #endif /* NETHELP_H */
