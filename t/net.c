@@ -22,7 +22,8 @@
  *  9. native handlers: refused (EXO_EPERM) for an untrusted user, with
  *     a line in exod's log naming the libOS, the uid and the rule; run
  *     for a trusted one (exod -T, a list of a uid and a name), answering
- *     inside exod; -T with an unknown user fails exod's start;
+ *     inside exod, also while its libOS is descheduled; -T with an
+ *     unknown user fails exod's start;
  * 10. a trusted user's filter of no merged class: it gets unicast that
  *     no merged filter claims, never another's, and a multicast frame
  *     goes to it and to the merged owner alike;
@@ -684,7 +685,8 @@ test_handler(void)
 	pw = getpwuid(getuid());
 	snprintf(uid, sizeof uid, "%u,%s", (unsigned)getuid() + 1,
 	    pw != NULL ? pw->pw_name : "root");
-	th_exod_restart(&d, "-N", spec, "-T", uid, NULL);
+	th_exod_restart(&d, "-N", spec, "-T", uid, "-n", "4", "-q", "40",
+	    NULL);
 	a = th_connect(&d, "net-trusted");
 	ok(exo_net_ring_create(a, &r, 1) == 2, "a trusted libOS makes a ring");
 	is_int(exo_net_filter(a, "ip dst host 10.0.0.8 and udp dst port 7",
@@ -704,6 +706,49 @@ test_handler(void)
 	    "NET_INFO counts it handled, not put in the ring");
 	is_int(ring_count(&r, NULL, 0), 0, "and the libOS's ring is empty");
 	exo_disconnect(a);
+}
+
+/*
+ * The point of a native handler: it answers while its libOS is stopped.
+ * A libOS holding slot 1 of 4 attaches one; a datagram sent just after
+ * its slot ends is answered long before its next slot begins.
+ */
+static void
+test_handler_descheduled(void)
+{
+	char		 so[400], line[1024];
+	struct lc	 c;
+	struct pkt_info	 pi;
+	uint8_t		 f[PKT_MAX], g[PKT_MAX];
+	uint64_t	 w, t_send, t_reply, next;
+	long		 got;
+
+	snprintf(so, sizeof so, "%s", th_path("t/.libs/net-handler.so"));
+	nh_spawn(&c, d.sock, "-a", "10.0.0.11", "-f",
+	    "ip dst host 10.0.0.11 and udp dst port 7", "-h", so, "-s", "1",
+	    NULL);
+	ok(lc_expect(&c, "handler status=0", line, sizeof line, TIMEOUT),
+	    "a libOS holding one slot of 4 attaches a native handler");
+	if (!lc_claimed(&c, TIMEOUT) || !lc_expect(&c, "running", line,
+	    sizeof line, TIMEOUT)) {
+		ok(0, "it claims its slot and runs");
+		lc_kill(&c);
+		return;
+	}
+	w = ch_next_window(&c.vec, ch_now());
+	ch_sleep_until(w + c.vec.q + 2 * CH_MS);	/* its slot is over */
+	t_send = ch_now();
+	nh_inject(wire, f, pkt_udp(f, mac_a, mac_host, HOST,
+	    pkt_addr("10.0.0.11"), 40000, 7, "stopped", 7));
+	got = nh_wire_recv(wire, g, sizeof g, TIMEOUT);
+	t_reply = ch_now();
+	next = ch_next_window(&c.vec, t_send);
+	ok(got > 0 && pkt_parse(g, (size_t)got, &pi) == 0 && pi.datalen ==
+	    12 && memcmp(pi.data, "echo:stopped", 12) == 0,
+	    "a datagram sent after its slot is answered by the handler");
+	ok(t_reply < next, "while the libOS is descheduled: %lld ms before "
+	    "its next slot", (long long)(next - t_reply) / 1000000);
+	lc_kill(&c);
 }
 
 /* exod -T with a user that does not exist does not start, naming it. */
@@ -798,6 +843,7 @@ main(void)
 	test_device_owned(a);
 	exo_disconnect(a);
 	test_handler();
+	test_handler_descheduled();
 	test_trusted();
 	test_trust_unknown();
 	return (0);
