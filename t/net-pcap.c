@@ -185,12 +185,7 @@ test_capture_replay(void)
 	snprintf(spec, sizeof spec, "udp:%u:%u", xport, wport);
 	th_exod_start(&x, "-N", spec, NULL);
 	snprintf(path, sizeof path, "%s/cap.pcap", x.dir);
-	if ((pid = ch_fork()) == 0) {
-		execl(th_path("exod/exoctl"), "exoctl", "-S", x.sock,
-		    "capture", path, "-c", "3", (char *)NULL);
-		_exit(127);
-	}
-	th_sleep_ms(300);
+	pid = nh_capture(x.sock, path, 3, wire);
 	for (i = 0; i < 3; i++) {
 		len[i] = pkt_udp(f[i], mac_x, mac_host, pkt_addr("10.0.4.1"),
 		    pkt_addr("10.0.4.2"), 4000, 9000, i == 0 ? "c0" : i == 1 ?
@@ -199,7 +194,7 @@ test_capture_replay(void)
 	}
 	st = ch_reap(pid, TIMEOUT);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	    "exoctl capture -c 3 records 3 frames on a udp: exod");
+	    "exoctl capture records a probe and 3 frames on a udp: exod");
 
 	snprintf(pspec, sizeof pspec, "pcap:%s", path);
 	th_exod_start(&y, "-N", pspec, NULL);
@@ -207,14 +202,15 @@ test_capture_replay(void)
 	ok(exo_net_ring_create(a, &r, 2) == 4 && exo_net_filter(a,
 	    "ip dst host 10.0.4.2", &cap, NULL) == 0,
 	    "on a pcap: exod of that file, a libOS claims their address");
-	wait_rx(y.sock, 3, &info);
+	wait_rx(y.sock, 4, &info);
 	for (i = 0; i < 3; i++) {
 		n = exo_net_recv(&r, buf, sizeof buf, &s);
 		if (n != (int)len[i] || memcmp(buf, f[i], len[i]) != 0)
 			same = 0;
 	}
 	ok(same && exo_net_recv(&r, buf, sizeof buf, &s) == 0,
-	    "and receives the 3 frames byte for byte, in order");
+	    "and receives the 3 frames byte for byte, in order (the probe "
+	    "is nobody's)");
 	exo_disconnect(a);
 	th_exod_stop(&y);
 	th_exod_stop(&x);

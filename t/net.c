@@ -434,12 +434,8 @@ test_capture(struct exo *a)
 	int		 i, status, same = 1;
 
 	snprintf(path, sizeof path, "%s/cap.pcap", d.dir);
-	if ((pid = fork()) == 0) {
-		execl(th_path("exod/exoctl"), "exoctl", "-S", d.sock,
-		    "capture", path, "-c", "3", (char *)NULL);
-		_exit(127);
-	}
-	th_sleep_ms(300);
+	pid = nh_capture(d.sock, path, 3, wire);
+	rx_total = nh_wait_rx(d.sock, 0, 0);	/* and its probes */
 	for (i = 0; i < 3; i++) {
 		len[i] = udp_to(f[i], A2, 7000, i == 0 ? "c0" : i == 1 ? "c1" :
 		    "c2");
@@ -448,17 +444,24 @@ test_capture(struct exo *a)
 	settle(rx_total);
 	status = ch_reap(pid, TIMEOUT);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "exoctl capture -c 3 exits 0");
+	    "exoctl capture -c 4 exits 0");
 	if ((pc = pcap_open_offline(path, err)) == NULL) {
 		ok(0, "its file opens with libpcap: %s", err);
 		return;
 	}
-	for (i = 0; i < 3; i++)
+	len[0] = nh_probe(f[0]);
+	if (pcap_next_ex(pc, &h, &data) != 1 || h->caplen != len[0] ||
+	    memcmp(data, f[0], len[0]) != 0)
+		same = 0;
+	for (i = 0; i < 3; i++) {
+		len[i] = udp_to(f[i], A2, 7000, i == 0 ? "c0" : i == 1 ? "c1" :
+		    "c2");
 		if (pcap_next_ex(pc, &h, &data) != 1 || h->caplen != len[i] ||
 		    memcmp(data, f[i], len[i]) != 0)
 			same = 0;
+	}
 	ok(same && pcap_next_ex(pc, &h, &data) != 1,
-	    "the pcap file holds exactly the 3 frames");
+	    "the pcap file holds exactly the probe and the 3 frames");
 	pcap_close(pc);
 	snprintf(cmd, sizeof cmd, "%s -S %s net --json | grep -q "
 	    "'\"key\": *\"10.0.0.2 udp/7000\"'", th_path("exod/exoctl"),

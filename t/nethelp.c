@@ -17,6 +17,7 @@
 #include "exo.h"
 #include "harness.h"
 #include "nethelp.h"
+#include "pkt.h"
 #include "tap.h"
 
 #define NH_EXOD_ARGS	8
@@ -178,4 +179,51 @@ nh_exod_refused(const char *dir, const char *word, int *named, ...)
 	unlink(err);
 	unlink(sock);
 	return (st);
+}
+
+size_t
+nh_probe(void *buf)
+{
+	static const uint8_t	m[6] = { 0x02, 0xee, 0, 0, 0, 1 };
+
+	return (pkt_udp(buf, m, m, pkt_addr("10.255.0.1"),
+	    pkt_addr("10.255.0.2"), 9, 9, "probe", 5));
+}
+
+pid_t
+nh_capture(const char *sock, const char *path, unsigned count, int wire)
+{
+	struct exo_net_info	info;
+	uint8_t			f[PKT_MAX];
+	char			n[16];
+	uint64_t		rx, c0;
+	pid_t			pid;
+	long			end = th_now_ms() + 10000;
+
+	memset(&info, 0, sizeof info);
+	if (nh_info(sock, &info, NULL, 0) < 0)
+		bail("NET_INFO");
+	c0 = info.captured;
+	snprintf(n, sizeof n, "%u", count + 1);
+	if ((pid = ch_fork()) == 0) {
+		execl(th_path("exod/exoctl"), "exoctl", "-S", sock, "capture",
+		    path, "-c", n, (char *)NULL);
+		_exit(127);
+	}
+	/* One probe at a time, the next only once exod has taken the last:
+	 * exactly one is copied, the first after the capture began. */
+	rx = 0;
+	while (th_now_ms() < end) {
+		if (nh_info(sock, &info, NULL, 0) < 0)
+			break;
+		if (info.captured > c0)
+			return (pid);
+		if (info.rx >= rx) {
+			rx = info.rx + 1;
+			nh_inject(wire, f, nh_probe(f));
+		}
+		th_sleep_ms(10);
+	}
+	bail("exoctl capture never started capturing");
+	return (-1);
 }

@@ -6,6 +6,8 @@
 #ifndef NETHELP_H
 #define NETHELP_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +35,16 @@ uint64_t nh_wait_rx(const char *, uint64_t, int);
 /* The first record of libOS libos (class class, or any with -1). */
 const struct exo_net_filter_info *nh_rec(const struct exo_net_filter_info *,
 	    int, uint32_t, int);
+
+/*
+ * Start exoctl -S sock capture path -c count+1 and make sure it is
+ * capturing before returning its pid: probe frames (nh_probe) go onto
+ * the wire, one at a time, until exod has copied one to it.  The file
+ * then holds that probe, then the next count frames exod sees.
+ */
+pid_t	 nh_capture(const char *, const char *, unsigned, int);
+/* The probe's length, its bytes in buf (PKT_MAX). */
+size_t	 nh_probe(void *);
 
 /* Run exod -f -S dir/sock-refused args... (NULL-terminated), its stderr
  * in dir/err-refused, until it exits: its wait status (-1: it ran on and
