@@ -46,8 +46,9 @@ sysnet_argsock(int n)
 static int
 sysnet_recv(struct sock *s, uint64_t uva, int n, uint32_t *addr, int *port)
 {
-	static uint8_t	buf[NET_DGRAM_MAX];
-	int		got;
+	uint8_t	buf[NET_DGRAM_MAX];	/* on this process's kernel stack:
+					   the copy out may sleep (paging) */
+	int	got;
 
 	if (n < 0)
 		return (-1);

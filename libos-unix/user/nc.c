@@ -10,7 +10,7 @@
 #include "kernel/net.h"
 #include "user/user.h"
 
-static void
+static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(2, "usage: nc -u [-p lport] [-w ms] host port\n");

@@ -13,7 +13,7 @@
 #include "kernel/net.h"
 #include "user/user.h"
 
-static void
+static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(2, "usage: ping [-c count] [-i ms] [-s size] [-W ms] host\n");

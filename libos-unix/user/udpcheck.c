@@ -13,7 +13,7 @@
 #include "kernel/net.h"
 #include "user/user.h"
 
-static void
+static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(2, "usage: udpcheck [-s size] [-w ms] host port count\n");

@@ -9,7 +9,7 @@
 #include "kernel/net.h"
 #include "user/user.h"
 
-static void
+static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(2, "usage: udpecho [-n count] port\n");
