@@ -56,6 +56,14 @@ proc_wakeup(void *chan)
 	(void)chan;
 }
 
+void
+proc_sleep_unless(void *chan, const volatile int *cond)
+{
+	(void)chan;
+	(void)cond;
+	abort();	/* no process: every wait is done in place */
+}
+
 static int
 fs_intr(struct exo *e, const struct exo_intr *in, void *arg)
 {

@@ -92,5 +92,8 @@ struct proc;
 struct proc	*proc_current(void);
 void		 proc_sleep(void *);
 void		 proc_wakeup(void *);
+/* Sleep on chan unless *cond is set: a waker in signal context sets
+ * *cond, then wakes chan. */
+void		 proc_sleep_unless(void *, const volatile int *);
 
 #endif

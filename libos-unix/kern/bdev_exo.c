@@ -113,7 +113,7 @@ bdev_exo_dma(struct exo *e, int op, const struct exo_cap *blk,
 	}
 	while (!r->done) {
 		if (proc_current() != NULL)
-			proc_sleep(r);
+			proc_sleep_unless(r, &r->done);
 		else if (exo_wait(e) < 0)
 			break;
 	}

@@ -17,7 +17,7 @@ struct ustat;
 
 /* main.c: the libOS's connection and options */
 extern struct exo	*unix_exo;
-extern const char	*unix_progdir;	/* part 1: programs, read-only */
+extern const char	*unix_progdir;	/* what a new file system gets */
 extern int		 unix_verbose;
 void		 unix_panic(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
@@ -129,8 +129,11 @@ int		 console_write(int, const void *, int);
 void		 console_poll(void);
 int		 console_waiting(void);
 
-/* hostfs.c: part 1's read-only program directory */
-int		 hostfs_resolve(const char *, const char *, char *, size_t);
-int		 hostfs_load(const char *, unsigned char **, size_t *);
+/* fsfile.c: names, open files and programs of the file system */
+int		 fsfile_path(struct proc *, const char *, char *, size_t);
+struct file	*fsfile_open(struct proc *, const char *, int);
+int		 fsfile_chdir(struct proc *, const char *);
+int		 fsfile_load(struct proc *, const char *, unsigned char **,
+		    size_t *);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * exec.c - replace a process's memory with a program.
  *
- * The program is read whole, checked by elf_parse, and copied page by
+ * The program is read whole from the file system (fsfile_load), checked
+ * by elf_parse, and copied page by
  * page into a fresh address space through the frames' kernel mappings;
  * the arguments go on a new user stack.  Only when all of that worked
  * does the process give up its old address space: a program that fails
@@ -78,7 +79,8 @@ exec_stack(struct vm *vm, char **argv, uint64_t *spp, int *argcp)
 	return (0);
 }
 
-/* Run name (resolved already) with argv in p; -1 and p untouched. */
+/* Run the program path (from p's directory, or / for a bare name: see
+ * fsfile_load) with argv in p; -1 and p untouched. */
 int
 exec_run(struct proc *p, const char *name, char **argv)
 {
@@ -91,7 +93,7 @@ exec_run(struct proc *p, const char *name, char **argv)
 	uint64_t		 sp;
 	int			 i, argc;
 
-	if (hostfs_load(name, &buf, &len) != 0)
+	if (fsfile_load(p, name, &buf, &len) != 0)
 		return (-1);
 	if (elf_parse(buf, len, &img) != 0)
 		goto bad;

@@ -1,9 +1,9 @@
 /*
  * file.h - open files: what a descriptor of a process points at.
  *
- * A struct file is one open of something: a pipe end, an inode (part 1:
- * a file of the host program directory; part 2: libos-unix's own file
- * system), or a device (the console).  The kind decides the operations
+ * A struct file is one open of something: a pipe end, an inode of
+ * libos-unix's own file system (fsfile.c), or a device (the console,
+ * the display).  The kind decides the operations
  * (f->ops); everything above the operations (descriptors, dup, close,
  * inheritance over fork and exec) is the same for every kind.  The file
  * system plugs in by giving an FD_INODE file its own ops and ip.
@@ -49,15 +49,11 @@ struct file {
 	char			 readable;
 	char			 writable;
 	struct pipe		*pipe;	/* FD_PIPE */
-	void			*ip;	/* FD_INODE: the file system's */
-	int			 hostfd; /* part 1 FD_INODE: the host file;
-					    FD_DEVICE: where output goes */
+	void			*ip;	/* FD_INODE: the inode, referenced */
+	int			 hostfd; /* FD_DEVICE: where output goes */
 	uint64_t		 off;	/* FD_INODE: the next byte */
 	short			 major;	/* FD_DEVICE */
-	struct ustat		 st;	/* part 1 FD_INODE: what fstat says */
 	struct sock		*sock;	/* FD_SOCK: the socket (net_sock.c) */
-	unsigned char		*dir;	/* part 1 directory: its entries */
-	size_t			 dirlen;
 };
 
 struct proc;
@@ -74,6 +70,5 @@ struct file	*fd_get(struct proc *, int);
 int		 pipe_alloc(struct file **, struct file **);
 struct file	*console_file(int);
 struct file	*display_file(void);
-struct file	*hostfile_open(const char *, int);
 
 #endif

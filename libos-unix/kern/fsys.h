@@ -125,8 +125,9 @@ void		 fsop_close(struct inode *);
 
 /* mkfs.c: format d (ninodes 0: a default from its size) */
 int		 mkfs_format(struct bdev *, uint32_t, char *, size_t);
-/* install.c: copy a host directory's files into directory path */
-int		 install_tree(const char *, const char *, char *, size_t);
+/* install.c: copy a host directory's files into directory path (only
+ * its executable ones if the int is set) */
+int		 install_tree(const char *, const char *, int, char *, size_t);
 
 /* fsck.c: check the mounted file system; problems found (0: clean), each
  * reported through the callback. */

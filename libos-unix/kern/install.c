@@ -58,9 +58,12 @@ install_file(const char *host, const char *path, char *err, size_t errlen)
 	return (n < 0 ? -1 : 0);
 }
 
-/* Copy what host holds into directory path (made if missing). */
+/* Copy what host holds into directory path (made if missing); with
+ * progs, only the files the host could execute (a build directory of
+ * programs holds their object files too). */
 int
-install_tree(const char *host, const char *path, char *err, size_t errlen)
+install_tree(const char *host, const char *path, int progs, char *err,
+    size_t errlen)
 {
 	char		 h[PATH_MAX], f[FS_PATH_MAX * 2];
 	struct dirent	*de;
@@ -89,8 +92,9 @@ install_tree(const char *host, const char *path, char *err, size_t errlen)
 		if (stat(h, &st) != 0)
 			continue;
 		if (S_ISDIR(st.st_mode))
-			rc = install_tree(h, f, err, errlen);
-		else if (S_ISREG(st.st_mode))
+			rc = install_tree(h, f, progs, err, errlen);
+		else if (S_ISREG(st.st_mode) &&
+		    (!progs || (st.st_mode & S_IXUSR)))
 			rc = install_file(h, f, err, errlen);
 	}
 	closedir(dir);

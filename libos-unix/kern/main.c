@@ -3,11 +3,14 @@
  * operating system on exod.
  *
  *	libos-unix [-S socket] [-n name] [-s slots] [-a addr/len [-g gateway]]
- *	    [-c command] [program-dir]
+ *	    [-b cache] [-c command] [program-dir]
+ *	libos-unix --mkfs [-S socket] [-n name] [-z size] [dir ...]
+ *	libos-unix --fsck [-S socket] [-n name]
  *
  * Boot: connect to exod, reserve the region at UNIX_REGION_BASE, make
  * the gate, wrap the signal handlers and turn on syscall user dispatch,
- * claim slots, start the first process (init, or sh -c command), and
+ * claim slots, mount the file system this name owns on exod's disk
+ * (fsboot.c; made on the first boot), start the first process (init, or sh -c command), and
  * schedule until it exits; its status is the libOS's exit status.
  * libos-unix(7) is the architecture; libos-unix(1) the manual.
  */
@@ -30,6 +33,7 @@
 #include "defs.h"
 #include "proc.h"
 #include "vm.h"
+#include "fsboot.h"
 
 #ifndef UNIX_PROGDIR
 #define UNIX_PROGDIR	"/usr/local/libexec/exo/user"
@@ -41,7 +45,18 @@ int		 unix_verbose;
 
 static char	 unix_progbuf[PATH_MAX];
 
+enum { UNIX_RUN, UNIX_MKFS, UNIX_FSCK };
+
+/* What the file system options asked for (unix_fsopt). */
+static struct {
+	int		 mode;		/* UNIX_RUN, UNIX_MKFS, UNIX_FSCK */
+	uint64_t	 size;		/* -z: blocks; 0: the default */
+	unsigned	 nbuf;		/* -b: buffers; 0: the default */
+} unix_fs;
+
 static const struct option unix_longopts[] = {
+	{ "fsck", no_argument, NULL, 'K' },
+	{ "mkfs", no_argument, NULL, 'M' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -51,9 +66,12 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: libos-unix [-hV] [-S socket] [-n name] [-s slots] "
-	    "[-a addr/len [-g gateway]]\n                  [-c command] "
-	    "[program-dir]\n");
+	    "usage: libos-unix [-hV] [-a addr/len [-g gateway]] [-b cache] "
+	    "[-c command]\n                  [-n name] [-S socket] [-s slots] "
+	    "[program-dir]\n"
+	    "       libos-unix --mkfs [-b cache] [-n name] [-S socket] "
+	    "[-z size] [dir ...]\n"
+	    "       libos-unix --fsck [-b cache] [-n name] [-S socket]\n");
 	exit(status);
 }
 
@@ -130,6 +148,56 @@ unix_rlimit(void)
 	}
 }
 
+/* A file system option, -b, -z, --mkfs or --fsck: 0, or -1 if ch is
+ * none of them.  A bad value is a usage error. */
+static int
+unix_fsopt(int ch, const char *arg)
+{
+	uint64_t	n;
+
+	switch (ch) {
+	case 'K':
+	case 'M':
+		if (unix_fs.mode != UNIX_RUN)
+			usage(2);
+		unix_fs.mode = ch == 'M' ? UNIX_MKFS : UNIX_FSCK;
+		return (0);
+	case 'b':
+		n = fsboot_parse_size(arg);
+		if (n < FSBOOT_NBUF_MIN || n > 1U << 20) {
+			fprintf(stderr, "libos-unix: -b %s: not a cache size "
+			    "from %uK to 4G\n", arg, FSBOOT_NBUF_MIN * 4);
+			exit(2);
+		}
+		unix_fs.nbuf = (unsigned)n;
+		return (0);
+	case 'z':
+		n = fsboot_parse_size(arg);
+		if (n < FSBOOT_MIN_BLOCKS || n > UINT32_MAX) {
+			fprintf(stderr, "libos-unix: -z %s: not a file system "
+			    "size from %uK to 16T\n", arg,
+			    FSBOOT_MIN_BLOCKS * 4);
+			exit(2);
+		}
+		unix_fs.size = n;
+		return (0);
+	}
+	return (-1);
+}
+
+/* --mkfs and --fsck: the tools, which need no processes. */
+static int
+unix_fstool(const char *sock, const char *name, int argc, char **argv)
+{
+	if (unix_fs.mode == UNIX_FSCK) {
+		if (argc != 0)
+			usage(2);
+		return (fsboot_fsck(sock, name, unix_fs.nbuf));
+	}
+	return (fsboot_mkfs(sock, name, unix_fs.size, unix_fs.nbuf,
+	    unix_default_progdir(), argv, argc));
+}
+
 static int
 unix_boot(const char *sock, const char *name, unsigned slots)
 {
@@ -161,6 +229,8 @@ unix_boot(const char *sock, const char *name, unsigned slots)
 		unix_log("the clock: %s", strerror(errno));
 		return (-1);
 	}
+	if (fsboot_boot(unix_exo, unix_fs.nbuf, unix_progdir) != 0)
+		return (-1);
 	return (0);
 }
 
@@ -175,8 +245,11 @@ main(int argc, char **argv)
 	unsigned long	 slots = 2;
 	int		 ch, status;
 
-	while ((ch = getopt_long(argc, argv, "a:c:g:hn:S:s:V", unix_longopts,
+	while ((ch = getopt_long(argc, argv, "a:b:c:g:hn:S:s:Vz:",
+	    unix_longopts,
 	    NULL)) != -1) {
+		if (unix_fsopt(ch, optarg) == 0)
+			continue;
 		switch (ch) {
 		case 'a':
 			addr = optarg;
@@ -215,6 +288,12 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (unix_fs.mode != UNIX_RUN) {
+		if (cmd != NULL || addr != NULL)
+			usage(2);
+		setvbuf(stdout, NULL, _IONBF, 0);
+		return (unix_fstool(sock, name, argc, argv));
+	}
 	if (argc > 1 || (gw != NULL && addr == NULL))
 		usage(2);
 	unix_progdir = argc == 1 ? argv[0] : unix_default_progdir();
@@ -240,14 +319,15 @@ main(int argc, char **argv)
 	if (cmd != NULL) {
 		sh_argv[2] = (char *)cmd;
 		if (proc_first("sh", sh_argv) == NULL) {
-			unix_log("%s/sh: cannot run it", unix_progdir);
+			unix_log("sh: cannot run it from the file system");
 			exit(1);
 		}
 	} else if (proc_first("init", init_argv) == NULL) {
-		unix_log("%s/init: cannot run it", unix_progdir);
+		unix_log("init: cannot run it from the file system");
 		exit(1);
 	}
 	status = sched_run();
+	fsboot_shutdown();
 	exo_disconnect(unix_exo);
 	return (status & 0xff);
 }

@@ -1,10 +1,9 @@
 /*
- * sysfile.c - the system calls about files: descriptors, pipes, exec.
- *
- * Part 1 has no file system of its own: open, fstat and read answer from
- * the host program directory (hostfs.c) and the console; whatever would
- * change a file system (creating, writing, linking, removing, making
- * directories or devices) fails with -1 after its arguments are checked.
+ * sysfile.c - the system calls about files: descriptors, pipes, exec,
+ * and the calls of libos-unix's own file system on exod's disk (fsop.c
+ * does each as a transaction of the log; fsfile.c turns names relative
+ * to the working directory into absolute ones and inodes into open
+ * files).  Every error is -1, as in xv6.
  */
 #include "config.h"
 
@@ -17,6 +16,8 @@
 #include "proc.h"
 #include "vm.h"
 #include "file.h"
+#include "fsys.h"
+#include "fsboot.h"
 
 #define SYSFILE_MAXARGLEN	4096	/* one exec argument, its null too */
 
@@ -134,35 +135,17 @@ int64_t
 sys_open(void)
 {
 	struct file	*f;
-	char		 path[MAXPATH], name[MAXPATH];
-	int		 omode, fd, acc;
+	char		 path[MAXPATH];
+	int		 omode, fd;
 
 	if (argstr(0, path, sizeof path) != 0)
 		return (-1);
 	(void)argint(1, &omode);
-	acc = omode & 3;
-	if (acc == 3)
+	if (omode & ~(O_RDONLY | O_WRONLY | O_RDWR | O_CREATE | O_TRUNC |
+	    O_NOFOLLOW))
 		return (-1);
-	if (hostfs_resolve(proc_cur->cwd, path, name, sizeof name) != 0)
+	if ((f = fsfile_open(proc_cur, path, omode)) == NULL)
 		return (-1);
-	if (strcmp(name, "console") == 0) {
-		if ((f = console_file(1)) == NULL)
-			return (-1);
-		f->readable = acc != O_WRONLY;
-		f->writable = acc != O_RDONLY;
-	} else if (strcmp(name, "display") == 0) {
-		/* exod's display, as tiles of it (display.c) */
-		if ((f = display_file()) == NULL)
-			return (-1);
-		f->readable = acc != O_WRONLY;
-		f->writable = acc != O_RDONLY;
-	} else {
-		/* Part 1: the program directory is read-only. */
-		if (acc != O_RDONLY || (omode & (O_CREATE | O_TRUNC)))
-			return (-1);
-		if ((f = hostfile_open(name, omode)) == NULL)
-			return (-1);
-	}
 	if ((fd = fd_alloc(proc_cur, f)) < 0) {
 		file_close(f);
 		return (-1);
@@ -173,21 +156,17 @@ sys_open(void)
 int64_t
 sys_chdir(void)
 {
-	char	path[MAXPATH], name[MAXPATH];
+	char	path[MAXPATH];
 
 	if (argstr(0, path, sizeof path) != 0)
 		return (-1);
-	if (hostfs_resolve(proc_cur->cwd, path, name, sizeof name) != 0 ||
-	    name[0] != '\0')
-		return (-1);	/* part 1: "/" is the only directory */
-	(void)memcpy(proc_cur->cwd, "/", 2);
-	return (0);
+	return (fsfile_chdir(proc_cur, path));
 }
 
 int64_t
 sys_exec(void)
 {
-	char		 path[MAXPATH], name[MAXPATH];
+	char		 path[MAXPATH];
 	char		*argv[MAXARG + 1];
 	uint64_t	 uargv, uarg;
 	int		 i, r = -1;
@@ -210,54 +189,100 @@ sys_exec(void)
 		    SYSFILE_MAXARGLEN) != 0)
 			goto out;
 	}
-	if (hostfs_resolve(proc_cur->cwd, path, name, sizeof name) == 0)
-		r = exec_run(proc_cur, name, argv);
+	r = exec_run(proc_cur, path, argv);
 out:
 	for (i = 0; i <= MAXARG; i++)
 		free(argv[i]);
 	return (r);
 }
 
-/* The calls that change a file system: part 2.  The arguments are
- * checked all the same, so a program sees the same errors for bad ones. */
-static int64_t
-sysfile_readonly(int nstr)
+/* Two path arguments, made absolute against the working directory. */
+static int
+sysfile_paths(int n, char (*full)[2 * MAXPATH])
 {
-	char	s[MAXPATH];
+	char	path[MAXPATH];
 	int	i;
 
-	for (i = 0; i < nstr; i++)
-		if (argstr(i, s, sizeof s) != 0)
+	for (i = 0; i < n; i++)
+		if (argstr(i, path, sizeof path) != 0 ||
+		    fsfile_path(proc_cur, path, full[i], sizeof full[i]) != 0)
 			return (-1);
-	return (-1);
+	return (0);
 }
 
 int64_t
 sys_mknod(void)
 {
-	return (sysfile_readonly(1));
+	char	full[1][2 * MAXPATH];
+	int	major, minor, rc;
+
+	if (sysfile_paths(1, full) != 0)
+		return (-1);
+	(void)argint(1, &major);
+	(void)argint(2, &minor);
+	if (major < 0 || major > 0x7fff || minor < 0 || minor > 0x7fff)
+		return (-1);
+	fsboot_enter();
+	rc = fsop_mknod(NULL, full[0], (short)major, (short)minor);
+	fsboot_leave();
+	return (rc);
 }
 
 int64_t
 sys_unlink(void)
 {
-	return (sysfile_readonly(1));
+	char	full[1][2 * MAXPATH];
+	int	rc;
+
+	if (sysfile_paths(1, full) != 0)
+		return (-1);
+	fsboot_enter();
+	rc = fsop_unlink(NULL, full[0]);
+	fsboot_leave();
+	return (rc);
 }
 
 int64_t
 sys_link(void)
 {
-	return (sysfile_readonly(2));
+	char	full[2][2 * MAXPATH];
+	int	rc;
+
+	if (sysfile_paths(2, full) != 0)
+		return (-1);
+	fsboot_enter();
+	rc = fsop_link(NULL, full[0], full[1]);
+	fsboot_leave();
+	return (rc);
 }
 
 int64_t
 sys_mkdir(void)
 {
-	return (sysfile_readonly(1));
+	char	full[1][2 * MAXPATH];
+	int	rc;
+
+	if (sysfile_paths(1, full) != 0)
+		return (-1);
+	fsboot_enter();
+	rc = fsop_mkdir(NULL, full[0]);
+	fsboot_leave();
+	return (rc);
 }
 
+/* symlink(target, path): the target is stored as given, relative or
+ * not; only the new name is made absolute. */
 int64_t
 sys_symlink(void)
 {
-	return (sysfile_readonly(2));
+	char	target[MAXPATH], full[2][2 * MAXPATH];
+	int	rc;
+
+	if (argstr(0, target, sizeof target) != 0 ||
+	    sysfile_paths(2, full) != 0)
+		return (-1);
+	fsboot_enter();
+	rc = fsop_symlink(NULL, target, full[1]);
+	fsboot_leave();
+	return (rc);
 }

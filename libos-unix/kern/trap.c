@@ -40,6 +40,7 @@
 
 #include "kernel/memlayout.h"
 #include "defs.h"
+#include "fsboot.h"
 #include "proc.h"
 #include "vm.h"
 
@@ -164,6 +165,8 @@ trap_exception(struct exo *e, const struct exo_trap *t, void *arg)
 static int
 trap_interrupt(struct exo *e, const struct exo_intr *in, void *arg)
 {
+	/* Disk completions and revocations: the file system's share. */
+	fsboot_intr(in);
 	/* The end of a quantum: everything of ours is saved already (the
 	 * interrupted registers are in the signal frame), so acknowledge. */
 	net_intr(in);		/* the ring's drop count; net_poll drains */

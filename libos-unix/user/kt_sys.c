@@ -61,9 +61,10 @@ kt_files(void)
 	kt_check(dup(99) == -1, "dup of a bad descriptor");
 	kt_check(fstat(77, &st) == -1, "fstat of a bad descriptor");
 	kt_check(open("nosuch", O_RDONLY) == -1, "open of a missing file");
-	kt_check(open("echo", O_WRONLY) == -1 &&
-	    open("newfile", O_CREATE | O_RDWR) == -1,
-	    "open for writing fails cleanly in part 1");
+	kt_check(open("echo", O_RDONLY | 0x10000) == -1,
+	    "open with an unknown flag");
+	kt_check(open("/", O_WRONLY) == -1 && open("/", O_RDWR) == -1,
+	    "a directory does not open for writing");
 	kt_check(open("echo", 3) == -1, "open with a bad mode");
 	fd = open("/", O_RDONLY);
 	kt_check(fd >= 0 && fstat(fd, &st) == 0 && st.type == T_DIR,
@@ -74,10 +75,14 @@ kt_files(void)
 	    "open the console");
 	kt_check(write(fd, "", 0) == 0, "write of nothing");
 	close(fd);
-	kt_check(mknod("console2", 1, 0) == -1, "mknod fails (part 1)");
-	kt_check(unlink("echo") == -1, "unlink fails (part 1)");
-	kt_check(link("echo", "echo2") == -1, "link fails (part 1)");
-	kt_check(mkdir("d") == -1, "mkdir fails (part 1)");
+	kt_check(mknod("console", 1, 0) == -1, "mknod of an existing name");
+	kt_check(unlink("nosuch") == -1, "unlink of a missing name");
+	kt_check(link("nosuch", "nosuch2") == -1, "link of a missing name");
+	kt_check(link("echo", "cat") == -1, "link onto an existing name");
+	kt_check(mkdir("/") == -1 && mkdir("echo") == -1,
+	    "mkdir of an existing name");
+	kt_check(unlink("/") == -1 && unlink(".") == -1 &&
+	    unlink("..") == -1, "unlink of /, . and ..");
 	kt_check(chdir("/") == 0 && chdir(".") == 0, "chdir to /");
 	kt_check(chdir("nosuchdir") == -1 && chdir("echo") == -1,
 	    "chdir to what is not a directory");
