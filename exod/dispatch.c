@@ -58,6 +58,7 @@ static const struct exod_req *const dispatch_table[] = {
 	&req_chan_bind,
 	&req_chan_accept,
 	&req_chan_close,
+	&req_extent,
 };
 
 static const struct exod_req *

@@ -540,7 +540,12 @@ main(int argc, char **argv)
 		usage(1);
 	}
 	frames = mem / EXO_FRAME_SIZE;
-	if ((pool = exod_fd_budget(frames)) == 0) {
+	/* Past what single frames fit in, memory binds only as extents
+	 * (extent.c): one descriptor and one mapping for many frames. */
+	if ((pool = exod_fd_budget(frames)) == 0 && frames > EXO_EXTENT_MAX &&
+	    exod_frames_max() >= EXOD_POOL_MIN)
+		pool = exod_fd_budget(exod_frames_max());
+	if (pool == 0) {
 		fprintf(stderr, "exod: -m: at most %llu frames (%llu MiB) fit "
 		    "in vm.max_map_count and the descriptor limit (ulimit "
 		    "-Hn)\n", exod_frames_max(),

@@ -21,6 +21,7 @@
  *	ring.c		the disk ring: DISK I/O without a request (ring_*)
  *	req_*.c		one request family each
  *	callchan.c	bound call channels: calls without exod (callchan_*)
+ *	extent.c	frames bound as extents: one memfd for many (extent_*)
  *	net.c		the network interface (net.h: its parts)
  */
 #ifndef EXOD_H
@@ -293,6 +294,7 @@ extern const struct exod_req req_net_capture;
 extern const struct exod_req req_chan_bind;
 extern const struct exod_req req_chan_accept;
 extern const struct exod_req req_chan_close;
+extern const struct exod_req req_extent;
 
 /* --- pool.c --------------------------------------------------------- */
 int	pool_init(unsigned);
@@ -325,6 +327,11 @@ void	frame_alloc_reply(struct peer *, const struct exo_hdr *, unsigned);
 int	frame_open_fd(uint32_t, int, int *);
 int	frame_reback(struct peer *, uint32_t, struct exo_cap *, int *);
 
+struct extent;
+void	frame_bind_extent(struct peer *, struct extent *, uint32_t,
+	    uint32_t *);
+void	frame_free_one(struct peer *, uint32_t);
+
 /* --- grant.c -------------------------------------------------------- */
 void	grant_res_gone(unsigned, uint64_t);
 void	grant_peer_gone(struct peer *);
@@ -338,6 +345,15 @@ int	grant_revoke(struct peer *, const struct exo_cap *, struct exo_cap *,
 	    int *);
 int	grant_open(const struct peer *, const struct exo_cap *, int *);
 void	grant_fini(void);
+
+/* --- extent.c ------------------------------------------------------- */
+int	extent_alloc(struct peer *, uint32_t, struct exo_extent_reply *,
+	    struct exo_cap *, int *);
+int	extent_caps(struct peer *, uint64_t, uint32_t,
+	    struct exo_extent_reply *, struct exo_cap *);
+int	extent_free(struct peer *, uint64_t, struct exo_extent_reply *);
+void	*extent_va(struct extent *, uint32_t);
+void	extent_frame_gone(struct extent *, uint32_t);
 
 /* --- tile.c --------------------------------------------------------- */
 int	tile_init(uint32_t, uint32_t, uint32_t);

@@ -49,7 +49,12 @@ struct frame {
 	int		 protect; /* in its owner's protected minimum */
 	int		 ro_sealed; /* the memfd cannot be opened for writing
 				   again (frame_open_fd); reset with fd */
+	struct extent	*ext;	/* the extent it is bound in (extent.c), its
+				   fd then FRAME_IN_EXTENT; else NULL */
+	uint32_t	 ext_idx; /* its index in ext */
 };
+
+#define FRAME_IN_EXTENT	(-2)	/* fd of a frame backed by its extent */
 
 static struct frame	*frames;	/* frames_n entries */
 static uint32_t		 frames_n;
@@ -81,6 +86,8 @@ frame_fini(void)
 	uint32_t	i;
 
 	for (i = 0; i < frames_n; i++) {
+		if (frames[i].ext != NULL)
+			continue;	/* the extent's, gone with its peer */
 		if (frames[i].va != NULL)
 			munmap(frames[i].va, EXO_FRAME_SIZE);
 		if (frames[i].fd != -1)
@@ -110,6 +117,8 @@ frame_va(uint32_t id)
 
 	if (id >= frames_n || (f = &frames[id])->fd == -1)
 		return (NULL);
+	if (f->ext != NULL)
+		return (extent_va(f->ext, f->ext_idx));
 	if (f->va == NULL) {
 		f->va = mmap(NULL, EXO_FRAME_SIZE, PROT_READ | PROT_WRITE,
 		    MAP_SHARED, f->fd, 0);
@@ -119,6 +128,22 @@ frame_va(uint32_t id)
 		}
 	}
 	return (f->va);
+}
+
+/* The frame's backing goes: its own memfd, or its page of an extent. */
+static void
+frame_backing_drop(struct frame *f)
+{
+	if (f->ext != NULL) {
+		extent_frame_gone(f->ext, f->ext_idx);
+		f->ext = NULL;
+	} else {
+		if (f->va != NULL)
+			munmap(f->va, EXO_FRAME_SIZE);
+		close(f->fd);
+	}
+	f->va = NULL;
+	f->fd = -1;
 }
 
 static void
@@ -137,11 +162,7 @@ frame_unbind_how(struct peer *p, struct frame *f, int by_force)
 	f->autosave = EXO_NO_BLOCK;
 	f->protect = 0;
 	expose_frame(p, id, 0);
-	if (f->va != NULL)
-		munmap(f->va, EXO_FRAME_SIZE);
-	f->va = NULL;
-	close(f->fd);
-	f->fd = -1;
+	frame_backing_drop(f);
 	f->ro_sealed = 0;
 	f->owner = 0;
 	f->gen++;
@@ -419,6 +440,9 @@ frame_open_fd(uint32_t id, int writable, int *fd)
 	struct frame	*f = &frames[id];
 	char		 path[64];
 
+	/* A descriptor of an extent reaches all its frames: never one. */
+	if (f->ext != NULL)
+		return (-EXO_EINVAL);
 	if (writable)
 		*fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 0);
 	else {
@@ -461,8 +485,14 @@ frame_reback(struct peer *p, uint32_t id, struct exo_cap *c, int *fd)
 		return (-EXO_ENOMEM);
 	}
 	memcpy(new, old, EXO_FRAME_SIZE);
-	munmap(old, EXO_FRAME_SIZE);
-	close(f->fd);
+	if (f->ext != NULL) {
+		/* Out of its extent for good: the page there is punched. */
+		extent_frame_gone(f->ext, f->ext_idx);
+		f->ext = NULL;
+	} else {
+		munmap(old, EXO_FRAME_SIZE);
+		close(f->fd);
+	}
 	f->fd = nfd;
 	f->va = new;
 	f->ro_sealed = 0;
@@ -470,4 +500,39 @@ frame_reback(struct peer *p, uint32_t id, struct exo_cap *c, int *fd)
 	expose_frame(p, id, f->gen);	/* drops its guaranteed mappings */
 	frame_cap(p, id, c);
 	return (0);
+}
+
+/*
+ * Bind n free frames to p as extent x, index i the frame ids[i]; the
+ * caller has checked that n are free.  Their backing is x's memfd.
+ */
+void
+frame_bind_extent(struct peer *p, struct extent *x, uint32_t n,
+    uint32_t *ids)
+{
+	struct frame	*f;
+	uint32_t	 i, id;
+
+	for (i = 0; i < n; i++) {
+		id = frames_head;
+		f = &frames[id];
+		frames_head = f->next;
+		frames_nfree--;
+		f->fd = FRAME_IN_EXTENT;
+		f->ext = x;
+		f->ext_idx = i;
+		f->owner = p->libos;
+		ids[i] = id;
+		expose_frame(p, id, f->gen);
+	}
+	p->frames += n;
+}
+
+/* Unbind frame id of p, as FRAME_FREE would (an extent's FREE). */
+void
+frame_free_one(struct peer *p, uint32_t id)
+{
+	if (id < frames_n && frames[id].owner == p->libos &&
+	    frames[id].fd != -1)
+		frame_unbind(p, &frames[id]);
 }

@@ -78,7 +78,8 @@ exo_mem_map_page(struct exo_mem *m, size_t pg, uint32_t frame, uint64_t gen,
 		return (mprotect(va, EXO_FRAME_SIZE, prot) == -1 ?
 		    -EXO_ESYS : 0);
 	if (mmap(va, EXO_FRAME_SIZE, prot, MAP_SHARED | MAP_FIXED,
-	    m->frames[frame].fd, 0) == MAP_FAILED)
+	    m->frames[frame].fd, (off_t)m->frames[frame].off * EXO_FRAME_SIZE)
+	    == MAP_FAILED)
 		return (-EXO_ESYS);
 	if (p->frame != 0)
 		m->frames[p->frame - 1].nmaps--;
@@ -122,6 +123,14 @@ exo_mem_unmap_page(struct exo_mem *m, size_t pg)
 void
 exo_mem_frame_bound(struct exo *e, const struct exo_cap *c, int fd)
 {
+	exo_mem_frame_bound_at(e, c, fd, 0);
+}
+
+/* The same for a frame at page index off of fd (an extent, extent.c). */
+void
+exo_mem_frame_bound_at(struct exo *e, const struct exo_cap *c, int fd,
+    uint32_t off)
+{
 	struct exo_mem	*m;
 
 	if ((m = exo_mem_get(e)) == NULL || c->id >= m->nframes)
@@ -129,6 +138,7 @@ exo_mem_frame_bound(struct exo *e, const struct exo_cap *c, int fd)
 	if (m->frames[c->id].fd != -1 || m->frames[c->id].nmaps > 0)
 		exo_mem_frame_gone(e, c->id);	/* a binding we missed */
 	m->frames[c->id].fd = fd;
+	m->frames[c->id].off = off;
 	m->frames[c->id].gen = c->gen;
 	m->frames[c->id].rights = c->rights;
 }
@@ -153,6 +163,7 @@ exo_mem_frame_gone(struct exo *e, uint64_t id)
 			if (m->pages[pg].frame == id + 1)
 				exo_mem_unmap_page(m, pg);
 	m->frames[id].fd = -1;
+	m->frames[id].off = 0;
 	m->frames[id].gen = 0;
 	m->frames[id].rights = 0;
 	m->frames[id].nmaps = 0;

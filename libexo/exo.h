@@ -126,6 +126,14 @@ int		 exo_event_send(struct exo *, uint32_t, uint64_t);
 int		 exo_call(struct exo *, uint32_t, const void *, size_t, void *,
 		    size_t, size_t *);
 
+/* Frames bound as extents: one descriptor and one mapping for many. */
+struct exo_extent;
+int		 exo_extent_alloc(struct exo *, uint32_t, struct exo_extent **);
+int		 exo_extent_free(struct exo_extent *);
+void		*exo_extent_va(const struct exo_extent *);
+uint32_t	 exo_extent_count(const struct exo_extent *);
+const struct exo_cap *exo_extent_cap(const struct exo_extent *, uint32_t);
+
 /* Protected calls over a bound channel, without exod on the path. */
 struct exo_callchan;
 #define EXO_FOREVER	UINT64_MAX	/* exo_callchan_serve: no timeout */

@@ -81,6 +81,8 @@ enum exo_msg_type {
 	EXO_MSG_CHAN_BIND = 56,
 	EXO_MSG_CHAN_ACCEPT = 57,
 	EXO_MSG_CHAN_CLOSE = 58,
+	/* frames bound as extents (exo(7) FAST PATHS): 59 */
+	EXO_MSG_EXTENT = 59,
 };
 
 /*
@@ -452,6 +454,40 @@ struct exo_chan_page {
 	uint8_t		req[EXO_CALL_MAX];
 	uint8_t		rep[EXO_CALL_MAX];
 };
+
+/*
+ * EXTENT: frames bound as an extent, many frames behind one descriptor
+ * and one mapping, each frame still its own capability.  Frame i of an
+ * extent is at offset i * EXO_FRAME_SIZE of its descriptor.  A frame
+ * that leaves the extent (freed, revoked, aborted) never comes back to
+ * it: exod punches its page out and binds the frame next with a fresh
+ * backing object.
+ */
+#define EXO_EXTENT_ALLOC	1	/* bind count fresh frames as one */
+#define EXO_EXTENT_CAPS		2	/* capabilities from index start on */
+#define EXO_EXTENT_FREE		3	/* unbind every frame still in it */
+#define EXO_EXTENT_MAX		262144	/* frames in one extent: 1 GiB */
+#define EXO_EXTENTS_MAX		64	/* extents one libOS holds at once */
+
+struct exo_extent_req {
+	uint32_t	op;		/* EXO_EXTENT_* */
+	uint32_t	count;		/* ALLOC: 1 .. EXO_EXTENT_MAX; else 0 */
+	uint64_t	extent;		/* CAPS, FREE: the handle; ALLOC: 0 */
+	uint32_t	start;		/* CAPS: first index wanted; else 0 */
+	uint32_t	reserved;	/* 0 */
+};
+
+/* Reply (ALLOC with one descriptor): this, then ncaps capabilities of
+ * indexes start on; a frame no longer in the extent has an all-zero one. */
+struct exo_extent_reply {
+	uint64_t	extent;		/* the handle: generation << 32 | slot */
+	uint32_t	count;		/* frames it was bound with */
+	uint32_t	live;		/* of them, still in it */
+	uint32_t	start;
+	uint32_t	ncaps;		/* 0 .. EXO_EXTENT_PAGE */
+	/* followed by struct exo_cap caps[ncaps] */
+};
+#define EXO_EXTENT_PAGE		((EXO_MSG_MAX - 16 - 24) / 40)	/* 818 */
 
 /* SLOTS reply: the vector, then nslots owner ids (0 = unowned). */
 struct exo_slots_reply {
@@ -1064,6 +1100,8 @@ EXO_STATIC_SIZE(struct exo_chan_reply, 56);
 EXO_STATIC_SIZE(struct exo_chan_req, 40);
 EXO_STATIC_SIZE(struct exo_upcall_chan, 48);
 EXO_STATIC_SIZE(struct exo_chan_page, 128 + 2 * EXO_CALL_MAX);
+EXO_STATIC_SIZE(struct exo_extent_req, 24);
+EXO_STATIC_SIZE(struct exo_extent_reply, 24);
 EXO_STATIC_SIZE(struct exo_slots_reply, 40);
 EXO_STATIC_SIZE(struct exo_stlb_entry, 32);
 EXO_STATIC_SIZE(struct exo_expose, 96 + 32 * EXO_STLB_MAX);

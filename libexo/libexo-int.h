@@ -80,6 +80,8 @@ int	exo_caps_page(struct exo *, uint16_t, uint32_t, struct exo_cap *,
 
 /* The memory layer (as.c): the frame registry follows frame.c. */
 void	exo_mem_frame_bound(struct exo *, const struct exo_cap *, int);
+void	exo_mem_frame_bound_at(struct exo *, const struct exo_cap *, int,
+	    uint32_t);
 void	exo_mem_frame_gone(struct exo *, uint64_t);
 void	exo_mem_fini(struct exo *);
 

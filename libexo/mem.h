@@ -32,6 +32,8 @@
 /* What libexo knows of each frame this connection has bound. */
 struct mem_frame {
 	int		 fd;	/* the owner's descriptor; -1 when not bound */
+	uint32_t	 off;	/* the frame's page in it: 0, or its index
+				   in an extent */
 	uint32_t	 nmaps;	/* region pages whose host mapping is it */
 	uint64_t	 gen;	/* generation of the binding, 0 when none */
 	unsigned	 rights; /* the capability's rights */

@@ -1,0 +1,336 @@
+/*
+ * extent.t - frames bound as extents.
+ *
+ *  1. One libOS binds 1 GiB (262,144 frames) as one extent and touches
+ *     every page: one descriptor and a mapping or two more for it, in it
+ *     and in exod, not one per frame; every frame its own capability.
+ *  2. Inside an extent a frame is still a frame: the TLB maps it into the
+ *     region and reaches the same bytes; freed alone, its page reads zero
+ *     and its capability is stale.
+ *  3. One frame of an extent is revoked from a libOS that ignores the
+ *     revocation, and aborted: its page in the old owner's extent reads
+ *     zero and leaves the TLB; the frame's next owner (the same frame
+ *     number) sees zeros and then only its own writes, and the old
+ *     owner's stale mapping sees none of them, nor do its writes reach
+ *     the new owner; the rest of the extent is untouched.
+ *  4. exod binds 4 GiB in extents to four libOSes at once; killed with
+ *     SIGKILL, everything comes back: frames, descriptors, mappings.
+ *  5. The errors of EXTENT.
+ *
+ * exod -m 4200M -R 300: large, but a frame costs the host nothing until
+ * it is touched.
+ */
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exo.h"
+#include "harness.h"
+#include "tap.h"
+
+#define GIB_FRAMES	262144U
+#define TIMEOUT		20000
+
+static struct th_exod	d;
+static struct exo	*s;		/* the test's own libOS */
+
+/* Lines of /proc/PID/maps: the host mappings a process has. */
+static int
+count_maps(pid_t pid)
+{
+	char	 path[64], line[512];
+	FILE	*f;
+	int	 n = 0;
+
+	snprintf(path, sizeof path, "/proc/%ld/maps", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof line, f) != NULL)
+		n++;
+	fclose(f);
+	return (n);
+}
+
+static int
+all_bytes(const void *p, int c, size_t n)
+{
+	const unsigned char	*b = p;
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != (unsigned char)c)
+			return (0);
+	return (1);
+}
+
+static void
+xwrite(int fd, const void *p, size_t n)
+{
+	if (write(fd, p, n) != (ssize_t)n)
+		_exit(80);
+}
+
+static int
+xread(int fd, void *p, size_t n)
+{
+	return (read(fd, p, n) == (ssize_t)n);
+}
+
+/*
+ * Part 3's old owner: binds an extent of 64 frames, fills it with 0xaa,
+ * maps index 10 into its region too, says which frame that is, and then
+ * answers the parent's questions, one byte each.
+ */
+static void
+old_owner(int in, int out)
+{
+	struct exo_extent	*x;
+	struct exo		*e;
+	unsigned char		*va, *base, c, r;
+	uint64_t		 id;
+	uint32_t		 me;
+
+	exo_disconnect(s);	/* the parent's: not this process's */
+	if (exo_connect(d.sock, "old", &e) != 0 ||
+	    exo_extent_alloc(e, 64, &x) != 0 ||
+	    exo_as_create(e, 16 * EXO_FRAME_SIZE, (void **)&base) != 0)
+		_exit(81);
+	va = exo_extent_va(x);
+	memset(va, 0xaa, 64 * EXO_FRAME_SIZE);
+	if (exo_tlb_install(e, base, exo_extent_cap(x, 10), EXO_RIGHTS_ALL) !=
+	    0 || base[100] != 0xaa)
+		_exit(82);
+	me = exo_libos_id(e);
+	id = exo_extent_cap(x, 10)->id;
+	xwrite(out, &me, sizeof me);
+	xwrite(out, &id, sizeof id);
+	while (xread(in, &c, 1)) {
+		switch (c) {
+		case 'z':	/* after the abort: what is where? */
+			r = all_bytes(va + 10 * EXO_FRAME_SIZE, 0,
+			    EXO_FRAME_SIZE) &&
+			    all_bytes(va + 9 * EXO_FRAME_SIZE, 0xaa,
+			    EXO_FRAME_SIZE) &&
+			    all_bytes(va + 11 * EXO_FRAME_SIZE, 0xaa,
+			    53 * EXO_FRAME_SIZE) &&
+			    exo_tlb_probe(e, base) == 0 &&
+			    exo_cap_check(e, exo_extent_cap(x, 10), 0) ==
+			    -EXO_ESTALE &&
+			    exo_cap_check(e, exo_extent_cap(x, 11), 0) == 0;
+			break;
+		case 's':	/* the stale page, after the new owner wrote */
+			r = all_bytes(va + 10 * EXO_FRAME_SIZE, 0,
+			    EXO_FRAME_SIZE);
+			memset(va + 10 * EXO_FRAME_SIZE, 0xcc,
+			    EXO_FRAME_SIZE);
+			break;
+		default:
+			_exit(0);
+		}
+		xwrite(out, &r, 1);
+	}
+	_exit(0);
+}
+
+/* Part 4: a libOS that binds 1 GiB, touches its ends, says so, waits. */
+static pid_t
+gib_holder(int out)
+{
+	struct exo_extent	*x;
+	struct exo		*e;
+	unsigned char		*va, r = 1;
+	pid_t			 pid;
+
+	if ((pid = fork()) != 0)
+		return (pid);
+	exo_disconnect(s);
+	if (exo_connect(d.sock, "holder", &e) != 0 ||
+	    exo_extent_alloc(e, GIB_FRAMES, &x) != 0)
+		r = 0;
+	else {
+		va = exo_extent_va(x);
+		va[0] = 1;
+		va[(size_t)GIB_FRAMES * EXO_FRAME_SIZE - 1] = 2;
+	}
+	xwrite(out, &r, 1);
+	for (;;)
+		pause();
+}
+
+int
+main(void)
+{
+	struct exo_extent_req	 req;
+	struct exo_extent	*x, *y;
+	struct exo_frame	 f;
+	struct exo		*ctl;
+	struct exo_revoke_reply	 rr;
+	unsigned char		*va, *base, *seen, c, r;
+	const struct exo_cap	*cp;
+	uint64_t		*w, id;
+	uint32_t		 i, old_id, nfr;
+	long			 free0;
+	int			 fds0, maps0, myfds0, mymaps0, ok1, in[2], out[2];
+	int			 rc, k;
+	pid_t			 pid, holders[4];
+
+	plan(33);
+	th_exod_start(&d, "-m", "4200M", "-R", "300", (char *)NULL);
+	s = th_connect(&d, "tester");
+	if (exo_connect_control(d.sock, &ctl) != 0)
+		bail("control connection");
+	free0 = th_frames_free(&d);
+	fds0 = th_fds_settled(&d, 5000);
+	maps0 = count_maps(d.pid);
+	nfr = exo_frames_total(s);
+
+	/* 1. 1 GiB in one extent, touched. */
+	myfds0 = th_count_fds(getpid());
+	mymaps0 = count_maps(getpid());
+	is_int(0, exo_extent_alloc(s, GIB_FRAMES, &x), "a libOS binds 1 GiB "
+	    "(%u frames) as one extent", GIB_FRAMES);
+	ok(th_count_fds(getpid()) == myfds0 + 1, "it holds one descriptor "
+	    "more, not %u", GIB_FRAMES);
+	ok(count_maps(getpid()) <= mymaps0 + 4, "and a few mappings more "
+	    "(%d), not %u", count_maps(getpid()) - mymaps0, GIB_FRAMES);
+	ok(th_count_fds(d.pid) == fds0 + 1, "exod holds one descriptor more");
+	is_int(free0 - GIB_FRAMES, th_frames_free(&d), "exod counts every "
+	    "frame bound");
+	va = exo_extent_va(x);
+	for (i = 0; i < GIB_FRAMES; i++) {
+		w = (uint64_t *)(va + (size_t)i * EXO_FRAME_SIZE);
+		w[0] = exo_extent_cap(x, i)->id;
+		w[511] = ~(uint64_t)i;
+	}
+	for (i = 0, ok1 = 1; i < GIB_FRAMES && ok1; i++) {
+		w = (uint64_t *)(va + (size_t)i * EXO_FRAME_SIZE);
+		ok1 = w[0] == exo_extent_cap(x, i)->id && w[511] ==
+		    ~(uint64_t)i;
+	}
+	ok(ok1, "every page of the 1 GiB written and read back");
+	if ((seen = calloc(nfr, 1)) == NULL)
+		sysbail("calloc");
+	for (i = 0, ok1 = 1; i < GIB_FRAMES && ok1; i++) {
+		cp = exo_extent_cap(x, i);
+		ok1 = cp->type == EXO_RES_FRAME && cp->id < nfr &&
+		    !seen[cp->id] && cp->owner == exo_libos_id(s);
+		if (ok1)
+			seen[cp->id] = 1;
+	}
+	free(seen);
+	ok(ok1, "each frame its own capability, of a frame of its own");
+	ok(exo_cap_check(s, exo_extent_cap(x, 0), EXO_RIGHTS_ALL) == 0 &&
+	    exo_cap_check(s, exo_extent_cap(x, GIB_FRAMES - 1),
+	    EXO_RIGHTS_ALL) == 0, "exod honours the first and the last");
+
+	/* 2. A frame of an extent is a frame: the TLB, FRAME_FREE. */
+	if (exo_as_create(s, 64 * EXO_FRAME_SIZE, (void **)&base) != 0)
+		bail("exo_as_create");
+	is_int(0, exo_tlb_install(s, base + 3 * EXO_FRAME_SIZE,
+	    exo_extent_cap(x, 5), EXO_RIGHTS_ALL), "the TLB installs a frame "
+	    "inside the extent");
+	w = (uint64_t *)(base + 3 * EXO_FRAME_SIZE);
+	ok(w[0] == exo_extent_cap(x, 5)->id && w[511] == ~(uint64_t)5,
+	    "the region reaches the frame's bytes");
+	w[1] = 0x1234;
+	ok(((uint64_t *)(va + 5 * EXO_FRAME_SIZE))[1] == 0x1234, "and writes "
+	    "through it reach the extent's mapping");
+	memset(&f, 0, sizeof f);
+	f.cap = *exo_extent_cap(x, 7);
+	f.fd = -1;
+	is_int(0, exo_frame_free(s, &f), "one frame of the extent is freed "
+	    "alone");
+	ok(all_bytes(va + 7 * EXO_FRAME_SIZE, 0, EXO_FRAME_SIZE) &&
+	    ((uint64_t *)(va + 8 * EXO_FRAME_SIZE))[511] == ~(uint64_t)8,
+	    "its page reads zero; its neighbours keep theirs");
+	is_int(-EXO_ESTALE, exo_cap_check(s, exo_extent_cap(x, 7), 0), "its "
+	    "capability is stale");
+	is_int(0, exo_extent_free(x), "the extent is freed");
+	is_int(free0, th_frames_free(&d), "every frame is back");
+	ok(th_wait_fds(&d, fds0, 5000) == fds0 && count_maps(d.pid) <= maps0,
+	    "exod's descriptors and mappings are back where they were");
+	exo_as_destroy(s);
+
+	/* 3. Revoked and aborted inside an extent. */
+	if (pipe(in) == -1 || pipe(out) == -1)
+		sysbail("pipe");
+	if ((pid = fork()) == 0) {
+		close(in[1]);
+		close(out[0]);
+		old_owner(in[0], out[1]);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (!xread(out[0], &old_id, sizeof old_id) ||
+	    !xread(out[0], &id, sizeof id))
+		bail("the old owner did not start");
+	rc = exo_revoke(ctl, old_id, EXO_REVOKE_FRAME, id, &rr);
+	ok(rc == 0 && rr.aborted == 1, "frame %llu of its extent, revoked "
+	    "and ignored, is aborted", (unsigned long long)id);
+	c = 'z';
+	ok(write(in[1], &c, 1) == 1 && xread(out[0], &r, 1) && r == 1,
+	    "the old owner: its page reads zero, is out of its TLB, its "
+	    "capability is stale; the rest of the extent is untouched");
+	is_int(0, exo_frame_alloc(s, &f), "the next owner binds a frame");
+	is_int((long)id, (long)f.cap.id, "the same frame number");
+	va = exo_frame_map(&f, PROT_READ | PROT_WRITE);
+	ok(va != NULL && all_bytes(va, 0, EXO_FRAME_SIZE), "it starts from "
+	    "zeros");
+	if (va != NULL)
+		memset(va, 0xbb, EXO_FRAME_SIZE);
+	c = 's';
+	ok(write(in[1], &c, 1) == 1 && xread(out[0], &r, 1) && r == 1,
+	    "the old owner's stale page sees none of the new owner's writes");
+	ok(va != NULL && all_bytes(va, 0xbb, EXO_FRAME_SIZE), "and the old "
+	    "owner's writes to it reach the new owner not at all");
+	exo_frame_free(s, &f);
+	close(in[1]);
+	close(out[0]);
+	waitpid(pid, NULL, 0);
+	is_int(free0, th_wait_frames_free(&d, free0, TIMEOUT), "with the old "
+	    "owner gone, every frame is back");
+
+	/* 4. 4 GiB at once, then SIGKILL. */
+	if (pipe(out) == -1)
+		sysbail("pipe");
+	for (k = 0; k < 4; k++)
+		holders[k] = gib_holder(out[1]);
+	for (k = 0, rc = 0; k < 4; k++)
+		rc += xread(out[0], &r, 1) && r == 1;
+	is_int(4, rc, "four libOSes bind 1 GiB each: exod binds 4 GiB");
+	is_int(free0 - 4 * (long)GIB_FRAMES, th_frames_free(&d), "all of it "
+	    "counted");
+	ok(th_count_fds(d.pid) <= fds0 + 4 * (4),
+	    "exod holds one descriptor per extent beside each connection's "
+	    "(%d over %d)", th_count_fds(d.pid) - fds0, fds0);
+	for (k = 0; k < 4; k++)
+		kill(holders[k], SIGKILL);
+	for (k = 0; k < 4; k++)
+		waitpid(holders[k], NULL, 0);
+	close(out[0]);
+	close(out[1]);
+	is_int(free0, th_wait_frames_free(&d, free0, TIMEOUT), "killed, they "
+	    "give every frame back");
+	ok(th_wait_fds(&d, fds0, TIMEOUT) == fds0 && count_maps(d.pid) <=
+	    maps0, "exod's descriptors and mappings are back where they were");
+
+	/* 5. The errors. */
+	is_int(-EXO_EINVAL, exo_extent_alloc(s, EXO_EXTENT_MAX + 1, &y),
+	    "more than EXO_EXTENT_MAX frames: EXO_EINVAL");
+	memset(&req, 0, sizeof req);
+	req.op = EXO_EXTENT_CAPS;
+	req.extent = 12345;
+	rc = exo_request(s, EXO_MSG_EXTENT, &req, sizeof req, NULL, 0, NULL,
+	    NULL, 0, NULL);
+	ok(rc == -EXO_ESTALE || rc == -EXO_EINVAL, "an extent never bound: "
+	    "refused (%d)", rc);
+	exo_disconnect(ctl);
+	exo_disconnect(s);
+	is_int(0, th_exod_stop(&d), "exod stops cleanly");
+	return (0);
+}
