@@ -417,6 +417,7 @@ exo_disconnect(struct exo *e)
 		exo_self = NULL;	/* upcalls and traps stop here */
 	exo_mem_fini(e);	/* the address space, while expose is mapped */
 	exo_callchan_fini(e);
+	exo_extent_fini(e);
 	if (e->fd != -1)
 		close(e->fd);
 	if (e->chan_fd != -1)

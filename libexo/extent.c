@@ -18,7 +18,8 @@
 #include "libexo-int.h"
 
 struct exo_extent {
-	struct exo	*e;
+	struct exo	*e;		/* NULL once e is disconnected */
+	struct exo_extent *next;	/* on e's list, to disown */
 	uint64_t	 handle;	/* exod's name for it */
 	uint32_t	 count;		/* frames it was bound with */
 	int		 fd;		/* its descriptor; ours to close */
@@ -64,16 +65,24 @@ extent_drop(struct exo_extent *x)
 {
 	struct exo_extent_req	req;
 	struct exo_extent_reply	r;
-	uint32_t		i;
-	int			error;
+	struct exo_extent	**pp;
+	uint32_t		  i;
+	int			  error = -EXO_ECONN;
 
-	for (i = 0; i < x->count; i++)
-		if (x->caps[i].type == EXO_RES_FRAME)
-			exo_mem_frame_gone(x->e, x->caps[i].id);
-	memset(&req, 0, sizeof req);
-	req.op = EXO_EXTENT_FREE;
-	req.extent = x->handle;
-	error = extent_request(x->e, &req, &r, NULL, 0, NULL);
+	if (x->e != NULL) {
+		for (i = 0; i < x->count; i++)
+			if (x->caps[i].type == EXO_RES_FRAME)
+				exo_mem_frame_gone(x->e, x->caps[i].id);
+		memset(&req, 0, sizeof req);
+		req.op = EXO_EXTENT_FREE;
+		req.extent = x->handle;
+		error = extent_request(x->e, &req, &r, NULL, 0, NULL);
+		for (pp = &x->e->extents; *pp != NULL; pp = &(*pp)->next)
+			if (*pp == x) {
+				*pp = x->next;
+				break;
+			}
+	}
 	if (x->va != NULL)
 		munmap(x->va, (size_t)x->count * EXO_FRAME_SIZE);
 	close(x->fd);
@@ -113,6 +122,8 @@ exo_extent_alloc(struct exo *e, uint32_t count, struct exo_extent **xp)
 		return (error);
 	}
 	x->handle = r.extent;
+	x->next = e->extents;	/* exo_disconnect disowns what is here */
+	e->extents = x;
 	if (r.count != count || r.start != 0) {
 		error = -EXO_EPROTO;
 		goto fail;
@@ -170,4 +181,15 @@ const struct exo_cap *
 exo_extent_cap(const struct exo_extent *x, uint32_t i)
 {
 	return (x != NULL && i < x->count ? &x->caps[i] : NULL);
+}
+
+/* e is going: its extents stay mapped until freed, but ask exod nothing. */
+void
+exo_extent_fini(struct exo *e)
+{
+	struct exo_extent	*x;
+
+	for (x = e->extents; x != NULL; x = x->next)
+		x->e = NULL;
+	e->extents = NULL;
 }

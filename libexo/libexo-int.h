@@ -48,6 +48,7 @@ struct exo {
 	struct exo_callchan	*callchans; /* our caller ends, to disown */
 	struct exo_serve	 serve[EXO_SERVE_MAX]; /* our callee ends */
 	uint32_t		 serve_gen; /* futex: bumped per offer */
+	struct exo_extent	*extents; /* ours (extent.c), to disown */
 	/* the display's geometry (tile.c): side 0 until first asked */
 	struct exo_display_info	 display;
 };
@@ -63,6 +64,7 @@ int	exo_control(const struct exo *);
 int	exo_upcall_drain(struct exo *, int);
 void	exo_callchan_upcall(struct exo *, const struct exo_upcall_chan *);
 void	exo_callchan_fini(struct exo *);
+void	exo_extent_fini(struct exo *);
 void	exo_upcall_init(struct exo *);
 int	exo_pe_init(struct exo *);
 int	exo_pe_sync(struct exo *);

@@ -15,7 +15,9 @@
  *     the new owner; the rest of the extent is untouched.
  *  4. exod binds 4 GiB in extents to four libOSes at once; killed with
  *     SIGKILL, everything comes back: frames, descriptors, mappings.
- *  5. The errors of EXTENT.
+ *  5. The errors of EXTENT, and hostile requests: another libOS's
+ *     extent, a forged or borrowed capability of a frame in one, stale and
+ *     impossible handles.
  *
  * exod -m 4200M -R 300: large, but a frame costs the host nothing until
  * it is touched.
@@ -162,9 +164,31 @@ gib_holder(int out)
 		pause();
 }
 
+static int
+raw_extent(struct exo *e, const struct exo_extent_req *req)
+{
+	static struct {
+		struct exo_extent_reply	r;
+		struct exo_cap		caps[EXO_EXTENT_PAGE];
+	}	rep;
+	size_t	rlen;
+
+	return (exo_request(e, EXO_MSG_EXTENT, req, sizeof *req, &rep,
+	    sizeof rep, &rlen, NULL, 0, NULL));
+}
+
 int
 main(void)
 {
+	static struct {
+		struct exo_extent_reply	r;
+		struct exo_cap		caps[EXO_EXTENT_PAGE];
+	}			 rep;
+	struct exo		*other;
+	struct exo_extent	*many[EXO_EXTENTS_MAX + 1];
+	size_t			 rlen;
+	unsigned		 nfds = 0;
+	int			 xfd;
 	struct exo_extent_req	 req;
 	struct exo_extent	*x, *y;
 	struct exo_frame	 f;
@@ -179,7 +203,7 @@ main(void)
 	int			 rc, k;
 	pid_t			 pid, holders[4];
 
-	plan(33);
+	plan(47);
 	th_exod_start(&d, "-m", "4200M", "-R", "300", (char *)NULL);
 	s = th_connect(&d, "tester");
 	if (exo_connect_control(d.sock, &ctl) != 0)
@@ -320,16 +344,70 @@ main(void)
 	ok(th_wait_fds(&d, fds0, TIMEOUT) == fds0 && count_maps(d.pid) <=
 	    maps0, "exod's descriptors and mappings are back where they were");
 
-	/* 5. The errors. */
+	/* 5. The errors, and hostile requests. */
 	is_int(-EXO_EINVAL, exo_extent_alloc(s, EXO_EXTENT_MAX + 1, &y),
 	    "more than EXO_EXTENT_MAX frames: EXO_EINVAL");
+	is_int(-EXO_EINVAL, exo_extent_alloc(s, 0, &y), "no frames: "
+	    "EXO_EINVAL");
+	for (k = 0; k < 8 && (rc = exo_extent_alloc(s, GIB_FRAMES,
+	    &many[k])) == 0; k++)
+		;
+	ok(rc == -EXO_ENOMEM && k == (int)(free0 / GIB_FRAMES), "1 GiB "
+	    "extents until memory runs out: %d, then EXO_ENOMEM (%d)", k, rc);
+	while (k-- > 0)
+		exo_extent_free(many[k]);
+	for (k = 0; k < EXO_EXTENTS_MAX + 1 && (rc = exo_extent_alloc(s, 1,
+	    &many[k])) == 0; k++)
+		;
+	ok(rc == -EXO_ETOOMANY && k == EXO_EXTENTS_MAX, "%d extents, then "
+	    "EXO_ETOOMANY (%d)", k, rc);
+	while (k-- > 0)
+		exo_extent_free(many[k]);
+	is_int(-EXO_EPERM, exo_extent_alloc(ctl, 1, &y), "from a control "
+	    "peer: EXO_EPERM");
 	memset(&req, 0, sizeof req);
+	req.op = EXO_EXTENT_ALLOC;
+	req.count = 8;
+	rc = exo_request(s, EXO_MSG_EXTENT, &req, sizeof req, &rep,
+	    sizeof rep, &rlen, &xfd, 1, &nfds);
+	ok(rc == 0 && nfds == 1 && rep.r.ncaps == 8 && rlen == sizeof rep.r +
+	    8 * sizeof rep.caps[0], "a raw ALLOC: the head, 8 capabilities and "
+	    "a descriptor");
+	if (nfds == 1)
+		close(xfd);
+	other = th_connect(&d, "other");
 	req.op = EXO_EXTENT_CAPS;
-	req.extent = 12345;
-	rc = exo_request(s, EXO_MSG_EXTENT, &req, sizeof req, NULL, 0, NULL,
-	    NULL, 0, NULL);
-	ok(rc == -EXO_ESTALE || rc == -EXO_EINVAL, "an extent never bound: "
-	    "refused (%d)", rc);
+	req.count = 0;
+	req.extent = rep.r.extent;
+	is_int(-EXO_ENOTOWNER, raw_extent(other, &req), "another libOS "
+	    "naming it: EXO_ENOTOWNER");
+	req.start = 8;
+	is_int(-EXO_EINVAL, raw_extent(s, &req), "CAPS past its end: "
+	    "EXO_EINVAL");
+	req.start = 0;
+	req.reserved = 1;
+	is_int(-EXO_EINVAL, raw_extent(s, &req), "reserved not 0: "
+	    "EXO_EINVAL");
+	req.reserved = 0;
+	req.op = 9;
+	is_int(-EXO_EINVAL, raw_extent(s, &req), "an unknown op: EXO_EINVAL");
+	memset(&f, 0, sizeof f);
+	f.cap = rep.caps[3];
+	f.cap.mac[0] ^= 1;
+	f.fd = -1;
+	is_int(-EXO_EBADCAP, exo_frame_free(s, &f), "a forged capability of "
+	    "a frame in it: EXO_EBADCAP");
+	f.cap = rep.caps[3];
+	is_int(-EXO_ENOTOWNER, exo_frame_free(other, &f), "its capability "
+	    "presented by another libOS: EXO_ENOTOWNER");
+	req.op = EXO_EXTENT_FREE;
+	is_int(0, raw_extent(s, &req), "FREE");
+	is_int(-EXO_ESTALE, raw_extent(s, &req), "FREE again: EXO_ESTALE");
+	req.extent = 4096;
+	is_int(-EXO_EINVAL, raw_extent(s, &req), "a handle past exod's "
+	    "table: EXO_EINVAL");
+	is_int(free0, th_frames_free(&d), "every frame is back");
+	exo_disconnect(other);
 	exo_disconnect(ctl);
 	exo_disconnect(s);
 	is_int(0, th_exod_stop(&d), "exod stops cleanly");
