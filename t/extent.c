@@ -196,7 +196,7 @@ main(void)
 	struct exo_revoke_reply	 rr;
 	unsigned char		*va, *base, *seen, c, r;
 	const struct exo_cap	*cp;
-	uint64_t		*w, id;
+	uint64_t		*w, id = 0;
 	uint32_t		 i, old_id, nfr;
 	long			 free0;
 	int			 fds0, maps0, myfds0, mymaps0, ok1, in[2], out[2];
