@@ -6,7 +6,9 @@
  *     and in exod, not one per frame; every frame its own capability.
  *  2. Inside an extent a frame is still a frame: the TLB maps it into the
  *     region and reaches the same bytes; freed alone, its page reads zero
- *     and its capability is stale.
+ *     and its capability is stale; it cannot be opened as a descriptor of
+ *     its own (the extent's would reach them all), and a grant of it,
+ *     revoked, moves it out of the extent with its contents.
  *  3. One frame of an extent is revoked from a libOS that ignores the
  *     revocation, and aborted: its page in the old owner's extent reads
  *     zero and leaves the TLB; the frame's next owner (the same frame
@@ -186,6 +188,7 @@ main(void)
 	}			 rep;
 	struct exo		*other;
 	struct exo_extent	*many[EXO_EXTENTS_MAX + 1];
+	struct exo_cap		 g;
 	size_t			 rlen;
 	unsigned		 nfds = 0;
 	int			 xfd;
@@ -203,7 +206,7 @@ main(void)
 	int			 rc, k;
 	pid_t			 pid, holders[4];
 
-	plan(47);
+	plan(50);
 	th_exod_start(&d, "-m", "4200M", "-R", "300", (char *)NULL);
 	s = th_connect(&d, "tester");
 	if (exo_connect_control(d.sock, &ctl) != 0)
@@ -274,6 +277,25 @@ main(void)
 	    "its page reads zero; its neighbours keep theirs");
 	is_int(-EXO_ESTALE, exo_cap_check(s, exo_extent_cap(x, 7), 0), "its "
 	    "capability is stale");
+	memset(&f, 0, sizeof f);
+	is_int(-EXO_EINVAL, exo_frame_open(s, exo_extent_cap(x, 9), &f),
+	    "FRAME_OPEN of a frame in an extent: EXO_EINVAL");
+	other = th_connect(&d, "other");
+	rc = exo_cap_grant(s, exo_extent_cap(x, 9), exo_libos_id(other),
+	    EXO_RIGHT_READ, 0, &g);
+	is_int(0, rc, "a frame in an extent is granted to another libOS");
+	memset(&f, 0, sizeof f);
+	f.cap = *exo_extent_cap(x, 9);
+	f.fd = -1;
+	rc = exo_grant_revoke(s, &g, &f);
+	w = rc == 0 ? exo_frame_map(&f, PROT_READ) : NULL;
+	ok(rc == 0 && w != NULL && w[511] == ~(uint64_t)9 &&
+	    all_bytes(va + 9 * EXO_FRAME_SIZE, 0, EXO_FRAME_SIZE), "its grant "
+	    "revoked, it moves out of the extent with its contents; its page "
+	    "there reads zero");
+	if (rc == 0)
+		exo_frame_free(s, &f);
+	exo_disconnect(other);
 	is_int(0, exo_extent_free(x), "the extent is freed");
 	is_int(free0, th_frames_free(&d), "every frame is back");
 	ok(th_wait_fds(&d, fds0, 5000) == fds0 && count_maps(d.pid) <= maps0,
