@@ -117,6 +117,7 @@ callchan_close(uint32_t id, int status)
 		close(ch->fd);
 	a = ch->a;
 	b = ch->b;
+	a->cpu.chan_calls--;
 	ch->a = ch->b = NULL;
 	ch->page = NULL;
 	ch->fd = -1;
@@ -127,16 +128,6 @@ callchan_close(uint32_t id, int status)
 		if (b->cpu.state == SCHED_STOPPED)
 			sched_signal(b, SIGSTOP);
 	}
-}
-
-static unsigned
-callchan_count(const struct peer *a)
-{
-	unsigned	i, n = 0;
-
-	for (i = 0; i < CALLCHAN_MAX; i++)
-		n += callchan[i].a == a;
-	return (n);
 }
 
 /* CHAN_BIND: a binds a channel to target's protected entry. */
@@ -157,7 +148,7 @@ callchan_bind(struct peer *a, uint32_t target, struct exo_chan_reply *r,
 		return (-EXO_EINVAL);
 	if (!(b->cpu.entries & EXO_ENTRY_PROTECTED))
 		return (-EXO_ENOENTRY);
-	if (callchan_count(a) >= EXO_CHAN_MAX)
+	if (a->cpu.chan_calls >= EXO_CHAN_MAX)
 		return (-EXO_ETOOMANY);
 	for (id = 0; id < CALLCHAN_MAX && callchan[id].a != NULL; id++)
 		;
@@ -183,6 +174,7 @@ callchan_bind(struct peer *a, uint32_t target, struct exo_chan_reply *r,
 	ch = &callchan[id];
 	ch->a = a;
 	ch->b = b;
+	a->cpu.chan_calls++;
 	ch->page = pg;
 	ch->fd = mfd;
 	memset(r, 0, sizeof *r);
@@ -260,6 +252,8 @@ callchan_lend(struct peer *a, int on)
 	struct peer	*b;
 	uint32_t	 i;
 
+	if (a->cpu.chan_calls == 0)
+		return;		/* the common case: no scan at a switch */
 	for (i = 0; i < CALLCHAN_MAX; i++) {
 		if (callchan[i].a != a || (b = callchan[i].b) == NULL)
 			continue;

@@ -160,6 +160,7 @@ struct sched_peer {
 	struct peer		*call_caller;	/* serving a call from it */
 	int			 call_donated;	/* running on the caller's slice */
 	uint64_t		 call_deadline;	/* CLOCK_MONOTONIC; 0 if no call */
+	uint32_t		 chan_calls;	/* bound channels it calls over */
 	int			 chan_lent;	/* continued on a bound caller's
 						   time though STOPPED; exod
 						   stops it when that ends */
