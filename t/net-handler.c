@@ -2,7 +2,9 @@
  * net-handler.c - a native packet handler for t/net.t: exod runs it, for
  * a trusted user only, on each packet of that user's filter.  It answers
  * a UDP datagram with the same payload, "echo:" in front, from the port
- * it came to, and consumes the packet (the libOS never sees it).
+ * it came to, and consumes the packet (the libOS never sees it).  A
+ * payload that begins with "spoof" is answered from the next address
+ * instead, one its libOS did not claim: exod must refuse to send it.
  */
 #include <string.h>
 
@@ -31,6 +33,8 @@ exo_net_handler(const struct exo_handler_pkt *in, struct exo_handler_out *out)
 	memcpy(o + 14, p + 14, 12);		/* version .. checksum */
 	memcpy(o + 26, p + 30, 4);		/* swap the addresses */
 	memcpy(o + 30, p + 26, 4);
+	if (plen >= 5 && memcmp(p + 42, "spoof", 5) == 0)
+		o[29]++;			/* not the claimed source */
 	o[16] = (uint8_t)((20 + 8 + 5 + plen) >> 8);
 	o[17] = (uint8_t)(20 + 8 + 5 + plen);
 	o[24] = o[25] = 0;

@@ -22,8 +22,9 @@
  *  9. native handlers: refused (EXO_EPERM) for an untrusted user, with
  *     a line in exod's log naming the libOS, the uid and the rule; run
  *     for a trusted one (exod -T, a list of a uid and a name), answering
- *     inside exod, also while its libOS is descheduled; -T with an
- *     unknown user fails exod's start;
+ *     inside exod, also while its libOS is descheduled, and its answers
+ *     are source-checked as the libOS's own; -T with an unknown user
+ *     fails exod's start;
  * 10. a trusted user's filter of no merged class: it gets unicast that
  *     no merged filter claims, never another's, and a multicast frame
  *     goes to it and to the merged owner alike;
@@ -667,6 +668,7 @@ test_handler(void)
 	struct exo_net_ring r;
 	uint8_t		 f[PKT_MAX], g[PKT_MAX];
 	struct pkt_info	 pi;
+	uint64_t	 refused;
 	long		 got;
 	int		 n;
 
@@ -708,6 +710,16 @@ test_handler(void)
 	    (recs[0].flags & EXO_NET_F_HANDLER),
 	    "NET_INFO counts it handled, not put in the ring");
 	is_int(ring_count(&r, NULL, 0), 0, "and the libOS's ring is empty");
+	refused = info.tx_refused;
+	nh_inject(wire, f, pkt_udp(f, mac_a, mac_host, HOST,
+	    pkt_addr("10.0.0.8"), 40000, 7, "spoof", 5));
+	ok(nh_wire_recv(wire, g, sizeof g, 300) == -1,
+	    "an answer it makes from an unclaimed source never reaches the "
+	    "wire");
+	n = nh_info(d.sock, &info, recs, 16);
+	ok(n == 1 && info.tx_refused == refused + 1 && recs[0].handled == 2,
+	    "exod refused it as it would the libOS's own (tx_refused %llu)",
+	    (unsigned long long)info.tx_refused);
 	exo_disconnect(a);
 }
 
