@@ -640,6 +640,7 @@ main(int argc, char **argv)
 	if (ready != -1)
 		exod_ready(ready);
 
+	sched_realtime();	/* the loop only: every other thread is made */
 	event_base_dispatch(base);
 
 	exod_notify("STOPPING=1");

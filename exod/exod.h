@@ -472,6 +472,7 @@ extern struct sched_config sched_conf;
 uint64_t sched_now(void);
 int	sched_init(struct event_base *);
 void	sched_shutdown(void);
+void	sched_realtime(void);
 void	sched_fini(void);
 uint64_t sched_t0(void);
 int	sched_claim(struct peer *, unsigned, const uint64_t *, struct exo_cap *,

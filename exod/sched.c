@@ -3,9 +3,14 @@
  *
  * Time is cut into quanta of sched_conf.quantum_ns; quantum k belongs to
  * slot k mod nslots, and each slot is bound to at most one libOS by a
- * capability.  A POSIX timer raises SIGALRM at every quantum boundary; the
- * signal is fielded by the event loop (libevent), never worked on in a
- * handler.  In each quantum exactly one libOS holds the CPU: exod
+ * capability.  A timerfd with absolute expiries, watched by the event loop
+ * (libevent), fires a little before every quantum boundary, and the loop
+ * spins the rest of the way: a timer wake-up is tens of microseconds late
+ * on a busy host, more than the spin costs (bench/exobench-cpu measures
+ * the host's timers: timer_create's signal, timerfd, clock_nanosleep,
+ * with and without SCHED_FIFO).  exod's loop runs at SCHED_FIFO when the
+ * host permits it (sched_realtime), so that a busy host does not delay
+ * the boundary by a whole time slice of its own.  In each quantum exactly one libOS holds the CPU: exod
  * continues it (SIGCONT) and keeps every other libOS that holds slots
  * stopped (SIGSTOP), always through pidfds.  A libOS with no slots is not
  * scheduled and runs freely, so that it can start up.
@@ -20,9 +25,12 @@
  */
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -48,14 +56,16 @@ static struct {
 	int		 slot_done;	/* the slot's owner had its turn */
 	uint32_t	 rr_last;	/* round-robin cursor: a libOS id */
 	struct peer	*running;	/* RUNNING or SAVING; NULL when idle */
-	timer_t		 timer;
-	int		 timer_made;
-	struct event	*ev_alarm;
+	int		 tfd;		/* timerfd: boundary - spin; -1 if none */
+	uint64_t	 spin_ns;	/* spun before each boundary */
+	struct event	*ev_alarm;	/* tfd readable */
 	struct event	*ev_bound;	/* pending while running is SAVING */
 	struct event	*ev_early;	/* a penalised quantum ends early */
 	int		 down;		/* exod is stopping: schedule nothing */
 	struct event_base *base;	/* for the per-libOS wait timers */
-} sched;
+} sched = { .tfd = -1 };
+
+#define SCHED_SPIN_NS	50000ULL	/* spun before a boundary, at most */
 
 static void	sched_start_slot(void);
 
@@ -274,9 +284,9 @@ sched_early_cb(evutil_socket_t fd, short events, void *arg)
 	}
 }
 
-/* A quantum boundary: the SIGALRM, fielded in the event loop. */
+/* A quantum boundary, in the event loop. */
 static void
-sched_tick_cb(evutil_socket_t sig, short events, void *arg)
+sched_tick(void)
 {
 	struct peer	*p, *next;
 	uint64_t	 tick, now = sched_now();
@@ -311,37 +321,83 @@ sched_tick_cb(evutil_socket_t sig, short events, void *arg)
 	sched_save(p);
 }
 
+/*
+ * The timer fired spin_ns before a boundary (or late, after it): spin to
+ * the boundary, then tick.  The spin is bounded by spin_ns plus nothing:
+ * a late wake-up finds the boundary passed and does not spin.
+ */
+static void
+sched_timer_cb(evutil_socket_t fd, short events, void *arg)
+{
+	uint64_t	v, k, b;
+
+	(void)read(fd, &v, sizeof v);
+	k = (sched_now() + sched.spin_ns - sched.t0) / sched_conf.quantum_ns;
+	b = sched.t0 + k * sched_conf.quantum_ns;
+	while (sched_now() < b)
+		;
+	sched_tick();
+}
+
+static void
+sched_ts(struct timespec *ts, uint64_t ns)
+{
+	ts->tv_sec = (time_t)(ns / 1000000000ULL);
+	ts->tv_nsec = (long)(ns % 1000000000ULL);
+}
+
 int
 sched_init(struct event_base *base)
 {
-	struct sigevent		sev;
 	struct itimerspec	its;
 
 	sched.base = base;
-	sched.ev_alarm = evsignal_new(base, SIGALRM, sched_tick_cb, NULL);
+	sched.tfd = -1;
+	/* Timers of this thread fire when asked, not up to 50 us after. */
+	(void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	if ((sched.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
+	    TFD_CLOEXEC)) == -1)
+		return (-1);
+	sched.ev_alarm = event_new(base, sched.tfd, EV_READ | EV_PERSIST,
+	    sched_timer_cb, NULL);
 	sched.ev_bound = evtimer_new(base, sched_bound_cb, NULL);
 	sched.ev_early = evtimer_new(base, sched_early_cb, NULL);
 	if (sched.ev_alarm == NULL || sched.ev_bound == NULL ||
 	    sched.ev_early == NULL || event_add(sched.ev_alarm, NULL) == -1)
 		return (-1);
-	memset(&sev, 0, sizeof sev);
-	sev.sigev_notify = SIGEV_SIGNAL;
-	sev.sigev_signo = SIGALRM;
-	if (timer_create(CLOCK_MONOTONIC, &sev, &sched.timer) == -1)
-		return (-1);
-	sched.timer_made = 1;
+	/* A twentieth of the quantum at most: the loop has other work. */
+	sched.spin_ns = SCHED_SPIN_NS;
+	if (sched.spin_ns > sched_conf.quantum_ns / 20)
+		sched.spin_ns = sched_conf.quantum_ns / 20;
 	sched.t0 = sched_now();
 	memset(&its, 0, sizeof its);
-	its.it_interval.tv_sec = (time_t)(sched_conf.quantum_ns / 1000000000ULL);
-	its.it_interval.tv_nsec = (long)(sched_conf.quantum_ns % 1000000000ULL);
+	sched_ts(&its.it_interval, sched_conf.quantum_ns);
 	/* Absolute expiries: boundaries never drift from t0 + k * quantum. */
-	its.it_value.tv_sec = (time_t)((sched.t0 + sched_conf.quantum_ns) /
-	    1000000000ULL);
-	its.it_value.tv_nsec = (long)((sched.t0 + sched_conf.quantum_ns) %
-	    1000000000ULL);
-	if (timer_settime(sched.timer, TIMER_ABSTIME, &its, NULL) == -1)
+	sched_ts(&its.it_value, sched.t0 + sched_conf.quantum_ns -
+	    sched.spin_ns);
+	if (timerfd_settime(sched.tfd, TFD_TIMER_ABSTIME, &its, NULL) == -1)
 		return (-1);
 	return (0);
+}
+
+/*
+ * Run the event loop at SCHED_FIFO if the host permits it (root, or
+ * CAP_SYS_NICE, or an RLIMIT_RTPRIO): a boundary then waits for no other
+ * process's time slice.  Called once every thread of exod is made, so
+ * that only the loop is real-time; a child forked later is not.
+ */
+void
+sched_realtime(void)
+{
+	struct sched_param	sp;
+
+	memset(&sp, 0, sizeof sp);
+	sp.sched_priority = 1;
+	if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) == 0)
+		log_info("scheduler: the event loop runs at SCHED_FIFO");
+	else
+		log_debug("scheduler: SCHED_FIFO not permitted (%s); timers "
+		    "at the normal policy", strerror(errno));
 }
 
 /* exod is stopping: nobody stays stopped behind it. */
@@ -351,9 +407,8 @@ sched_shutdown(void)
 	struct peer	*p;
 
 	sched.down = 1;
-	if (sched.timer_made)
-		timer_delete(sched.timer);
-	sched.timer_made = 0;
+	if (sched.ev_alarm != NULL)
+		event_del(sched.ev_alarm);
 	TAILQ_FOREACH(p, &peers, entry)
 		if (p->cpu.slots > 0)
 			sched_signal(p, SIGCONT);
@@ -362,15 +417,16 @@ sched_shutdown(void)
 void
 sched_fini(void)
 {
-	if (sched.timer_made)
-		timer_delete(sched.timer);
 	if (sched.ev_alarm != NULL)
 		event_free(sched.ev_alarm);
+	if (sched.tfd != -1)
+		close(sched.tfd);
 	if (sched.ev_bound != NULL)
 		event_free(sched.ev_bound);
 	if (sched.ev_early != NULL)
 		event_free(sched.ev_early);
 	memset(&sched, 0, sizeof sched);
+	sched.tfd = -1;
 }
 
 /* Publish p's slots in its exposed state. */
