@@ -353,6 +353,8 @@ sched_init(struct event_base *base)
 
 	sched.base = base;
 	sched.tfd = -1;
+	/* The old slot timer's signal, sent from outside: harmless. */
+	(void)signal(SIGALRM, SIG_IGN);
 	/* Timers of this thread fire when asked, not up to 50 us after. */
 	(void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	if ((sched.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK |
