@@ -117,7 +117,7 @@ held_until() {
 }
 
 . "$src/t/unix-cases.sh"
-echo "1..$((UNIX_CASES + 35))"
+echo "1..$((UNIX_CASES + 39))"
 unix_cases
 
 # --- the system calls ---------------------------------------------------
@@ -296,6 +296,38 @@ wait "$busy" 2>/dev/null
 is 0 "$(held_until busy frames 0)" "kill -9: its frames are back"
 is 0 "$(held busy slots)" "and its slots"
 is 16384 "$(held_until free x 16384)" "exod's free frames are all of them"
+
+# --- the default share of slots -----------------------------------------
+# Without -s, a fair share: the vector split among the libOSes connected
+# and one more to come, never more than is free.  Nobody else is
+# connected now.
+nslots=$("$EXOCTL" -S "$sock" slots --json | perl -MJSON::PP -e '
+	local $/; print JSON::PP->new->decode(<STDIN>)->{nslots};')
+"$UNIX" -S "$sock" -n fair1 -c 'sleep 1000' "$PROGS" 2>"$err" &
+pids+=($!)
+f1=$(held_until fair1 slots $((nslots / 2)))
+is $((nslots / 2)) "$f1" "alone, the default share is half the vector ($f1)"
+"$UNIX" -S "$sock" -n fair2 -c 'sleep 1000' "$PROGS" 2>"$err" &
+pids+=($!)
+f2=$(held_until fair2 slots $((nslots / 3)))
+is $((nslots / 3)) "$f2" "beside one libOS, a third ($f2)"
+"$UNIX" -S "$sock" -n fair3 -s "$nslots" -c 'sleep 1000' "$PROGS" \
+    2>"$err" &
+pids+=($!)
+f3=$(held_until fair3 slots $((nslots - f1 - f2)))
+out=$(timeout -k 5 60 "$UNIX" -S "$sock" -n fair4 -c 'echo ran' "$PROGS" \
+    2>"$err")
+is "$((nslots - f1 - f2)) ran" "$f3 $out" \
+    "with every slot taken, the default share is none, and it runs"
+for p in fair1 fair2 fair3; do
+	kill "$("$EXOCTL" -S "$sock" status --json | perl -MJSON::PP -e '
+	    local $/; my $j = JSON::PP->new->decode(<STDIN>);
+	    print map { $_->{pid} } grep { $_->{name} eq $ARGV[0] }
+	    @{$j->{libos}};' "$p")" 2>/dev/null
+done
+is 00 "$(held_until fair1 slots 0)$(held_until fair2 slots 0)" \
+    "their slots went back"
+held_until fair3 slots 0 >/dev/null
 
 # --- the program ---------------------------------------------------------
 out=$("$UNIX" -V); st=$?

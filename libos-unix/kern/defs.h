@@ -5,6 +5,7 @@
 #ifndef KERN_DEFS_H
 #define KERN_DEFS_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,7 +50,9 @@ void		 trap_unblock(void);
 
 /* sched.c: choosing who runs, ticks, idling */
 extern volatile int sched_need_resched;
+#define SCHED_FAIR	UINT_MAX	/* sched_init: the fair share */
 int		 sched_init(unsigned);
+unsigned	 sched_fair_share(void);
 int		 sched_run(void);
 void		 sched_switch_out(struct proc *);
 uint64_t	 sched_ticks(void);

@@ -244,7 +244,7 @@ main(int argc, char **argv)
 	char		*end;
 	char		*init_argv[] = { "init", NULL };
 	char		*sh_argv[] = { "sh", "-c", NULL, NULL };
-	unsigned long	 slots = 2;
+	unsigned long	 slots = SCHED_FAIR;
 	int		 ch, status;
 
 	while ((ch = getopt_long(argc, argv, "a:b:c:g:hn:S:s:Vz:",

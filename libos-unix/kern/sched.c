@@ -91,7 +91,42 @@ sched_fpu_clean(void *dst)
 	memcpy(dst, sched.clean, sizeof sched.clean);
 }
 
-/* Claim nslots slots (fewer if fewer are free) and start the clock. */
+/*
+ * The fair share of exod's slot vector: an equal part for every libOS
+ * connected now, libos-unix included, and for one more that may come, so
+ * that a libOS started after us still finds slots (libos-rt beside a
+ * Unix started first).  Never more than the free slots; at least one
+ * while any is free.  0 when exod will not say (the time nobody owns).
+ */
+unsigned
+sched_fair_share(void)
+{
+	struct exo_slots	sv;
+	struct exo_status	st;
+	unsigned		i, nfree = 0, share, npeers;
+
+	if (exo_slots(unix_exo, &sv) != 0)
+		return (0);
+	for (i = 0; i < sv.vec.nslots; i++)
+		if (sv.owner[i] == 0)
+			nfree++;
+	npeers = 1;		/* ourselves, if STATUS is refused */
+	if (exo_status(unix_exo, &st) == 0) {
+		if (st.totals.npeers > npeers)
+			npeers = st.totals.npeers;
+		exo_status_free(&st);
+	}
+	share = sv.vec.nslots / (npeers + 1);
+	exo_slots_free(&sv);
+	if (share == 0)
+		share = 1;
+	return (share < nfree ? share : nfree);
+}
+
+/*
+ * Claim nslots slots (fewer if fewer are free; SCHED_FAIR: the fair
+ * share) and start the clock.
+ */
 int
 sched_init(unsigned nslots)
 {
@@ -107,6 +142,8 @@ sched_init(unsigned nslots)
 	sched.clean[26] = sched.clean[27] = 0;
 	sched.boot_ns = sched_now_ns();
 	sched.last = -1;
+	if (nslots == SCHED_FAIR)
+		nslots = sched_fair_share();
 	while (nslots > 0 && exo_slot_claim(unix_exo, nslots, sched.slots,
 	    &n) != 0)
 		nslots--;	/* fewer free than asked: take what there is */
