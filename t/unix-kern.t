@@ -266,26 +266,48 @@ ok $([ "$ticks" -lt 30 ]; echo $?) \
 busy=$!
 pids+=($busy)
 sleep 0.5
-timeout -k 5 60 "$RT" --json -S "$sock" -d 3 \
-    "ctl:period=60ms,budget=1ms,work=control" \
-    "cpu:period=70ms,budget=4ms,work=spin" >"$d/rt.out" 2>"$d/rt.err"
-st=$?
 # As t/rt.t does: a host too busy to give exod and libos-rt a CPU when
 # they need one (more than 5% of the run spent waiting) tests nothing.
-verdict=$(perl -MJSON::PP -e '
-	local $/; my $j = eval { JSON::PP->new->decode(<STDIN>) };
-	exit 0 unless ref $j;
-	my $w = $j->{host_wait_ms}{libos_rt} + $j->{host_wait_ms}{exod};
-	print $j->{total_misses} > 0 && $w > 0.05 * $j->{duration_s} * 1000 ?
-	    "loaded $w" : "misses $j->{total_misses}";' <"$d/rt.out")
-case $verdict in
+# A loaded run is run again, up to three times, since the load of a
+# shared host comes and goes: a run with every deadline met passes, a
+# miss on a host that was not loaded fails at once, and only when every
+# run was loaded is the check skipped.
+rt_verdict=
+for try in 1 2 3; do
+	timeout -k 5 60 "$RT" --json -S "$sock" -d 3 \
+	    "ctl:period=60ms,budget=1ms,work=control" \
+	    "cpu:period=70ms,budget=4ms,work=spin" >"$d/rt.out" 2>"$d/rt.err"
+	st=$?
+	verdict=$(perl -MJSON::PP -e '
+		local $/; my $j = eval { JSON::PP->new->decode(<STDIN>) };
+		exit 0 unless ref $j;
+		my $w = $j->{host_wait_ms}{libos_rt} + $j->{host_wait_ms}{exod};
+		print $j->{total_misses} > 0 &&
+		    $w > 0.05 * $j->{duration_s} * 1000 ?
+		    "loaded $w" : "misses $j->{total_misses}";' <"$d/rt.out")
+	echo "# rt beside libos-unix, run $try: status $st, $verdict"
+	case $verdict in
+	loaded*)
+		rt_verdict=$verdict;;
+	"misses 0")
+		[ "$st" -eq 0 ] && { rt_verdict="0 misses 0"; break; }
+		rt_verdict="$st $verdict"
+		cp "$d/rt.err" "$d/rt.fail"
+		break;;
+	*)
+		rt_verdict="$st $verdict"
+		cp "$d/rt.err" "$d/rt.fail"
+		break;;
+	esac
+done
+case $rt_verdict in
 loaded*)
-	skip 1 "libos-rt missed deadlines, but the host kept it and exod" \
-	    "waiting ${verdict#loaded } ms of 3000: too loaded";;
+	skip 1 "libos-rt missed deadlines in 3 runs, but the host kept it\
+ and exod waiting ${rt_verdict#loaded } ms of 3000: too loaded";;
 *)
-	is "0 misses 0" "$st $verdict" \
+	is "0 misses 0" "$rt_verdict" \
 	    "libos-rt beside a CPU-heavy pipeline: every deadline met"
-	[ "$st" -eq 0 ] || sed 's/^/# rt: /' "$d/rt.err";;
+	[ "$rt_verdict" = "0 misses 0" ] || sed 's/^/# rt: /' "$d/rt.fail";;
 esac
 
 # --- kill -9 returns everything -----------------------------------------
