@@ -165,7 +165,7 @@ proc_fork(void)
 		proc_free(np);
 		return (-1);
 	}
-	vm_tlb_flush();		/* the parent's pages are read-only now */
+	vm_tlb_switch(p->vm);	/* the parent's pages are read-only now */
 	*np->tf = *p->tf;
 	np->tf->rax = 0;
 	np->tf->fpvalid = 0;

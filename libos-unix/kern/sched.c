@@ -4,7 +4,8 @@
  *
  * The scheduler is a loop on the libOS's own (host) stack.  It picks the
  * next RUNNABLE process after the last one, flushes the emulated TLB if
- * that process is not the one whose pages it holds, and switches to the
+ * that process is not the one whose pages it holds and loads the
+ * process's working set into it (vm_tlb_switch), and switches to the
  * process's kernel stack; the process comes back here when it sleeps,
  * yields or exits.  A tick of SCHED_TICK_MS (SIGALRM, trap.c) takes a
  * process in user mode into the libOS, which yields it if anybody else
@@ -277,7 +278,7 @@ sched_run(void)
 			continue;
 		}
 		if (p != sched.tlb_owner) {
-			vm_tlb_flush();
+			vm_tlb_switch(p->vm);
 			sched.tlb_owner = p;
 		}
 		proc_cur = p;

@@ -9,6 +9,14 @@
  * exit), and refilled on demand by vm_fill from the table of the process
  * that faulted, so no process can reach a page that is not in its table.
  *
+ * A flush would cost the next process a trap (SIGSEGV, libexo's trap
+ * path, vm_fill, sigreturn) for every page it touches again, which made
+ * a pipe round trip some thirty traps.  So each table keeps its working
+ * set, the last VM_WS_MAX pages vm_fill loaded for it, and a switch
+ * (vm_tlb_switch) flushes and loads those pages at once, from the
+ * table as it is now: the process starts with the TLB it left, minus
+ * what went away meanwhile, and traps only for pages new to it.
+ *
  * fork copies the table, not the memory: every writable page becomes
  * PTE_COW in both tables and its frame gains a reference; the first write
  * to it faults and vm_fill copies the page (or, if this table holds the
@@ -140,6 +148,10 @@ vm_fork(struct vm *parent)
 		return (NULL);
 	child->heap0 = parent->heap0;
 	child->sz = parent->sz;
+	/* The child runs where the parent ran: the same working set. */
+	memcpy(child->ws, parent->ws, sizeof child->ws);
+	child->nws = parent->nws;
+	child->wsnext = parent->wsnext;
 	for (d = 0; d < VM_NDIR; d++) {
 		if (parent->dir[d] == NULL)
 			continue;
@@ -194,6 +206,64 @@ vm_in_stack(uintptr_t va)
 	return (va >= UNIX_STACK_LOW && va < UNIX_STACK_TOP);
 }
 
+/* The TLB's rights for the page behind pte. */
+static unsigned
+vm_rights(uint64_t pte)
+{
+	unsigned	rights = EXO_RIGHT_READ;
+
+	if (pte & PTE_W)
+		rights |= EXO_RIGHT_WRITE;
+	if (pte & PTE_X)
+		rights |= EXO_TLB_EXEC;
+	return (rights);
+}
+
+/* Page va was loaded into the TLB for vm: remember it for the switch. */
+static void
+vm_ws_note(struct vm *vm, uintptr_t va)
+{
+	unsigned	i;
+
+	for (i = 0; i < vm->nws; i++)
+		if (vm->ws[i] == va)
+			return;
+	if (vm->nws < VM_WS_MAX) {
+		vm->ws[vm->nws++] = va;
+		return;
+	}
+	vm->ws[vm->wsnext] = va;
+	vm->wsnext = (vm->wsnext + 1) % VM_WS_MAX;
+}
+
+/*
+ * The TLB is to hold vm's pages from now on: flush it and load vm's
+ * working set, each page with the rights its entry gives now.  A page
+ * that left the table meanwhile leaves the working set too.  Kernel
+ * context, or the signal path with the kernel quiescent.
+ */
+void
+vm_tlb_switch(struct vm *vm)
+{
+	uint64_t	*pte;
+	unsigned	 i, n = 0;
+
+	(void)exo_tlb_flush(unix_exo);
+	if (vm == NULL)
+		return;
+	for (i = 0; i < vm->nws; i++) {
+		pte = vm_pte(vm, vm->ws[i], 0);
+		if (pte == NULL || !(*pte & PTE_V) ||
+		    exo_tlb_install(unix_exo, (void *)vm->ws[i],
+		    frame_cap(PTE_FRAME(*pte)), vm_rights(*pte)) != 0)
+			continue;
+		vm->ws[n++] = vm->ws[i];
+	}
+	if (n < vm->nws)
+		vm->wsnext = 0;
+	vm->nws = n;
+}
+
 /*
  * Make the access (VM_WRITE, VM_EXEC) to va possible and load its
  * translation into the TLB: the addressing handler's work, for the
@@ -229,14 +299,11 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 		if (vm_cow(pte, access & VM_POOLED) != 0)
 			return ((access & VM_POOLED) ? 1 : -1);
 	}
-	rights = EXO_RIGHT_READ;
-	if (*pte & PTE_W)
-		rights |= EXO_RIGHT_WRITE;
-	if (*pte & PTE_X)
-		rights |= EXO_TLB_EXEC;
+	rights = vm_rights(*pte);
 	if (exo_tlb_install(unix_exo, (void *)VM_PAGE(va),
 	    frame_cap(PTE_FRAME(*pte)), rights) != 0)
 		return (-1);
+	vm_ws_note(vm, VM_PAGE(va));
 	return (0);
 }
 

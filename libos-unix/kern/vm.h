@@ -22,8 +22,15 @@
 #define PTE_FRAME(pte)	((uint32_t)((pte) >> 12))
 #define PTE_MAKE(f, fl)	(((uint64_t)(f) << 12) | (fl))
 
+/* Pages preloaded at a switch: half the default TLB of exod (-t 64). */
+#define VM_WS_MAX	32
+
 struct vm {
 	uint64_t	*dir[VM_NDIR];	/* leaves, NULL where nothing is */
+	uintptr_t	 ws[VM_WS_MAX];	/* working set: pages the TLB was
+					   filled with lately, each once */
+	unsigned	 nws;		/* entries of ws in use */
+	unsigned	 wsnext;	/* the one a full ws replaces next */
 	uint64_t	 heap0;		/* first heap address (after bss) */
 	uint64_t	 sz;		/* the break: end of data and heap */
 	size_t		 npages;	/* valid pages, the gate included */
@@ -45,5 +52,6 @@ int		 vm_sbrk(struct vm *, int64_t, uint64_t *);
 int		 vm_user_range(uintptr_t, size_t);
 int		 vm_gate_init(void);
 void		 vm_tlb_flush(void);
+void		 vm_tlb_switch(struct vm *);
 
 #endif
