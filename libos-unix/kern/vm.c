@@ -17,6 +17,9 @@
  * table as it is now: the process starts with the TLB it left, minus
  * what went away meanwhile, and traps only for pages new to it.
  *
+ * Heap and stack pages are made on first touch, zero-filled (vm_lazy);
+ * text and data are loaded by exec.
+ *
  * fork copies the table, not the memory: every writable page becomes
  * PTE_COW in both tables and its frame gains a reference; the first write
  * to it faults and vm_fill copies the page (or, if this table holds the
@@ -206,6 +209,17 @@ vm_in_stack(uintptr_t va)
 	return (va >= UNIX_STACK_LOW && va < UNIX_STACK_TOP);
 }
 
+/*
+ * May va's page be made, zero-filled, on first touch?  The stack's MiB,
+ * and the heap below the break: sbrk only moves the break (lazy
+ * allocation), so a heap page is a frame only once it is touched.
+ */
+static int
+vm_lazy(const struct vm *vm, uintptr_t va)
+{
+	return (vm_in_stack(va) || (va >= vm->heap0 && va < vm->sz));
+}
+
 /* The TLB's rights for the page behind pte. */
 static unsigned
 vm_rights(uint64_t pte)
@@ -267,9 +281,9 @@ vm_tlb_switch(struct vm *vm)
 /*
  * Make the access (VM_WRITE, VM_EXEC) to va possible and load its
  * translation into the TLB: the addressing handler's work, for the
- * process whose table vm is, which is the running one.  A stack page is
- * made on first touch; a COW page is copied.  0 when the access may run
- * again; 1 when it needs a frame and VM_POOLED forbade asking exod; -1
+ * process whose table vm is, which is the running one.  A stack page,
+ * or a heap page below the break, is made on first touch; a COW page is
+ * copied.  0 when the access may run again; 1 when it needs a frame and VM_POOLED forbade asking exod; -1
  * when the access is not allowed (the process dies).
  */
 int
@@ -280,7 +294,7 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 	int64_t		 f;
 
 	if (pte == NULL || !(*pte & PTE_V)) {
-		if (!vm_in_stack(va))
+		if (!vm_lazy(vm, va))
 			return (-1);
 		if ((pte = vm_pte(vm, va, 1)) == NULL)
 			return ((access & VM_POOLED) ? 1 : -1);
@@ -314,7 +328,7 @@ vm_kaddr(struct vm *vm, uintptr_t va, int write)
 	uint64_t	*pte = vm_pte(vm, va, 0);
 
 	if (pte == NULL || !(*pte & PTE_V)) {
-		if (!vm_in_stack(va) ||
+		if (!vm_lazy(vm, va) ||
 		    vm_map_zero(vm, VM_PAGE(va), PTE_W) != 0)
 			return (NULL);
 		pte = vm_pte(vm, va, 0);
@@ -398,7 +412,11 @@ vm_copyinstr(struct vm *vm, char *dst, uintptr_t va, size_t max)
 	return (-1);
 }
 
-/* Move the break by n; the old break in *old.  0 or -1. */
+/*
+ * Move the break by n; the old break in *old.  0 or -1.  Growing takes
+ * no frame (the pages come on first touch, vm_lazy); shrinking gives
+ * back the frames of the pages wholly above the new break.
+ */
 int
 vm_sbrk(struct vm *vm, int64_t n, uint64_t *old)
 {
@@ -408,17 +426,7 @@ vm_sbrk(struct vm *vm, int64_t n, uint64_t *old)
 	if (n >= 0) {
 		if ((uint64_t)n > UNIX_STACK_LOW - UNIX_PAGE_SIZE - sz)
 			return (-1);	/* a guard page below the stack */
-		nsz = sz + (uint64_t)n;
-		for (va = VM_ROUNDUP(sz); va < nsz; va += UNIX_PAGE_SIZE)
-			if (vm_map_zero(vm, va, PTE_W) != 0) {
-				/* Undo: [roundup(sz), va) was mapped. */
-				vm->sz = va;
-				(void)vm_sbrk(vm, -(int64_t)(va - sz), old);
-				vm->sz = sz;
-				*old = sz;
-				return (-1);
-			}
-		vm->sz = nsz;
+		vm->sz = sz + (uint64_t)n;
 		return (0);
 	}
 	if ((uint64_t)-n > sz - vm->heap0)
