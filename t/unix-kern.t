@@ -325,31 +325,31 @@ is 16384 "$(held_until free x 16384)" "exod's free frames are all of them"
 # connected now.
 nslots=$("$EXOCTL" -S "$sock" slots --json | perl -MJSON::PP -e '
 	local $/; print JSON::PP->new->decode(<STDIN>)->{nslots};')
-"$UNIX" -S "$sock" -n fair1 -c 'sleep 1000' "$PROGS" 2>"$err" &
+"$UNIX" -S "$sock" -n sleeper -c 'sleep 1000' "$PROGS" 2>"$err" &
 pids+=($!)
-f1=$(held_until fair1 slots $((nslots / 2)))
+f1=$(held_until sleeper slots $((nslots / 2)))
 is $((nslots / 2)) "$f1" "alone, the default share is half the vector ($f1)"
-"$UNIX" -S "$sock" -n fair2 -c 'sleep 1000' "$PROGS" 2>"$err" &
+"$UNIX" -S "$sock" -n sleeper2 -c 'sleep 1000' "$PROGS" 2>"$err" &
 pids+=($!)
-f2=$(held_until fair2 slots $((nslots / 3)))
+f2=$(held_until sleeper2 slots $((nslots / 3)))
 is $((nslots / 3)) "$f2" "beside one libOS, a third ($f2)"
-"$UNIX" -S "$sock" -n fair3 -s "$nslots" -c 'sleep 1000' "$PROGS" \
+"$UNIX" -S "$sock" -n cowfork -s "$nslots" -c 'sleep 1000' "$PROGS" \
     2>"$err" &
 pids+=($!)
-f3=$(held_until fair3 slots $((nslots - f1 - f2)))
-out=$(timeout -k 5 60 "$UNIX" -S "$sock" -n fair4 -c 'echo ran' "$PROGS" \
+f3=$(held_until cowfork slots $((nslots - f1 - f2)))
+out=$(timeout -k 5 60 "$UNIX" -S "$sock" -n forks -c 'echo ran' "$PROGS" \
     2>"$err")
 is "$((nslots - f1 - f2)) ran" "$f3 $out" \
     "with every slot taken, the default share is none, and it runs"
-for p in fair1 fair2 fair3; do
+for p in sleeper sleeper2 cowfork; do
 	kill "$("$EXOCTL" -S "$sock" status --json | perl -MJSON::PP -e '
 	    local $/; my $j = JSON::PP->new->decode(<STDIN>);
 	    print map { $_->{pid} } grep { $_->{name} eq $ARGV[0] }
 	    @{$j->{libos}};' "$p")" 2>/dev/null
 done
-is 00 "$(held_until fair1 slots 0)$(held_until fair2 slots 0)" \
+is 00 "$(held_until sleeper slots 0)$(held_until sleeper2 slots 0)" \
     "their slots went back"
-held_until fair3 slots 0 >/dev/null
+held_until cowfork slots 0 >/dev/null
 
 # --- the program ---------------------------------------------------------
 out=$("$UNIX" -V); st=$?
