@@ -38,10 +38,12 @@
 	    (var) = (tvar))
 #endif
 
-#define GRANT_BUCKETS	1024	/* hash of grant numbers; a power of 2 */
+#define GRANT_BUCKETS	1024	/* of each hash; a power of 2 */
 
 struct grant {
-	LIST_ENTRY(grant) entry;	/* in its bucket */
+	LIST_ENTRY(grant) entry;	/* in its number's bucket */
+	LIST_ENTRY(grant) res_entry;	/* in its resource's bucket, where
+					   the whole tree it is in lives */
 	uint64_t	 id;		/* > 0, never reused: the keys' gen */
 	uint64_t	 parent;	/* the grant it was made from; 0: made
 					   from the owner's binding */
@@ -55,7 +57,8 @@ struct grant {
 };
 LIST_HEAD(grant_bucket, grant);
 
-static struct grant_bucket	grant_hash[GRANT_BUCKETS];
+static struct grant_bucket	grant_hash[GRANT_BUCKETS];	/* by id */
+static struct grant_bucket	grant_res_hash[GRANT_BUCKETS];	/* by res */
 static uint64_t			grant_next = 1;	/* next grant number */
 static unsigned			grant_count;	/* grants recorded */
 
@@ -63,6 +66,13 @@ static struct grant_bucket *
 grant_bucket(uint64_t id)
 {
 	return (&grant_hash[(id * 0x9e3779b97f4a7c15ULL) >> 54]);
+}
+
+static struct grant_bucket *
+grant_res_bucket(unsigned type, uint64_t res)
+{
+	return (&grant_res_hash[((res ^ ((uint64_t)type << 56)) *
+	    0x9e3779b97f4a7c15ULL) >> 54]);
 }
 
 static struct grant *
@@ -95,48 +105,38 @@ grant_free(struct grant *g)
 	grant_count_peer(g->owner, 1, -1);
 	grant_count_peer(g->grantee, 0, -1);
 	LIST_REMOVE(g, entry);
+	LIST_REMOVE(g, res_entry);
 	free(g);
 	grant_count--;
 }
 
-/* End every grant whose parent has ended, down to the leaves. */
-static void
-grant_sweep(void)
+/*
+ * End, in resource bucket rb, the grants match() picks and then every
+ * grant whose parent has ended, down to the leaves: a grant's tree is
+ * all in its resource's bucket.  How many ended.
+ */
+static unsigned
+grant_end_bucket(struct grant_bucket *rb,
+    int (*match)(const struct grant *, uint64_t, uint64_t), uint64_t a,
+    uint64_t b)
 {
 	struct grant	*g, *tg;
-	unsigned	 i;
-	int		 again;
+	unsigned	 n = 0, k;
 
-	do {
-		again = 0;
-		for (i = 0; i < GRANT_BUCKETS; i++)
-			LIST_FOREACH_SAFE(g, &grant_hash[i], entry, tg)
-				if (g->parent != 0 &&
-				    grant_find(g->parent) == NULL) {
-					grant_free(g);
-					again = 1;
-				}
-	} while (again);
-}
-
-/* End the grants for which match() says so, and the trees below them. */
-static void
-grant_end_if(int (*match)(const struct grant *, uint64_t, uint64_t),
-    uint64_t a, uint64_t b)
-{
-	struct grant	*g, *tg;
-	unsigned	 i, n = 0;
-
-	if (grant_count == 0)
-		return;
-	for (i = 0; i < GRANT_BUCKETS; i++)
-		LIST_FOREACH_SAFE(g, &grant_hash[i], entry, tg)
-			if (match(g, a, b)) {
+	LIST_FOREACH_SAFE(g, rb, res_entry, tg)
+		if (match(g, a, b)) {
+			grant_free(g);
+			n++;
+		}
+	for (k = n; k > 0; n += k) {
+		k = 0;
+		LIST_FOREACH_SAFE(g, rb, res_entry, tg)
+			if (g->parent != 0 && grant_find(g->parent) == NULL) {
 				grant_free(g);
-				n++;
+				k++;
 			}
-	if (n > 0)
-		grant_sweep();
+	}
+	return (n);
 }
 
 static int
@@ -161,14 +161,20 @@ grant_match_id(const struct grant *g, uint64_t id, uint64_t unused)
 void
 grant_res_gone(unsigned type, uint64_t res)
 {
-	grant_end_if(grant_match_res, type, res);
+	if (grant_count > 0)
+		(void)grant_end_bucket(grant_res_bucket(type, res),
+		    grant_match_res, type, res);
 }
 
 /* p left: the grants of what was bound to it end (see the top). */
 void
 grant_peer_gone(struct peer *p)
 {
-	grant_end_if(grant_match_owner, p->libos, 0);
+	unsigned	i;
+
+	for (i = 0; i < GRANT_BUCKETS && grant_count > 0; i++)
+		(void)grant_end_bucket(&grant_res_hash[i], grant_match_owner,
+		    p->libos, 0);
 }
 
 /*
@@ -276,6 +282,7 @@ grant_make(struct peer *p, const struct exo_cap_grant *req,
 	g->rights = (uint8_t)req->rights;
 	g->flags = (req->flags & EXO_GRANT_REGRANT) ? EXO_CAP_REGRANT : 0;
 	LIST_INSERT_HEAD(grant_bucket(g->id), g, entry);
+	LIST_INSERT_HEAD(grant_res_bucket(g->type, g->res), g, res_entry);
 	grant_count++;
 	o->grants_out++;
 	q->grants_in++;
@@ -317,7 +324,8 @@ grant_revoke(struct peer *p, const struct exo_cap *c, struct exo_cap *frame,
 	if (g->type == EXO_RES_BLOCK) {
 		if (p->libos != g->owner && p->libos != g->grantor)
 			return (-EXO_ENOTOWNER);
-		grant_end_if(grant_match_id, g->id, 0);
+		(void)grant_end_bucket(grant_res_bucket(g->type, g->res),
+		    grant_match_id, g->id, 0);
 		return (0);
 	}
 	if (p->libos != g->owner)
@@ -357,6 +365,7 @@ grant_fini(void)
 	for (i = 0; i < GRANT_BUCKETS; i++)
 		while ((g = LIST_FIRST(&grant_hash[i])) != NULL) {
 			LIST_REMOVE(g, entry);
+			LIST_REMOVE(g, res_entry);
 			free(g);
 		}
 	grant_count = 0;
