@@ -520,6 +520,34 @@ test_blocks(void)
 	    "B revokes its block sub-grant");
 	is_int(-EXO_ESTALE, exo_disk_read(c, 2, &gc, &fc.cap, 1),
 	    "C's key: ESTALE");
+	/* Three levels: cutting the top cuts all below. */
+	{
+		struct exo	*dd = th_connect(&d, "blk-d");
+		struct exo_frame fd_;
+		struct exo_cap	 gc2, gd;
+
+		if (exo_frame_alloc(dd, &fd_) != 0)
+			bail("frame d");
+		is_int(0, grant(b, &grw, exo_libos_id(c), EXO_RIGHT_READ,
+		    EXO_GRANT_REGRANT, &gc2), "B grants on to C, regrant");
+		is_int(-EXO_ERIGHTS, grant(c, &gc2, exo_libos_id(dd),
+		    EXO_RIGHTS_ALL, 0, &gd), "C cannot grant more than READ");
+		is_int(0, grant(c, &gc2, exo_libos_id(dd), EXO_RIGHT_READ, 0,
+		    &gd), "C grants on to D");
+		is_int(0, exo_disk_read(dd, 1, &gd, &fd_.cap, 1), "D reads");
+		is_int(-EXO_ENOTOWNER, exo_grant_revoke(dd, &gd, NULL),
+		    "D cannot revoke its own grant: ENOTOWNER");
+		is_int(0, exo_grant_revoke(a, &grw, NULL),
+		    "the owner revokes B's grant");
+		is_int(-EXO_ESTALE, exo_disk_read(c, 3, &gc2, &fc.cap, 1),
+		    "C's, granted from it: ESTALE");
+		is_int(-EXO_ESTALE, exo_disk_read(dd, 2, &gd, &fd_.cap, 1),
+		    "D's, granted from C's: ESTALE");
+		exo_frame_free(dd, &fd_);
+		exo_disconnect(dd);
+		is_int(0, grant(a, &bl[0], exo_libos_id(b), EXO_RIGHTS_ALL, 0,
+		    &grw), "granted to B again, read-write");
+	}
 	is_int(0, exo_grant_revoke(a, &gro, NULL), "owner revokes one grant");
 	is_int(-EXO_ESTALE, exo_disk_read(b, 4, &gro, &fb.cap, 1),
 	    "that key: ESTALE");
