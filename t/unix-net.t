@@ -165,6 +165,9 @@ ok $r "without -a there is no network: ping says so"
 # --- hostile frames from a host on the wire ------------------------------
 read -r pc pp <<<"$(ports)"
 start_exod "$d/c" -N "udp:$pc:$pp"
+# Its file system made first, so that its boot is quick enough for the
+# frames sent a second after it starts (a first boot makes one itself).
+"$UNIX" -S "$d/c" -n u10.0.2.15 --mkfs >/dev/null 2>&1
 unix "$d/c" 10.0.2.15 "sleep 600; ifconfig"
 victim=$last
 sleep 1

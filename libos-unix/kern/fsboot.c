@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "exo.h"
 #include "kernel/fs.h"
@@ -33,6 +35,7 @@
 _Static_assert(FSBOOT_NBUF_MIN >= FS_NBUF_MIN, "FS_NBUF_MIN");
 
 #define FSBOOT_PENDING	(2 * EXO_BATCH_MAX)	/* deferred entries */
+#define FSBOOT_TWIN_WAIT	100	/* tries, 50 ms apart, for a twin to go */
 
 static struct {
 	struct bdev		*dev;		/* the mounted disk, or NULL */
@@ -206,6 +209,50 @@ fsboot_parse_size(const char *s)
 	return ((v + BSIZE - 1) / BSIZE);
 }
 
+/* Another libOS of our user id and name, connected now: its pid, 0 if
+ * there is none, -1 if exod does not say. */
+static long
+fsboot_twin(struct exo *e, const char *name)
+{
+	struct exo_status	st;
+	uint32_t		i;
+	long			pid = 0;
+
+	if (exo_status(e, &st) != 0)
+		return (-1);
+	for (i = 0; i < st.totals.npeers && pid == 0; i++)
+		if (st.peers[i].pid != (int32_t)getpid() &&
+		    st.peers[i].uid == (uint32_t)getuid() &&
+		    strncmp(st.peers[i].name, name, EXO_NAME_MAX) == 0)
+			pid = st.peers[i].pid;
+	exo_status_free(&st);
+	return (pid);
+}
+
+/*
+ * The blocks of a name go to the first of its libOSes to connect
+ * (exo_block_list(3)): while another one is connected, even one that was
+ * just killed and that exod has not yet reaped, this one would see no
+ * file system and make a second.  Wait a while for it to go; 0 once
+ * there is none, -1 (with a message) if it stays.
+ */
+static int
+fsboot_alone(struct exo *e, const char *name)
+{
+	struct timespec	ts = { 0, 50 * 1000 * 1000 };
+	long		pid = 0;
+	int		i;
+
+	for (i = 0; i < FSBOOT_TWIN_WAIT; i++) {
+		if ((pid = fsboot_twin(e, name)) <= 0)
+			return (0);
+		(void)nanosleep(&ts, NULL);
+	}
+	unix_log("another libOS named %s (pid %ld) holds this name's file "
+	    "system; give each libos-unix a name of its own (-n)", name, pid);
+	return (-1);
+}
+
 /* Mount what dev holds, with a cache of nbuf buffers (0: default). */
 static int
 fsboot_mount_dev(struct bdev *d, unsigned nbuf)
@@ -322,13 +369,16 @@ fsboot_format(struct exo *e, uint64_t size, unsigned nbuf,
  * but no file system that mounts is refused (fsck or --mkfs).
  */
 int
-fsboot_boot(struct exo *e, unsigned nbuf, const char *progdir)
+fsboot_boot(struct exo *e, const char *name, unsigned nbuf,
+    const char *progdir)
 {
 	struct bdev	*d;
 	char		 err[256];
 	long		 owned;
 	int		 rc;
 
+	if (fsboot_alone(e, name) != 0)
+		return (-1);
 	if ((owned = bdev_exo_owned(e)) < 0) {
 		unix_log("cannot list the disk blocks of this name");
 		return (-1);
@@ -390,6 +440,10 @@ fsboot_mkfs(const char *sock, const char *name, uint64_t size,
 
 	if ((e = fsboot_tool_connect(sock, name)) == NULL)
 		return (1);
+	if (fsboot_alone(e, name) != 0) {
+		exo_disconnect(e);
+		return (1);
+	}
 	rc = fsboot_format(e, size, nbuf, progdir, dirs, ndirs);
 	if (rc == 0 && (fs_corruptions() != 0 || log_broken())) {
 		unix_log("mkfs: the new file system is damaged");
@@ -418,6 +472,10 @@ fsboot_fsck(const char *sock, const char *name, unsigned nbuf)
 
 	if ((e = fsboot_tool_connect(sock, name)) == NULL)
 		return (1);
+	if (fsboot_alone(e, name) != 0) {
+		exo_disconnect(e);
+		return (1);
+	}
 	if (bdev_exo_open(e, &d, err, sizeof err) != 0) {
 		printf("libos-unix: fsck: %s\n", err);
 		exo_disconnect(e);

@@ -23,7 +23,8 @@ void		 fsboot_leave(void);
 void		 fsboot_intr(const struct exo_intr *);
 
 uint64_t	 fsboot_parse_size(const char *);
-int		 fsboot_boot(struct exo *, unsigned, const char *);
+int		 fsboot_boot(struct exo *, const char *, unsigned,
+		    const char *);
 int		 fsboot_format(struct exo *, uint64_t, unsigned, const char *,
 		    char **, int);
 void		 fsboot_shutdown(void);

@@ -227,7 +227,7 @@ unix_boot(const char *sock, const char *name, unsigned slots)
 	}
 	/* Before the slots: exod runs a libOS that holds slots only in
 	 * them, and mounting (or a first boot's mkfs) waits on the disk. */
-	if (fsboot_boot(unix_exo, unix_fs.nbuf, unix_progdir) != 0)
+	if (fsboot_boot(unix_exo, name, unix_fs.nbuf, unix_progdir) != 0)
 		return (-1);
 	if (sched_init(slots) != 0) {
 		unix_log("the clock: %s", strerror(errno));
