@@ -17,7 +17,8 @@
  *  6. a packet for a descheduled libOS (slot 1 of 4) is in its ring
  *     before its next slot, and its interrupt comes in that slot;
  *  7. kill -9 of a libOS removes its filters: the claim is free again;
- *  8. exoctl capture writes a pcap file with exactly the frames, exoctl
+ *  8. exoctl capture writes a pcap file with exactly the frames received
+ *     and sent, exoctl
  *     net --json shows the filters;
  *  9. native handlers: refused (EXO_EPERM) for an untrusted user, with
  *     a line in exod's log naming the libOS, the uid and the rule; run
@@ -430,12 +431,12 @@ test_capture(struct exo *a)
 	const u_char	*data;
 	pcap_t		*pc;
 	pid_t		 pid;
-	uint8_t		 f[3][PKT_MAX];
-	size_t		 len[3];
+	uint8_t		 f[4][PKT_MAX];
+	size_t		 len[4];
 	int		 i, status, same = 1;
 
 	snprintf(path, sizeof path, "%s/cap.pcap", d.dir);
-	pid = nh_capture(d.sock, path, 3, wire);
+	pid = nh_capture(d.sock, path, 4, wire);
 	rx_total = nh_wait_rx(d.sock, 0, 0);	/* and its probes */
 	for (i = 0; i < 3; i++) {
 		len[i] = udp_to(f[i], A2, 7000, i == 0 ? "c0" : i == 1 ? "c1" :
@@ -443,9 +444,13 @@ test_capture(struct exo *a)
 		inject(f[i], len[i]);
 	}
 	settle(rx_total);
+	len[3] = pkt_udp(f[3], mac_host, mac_a, A2, HOST, 7000, 40000, "tx",
+	    2);
+	is_int(exo_net_send(a, f[3], len[3]), 0, "the libOS sends a frame");
+	(void)nh_wire_recv(wire, f[0], sizeof f[0], TIMEOUT);
 	status = ch_reap(pid, TIMEOUT);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "exoctl capture -c 4 exits 0");
+	    "exoctl capture -c 5 exits 0");
 	if ((pc = pcap_open_offline(path, err)) == NULL) {
 		ok(0, "its file opens with libpcap: %s", err);
 		return;
@@ -461,14 +466,15 @@ test_capture(struct exo *a)
 		    memcmp(data, f[i], len[i]) != 0)
 			same = 0;
 	}
-	ok(same && pcap_next_ex(pc, &h, &data) != 1,
-	    "the pcap file holds exactly the probe and the 3 frames");
+	ok(same, "the pcap file holds the probe and the 3 frames received");
+	ok(pcap_next_ex(pc, &h, &data) == 1 && h->caplen == len[3] &&
+	    memcmp(data, f[3], len[3]) == 0, "then the frame sent");
+	ok(pcap_next_ex(pc, &h, &data) != 1, "and nothing more");
 	pcap_close(pc);
 	snprintf(cmd, sizeof cmd, "%s -S %s net --json | grep -q "
 	    "'\"key\": *\"10.0.0.2 udp/7000\"'", th_path("exod/exoctl"),
 	    d.sock);
 	ok(system(cmd) == 0, "exoctl net --json lists the filter");
-	(void)a;
 }
 
 /* Does exod's log hold a line with every one of the words?  Waits a
