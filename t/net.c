@@ -18,8 +18,7 @@
  *     before its next slot, and its interrupt comes in that slot;
  *  7. kill -9 of a libOS removes its filters: the claim is free again;
  *  8. exoctl capture writes a pcap file with exactly the frames received
- *     and sent, exoctl
- *     net --json shows the filters;
+ *     and sent, exoctl net --json shows the filters;
  *  9. native handlers: refused (EXO_EPERM) for an untrusted user, with
  *     a line in exod's log naming the libOS, the uid and the rule; run
  *     for a trusted one (exod -T, a list of a uid and a name), answering
