@@ -35,10 +35,14 @@ dir_scan(struct inode *dp, int (*fn)(struct dirent *, void *), void *arg,
 	uint32_t	 bn, nblk, bno, i, limit;
 	int		 r;
 
-	nblk = (dp->size + BSIZE - 1) / BSIZE;
+	nblk = (uint32_t)(((uint64_t)dp->size + BSIZE - 1) / BSIZE);
 	for (bn = 0; bn < nblk; bn++) {
-		if ((bno = fs_bmap(dp, bn, 0)) == 0)
-			continue;
+		/* No directory has a hole: the rest is damage, and a wild
+		 * size would otherwise mean a million empty blocks. */
+		if ((bno = fs_bmap(dp, bn, 0)) == 0) {
+			fs_damaged();
+			return (0);
+		}
 		if ((b = bio_read(bno)) == NULL)
 			return (-1);
 		de = (struct dirent *)b->data;

@@ -88,6 +88,13 @@ fs_corruptions(void)
 	return (fs.corrupt);
 }
 
+/* Damage found outside this file (a hole in a directory). */
+void
+fs_damaged(void)
+{
+	fs.corrupt++;
+}
+
 /* A block number from the disk that may name a data block. */
 static int
 fs_addr_ok(uint32_t a)

@@ -95,6 +95,7 @@ int		 fs_writei(struct inode *, const void *, uint32_t, uint32_t);
 void		 fs_stati(struct inode *, struct fs_stat *);
 uint32_t	 fs_bmap(struct inode *, uint32_t, int);
 uint64_t	 fs_corruptions(void);
+void		 fs_damaged(void);
 uint32_t	 fs_free_blocks(void);
 
 /* dir.c */
