@@ -52,7 +52,8 @@ extent_request(struct exo *e, const struct exo_extent_req *req,
 		error = -EXO_EPROTO;
 	if (error == 0) {
 		*r = rep->r;
-		memcpy(caps, rep->caps, rep->r.ncaps * sizeof caps[0]);
+		if (rep->r.ncaps > 0)	/* FREE passes no room, NULL */
+			memcpy(caps, rep->caps, rep->r.ncaps * sizeof caps[0]);
 	} else if (fd != NULL && nfds == 1)
 		close(*fd);
 	free(rep);

@@ -39,6 +39,9 @@
 
 #define GIB_FRAMES	262144U
 #define TIMEOUT		20000
+/* exod's allocator (a sanitizer's above all) may keep a few mappings of
+ * its own after a free: a bound, far below one per frame. */
+#define MAPS_SLACK	16
 
 static struct th_exod	d;
 static struct exo	*s;		/* the test's own libOS */
@@ -298,8 +301,10 @@ main(void)
 	exo_disconnect(other);
 	is_int(0, exo_extent_free(x), "the extent is freed");
 	is_int(free0, th_frames_free(&d), "every frame is back");
-	ok(th_wait_fds(&d, fds0, 5000) == fds0 && count_maps(d.pid) <= maps0,
-	    "exod's descriptors and mappings are back where they were");
+	rc = th_wait_fds(&d, fds0, 5000);
+	ok(rc == fds0 && count_maps(d.pid) <= maps0 + MAPS_SLACK, "exod's "
+	    "descriptors and mappings are back where they were (%d fds, %d "
+	    "maps, were %d, %d)", rc, count_maps(d.pid), fds0, maps0);
 	exo_as_destroy(s);
 
 	/* 3. Revoked and aborted inside an extent. */
@@ -363,8 +368,10 @@ main(void)
 	close(out[1]);
 	is_int(free0, th_wait_frames_free(&d, free0, TIMEOUT), "killed, they "
 	    "give every frame back");
-	ok(th_wait_fds(&d, fds0, TIMEOUT) == fds0 && count_maps(d.pid) <=
-	    maps0, "exod's descriptors and mappings are back where they were");
+	rc = th_wait_fds(&d, fds0, TIMEOUT);
+	ok(rc == fds0 && count_maps(d.pid) <= maps0 + MAPS_SLACK, "exod's "
+	    "descriptors and mappings are back where they were (%d fds, %d "
+	    "maps, were %d, %d)", rc, count_maps(d.pid), fds0, maps0);
 
 	/* 5. The errors, and hostile requests. */
 	is_int(-EXO_EINVAL, exo_extent_alloc(s, EXO_EXTENT_MAX + 1, &y),
