@@ -14,6 +14,8 @@
  *	pipe round trip		one byte there and back between two
  *				processes; IPC: the same through a server
  *	pipe throughput		16 MiB in 64 KiB writes
+ *	minor fault		the first touch of a page of lazy heap,
+ *				against one of anonymous memory
  *	COW fault		a child's first write to a shared page
  *
  * libos-unix's side runs as the program kt_bench inside libos-unix,
@@ -24,6 +26,7 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -260,6 +263,26 @@ host_cow(void)
 	return (v);
 }
 
+/* The first touch of each page of fresh anonymous memory. */
+static double
+host_zero(void)
+{
+	int		 i, pages = 1024;
+	char		*mem;
+	uint64_t	 t0;
+
+	mem = mmap(NULL, (size_t)pages * PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		bl_die("mmap");
+	t0 = tsc();
+	for (i = 0; i < pages; i++)
+		mem[(size_t)i * PAGE] = 1;
+	t0 = tsc() - t0;
+	munmap(mem, (size_t)pages * PAGE);
+	return ((double)t0 / pages);
+}
+
 static void
 fig(const char *key, const char *label, double exo, double base,
     const char *what, const char *target, double want, int lower)
@@ -314,6 +337,9 @@ main(int argc, char **argv)
 	fig("unix_pipe_mib", "unix: pipe, 64 KiB writes, per MiB",
 	    unix_get("pipe_mib"), host_throughput(), "the host's pipe",
 	    NULL, 0, 0);
+	fig("unix_zero_fault", "unix: minor fault (zero-fill)",
+	    unix_get("zero_fault"), host_zero(),
+	    "the host's first touch of anonymous memory", "ratio <= 2", 2, 0);
 	fig("unix_cow", "unix: COW fault", unix_get("cow_fault"), host_cow(),
 	    "the host's first write after fork", NULL, 0, 0);
 	bl_exod_stop();

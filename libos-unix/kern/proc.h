@@ -34,7 +34,10 @@ struct trapframe {
 	uint64_t	rip;
 	uint64_t	rflags;
 	uint32_t	mxcsr;
-	uint32_t	fpvalid; /* 1: restore fpu on the way out (a trap) */
+	uint32_t	fpvalid; /* 1: restore fpu and every register on
+				   the way out (a trap, exec); 0: a system
+				   call, whose way out restores only what
+				   a C callee keeps (trapasm.S) */
 	uint64_t	pad;
 } __attribute__((aligned(16)));
 

@@ -75,10 +75,10 @@ unix_forkret:
 unix_trapret:
 	movq	unix_cur_tf(%rip), %rax
 	cmpl	$0, TF_FPVALID(%rax)
-	je	1f
+	je	unix_callret
 	fxrstor64 TF_FPU(%rax)
 	movl	$0, TF_FPVALID(%rax)
-1:	ldmxcsr	TF_MXCSR(%rax)
+	ldmxcsr	TF_MXCSR(%rax)
 	movq	TF_RSP(%rax), %rcx
 	movq	%rcx, unix_resume_rsp(%rip)
 	movq	TF_RIP(%rax), %rcx
@@ -106,6 +106,37 @@ unix_trapret:
 	movq	unix_resume_rsp(%rip), %rsp
 	movb	$SUD_BLOCK, unix_sud_sel(%rip)
 	jmp	*unix_resume_rip(%rip)
+
+	/*
+	 * The quick way back from a system call (fpvalid 0: the process
+	 * last entered through the gate, or is a child of fork, which is a
+	 * system call too).  The call was a C call, so only what the
+	 * System V ABI has a callee keep comes back: rbx, rbp, r12-r15,
+	 * rsp, MXCSR, and the result in rax; the scratch registers are
+	 * zeroed, so nothing of the libOS leaks, and rflags, which no
+	 * callee keeps, is left alone (no popfq, the slowest instruction
+	 * of the way back).  exec, which rewrites more, sets fpvalid.
+	 */
+unix_callret:
+	ldmxcsr	TF_MXCSR(%rax)
+	movq	TF_RBX(%rax), %rbx
+	movq	TF_RBP(%rax), %rbp
+	movq	TF_R12(%rax), %r12
+	movq	TF_R13(%rax), %r13
+	movq	TF_R14(%rax), %r14
+	movq	TF_R15(%rax), %r15
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	xorl	%esi, %esi
+	xorl	%edi, %edi
+	xorl	%r8d, %r8d
+	xorl	%r9d, %r9d
+	xorl	%r10d, %r10d
+	movq	TF_RIP(%rax), %r11
+	movq	TF_RSP(%rax), %rsp
+	movq	TF_RAX(%rax), %rax
+	movb	$SUD_BLOCK, unix_sud_sel(%rip)
+	jmp	*%r11
 	.globl	unix_trapret_end
 unix_trapret_end:
 	.size	unix_trapret, . - unix_trapret

@@ -27,7 +27,9 @@
 #define TF_RIP		640
 #define TF_RFLAGS	648
 #define TF_MXCSR	656
-#define TF_FPVALID	660
+#define TF_FPVALID	660	/* 1: the way out restores the FPU and
+				   every register; 0: a system call's
+				   quick way (trapasm.S), rax only */
 #define TF_SIZE		672
 
 /* The syscall-user-dispatch selector values (linux/prctl.h). */
