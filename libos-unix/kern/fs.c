@@ -568,23 +568,38 @@ fs_itrunc(struct inode *ip)
 	fs_iupdate(ip);
 }
 
-/* Read the blocks a read of [first, last] wants, and some ahead when
- * it continues the one before: one request instead of one per block. */
+/*
+ * Read the blocks a read of [first, last] wants, and some ahead when it
+ * continues the one before, in one request instead of one per block.
+ * The request starts at the first block of that window not cached yet
+ * and takes BDEV_IO_MAX blocks from there, so a sequential reader makes
+ * one request of BDEV_IO_MAX blocks every BDEV_IO_MAX blocks, not one
+ * request for each read's few new ones.
+ */
 static void
 fs_readahead(struct inode *ip, uint32_t first, uint32_t last)
 {
-	uint32_t	bno[BDEV_IO_MAX], bn, nblk, n = 0;
+	uint32_t	bno[BDEV_IO_MAX], bn, b, nblk, end, n = 0;
+	int		seq;
 
 	if ((nblk = (uint32_t)(((uint64_t)ip->size + BSIZE - 1) / BSIZE)) == 0)
 		return;
-	if (first == fs.next_ra || last > first)
-		last += FS_READAHEAD;
-	if (last >= nblk)
-		last = nblk - 1;
-	for (bn = first; bn <= last && n < BDEV_IO_MAX; bn++)
+	seq = first == fs.next_ra || last > first;
+	fs.next_ra = last + 1;
+	end = seq ? last + FS_READAHEAD : last;
+	if (end >= nblk || end < last)
+		end = nblk - 1;
+	for (bn = first; bn <= end; bn++)
+		if ((b = fs_bmap(ip, bn, 0)) != 0 && bio_peek(b) == NULL)
+			break;
+	if (bn > end)
+		return;		/* all of it is cached */
+	if (seq)
+		end = bn + BDEV_IO_MAX - 1 < nblk && bn + BDEV_IO_MAX - 1 > bn ?
+		    bn + BDEV_IO_MAX - 1 : nblk - 1;
+	for (; bn <= end && n < BDEV_IO_MAX; bn++)
 		if ((bno[n] = fs_bmap(ip, bn, 0)) != 0)
 			n++;
-	fs.next_ra = last + 1;
 	if (n > 1)
 		bio_prefetch(bno, n);
 }

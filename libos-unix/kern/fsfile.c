@@ -26,7 +26,9 @@
 #include "fsys.h"
 #include "fsboot.h"
 
-#define FSFILE_CHUNK	(64 * 1024)	/* bytes through the kernel at once */
+/* Bytes through the kernel at once: a write of that much is one
+ * transaction of the log (fsop_write's largest). */
+#define FSFILE_CHUNK	FS_WRITE_MAX
 #define FSFILE_MAXLOAD	(64UL << 20)	/* the largest program exec reads */
 
 static int	fsfile_read(struct file *, uint64_t, int);
