@@ -1099,9 +1099,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: exobench [-hV] [--foundation] [--json] [--quick] "
 	    "[--exod PATH]\n"
-	    "       exobench --trend [--json] [--quick] [--trials N] "
-	    "[--plot FILE.png]\n"
-	    "                        [--save DIR | --load DIR]\n");
+	    "       exobench --trend [--json] [--quick | --full] [--trials N]\n"
+	    "                        [--plot FILE.png] [--save DIR | --load DIR]\n");
 	exit(status ? 2 : 0);
 }
 

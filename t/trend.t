@@ -174,6 +174,26 @@ ok $r "a cut part's rows say why ($v)"
 check "$d/jb" "$d/tb"
 ok $? "table and JSON agree on the broken run too"
 
+# Hostile outputs: nested past any sane depth, a member cut in its
+# string, a number where an object belongs.  Rows say why; no crash.
+cp -r "$d/s" "$d/hostile"
+for f in "$d/hostile"/unix.*; do
+	perl -e 'print "{\"deep\":" . ("[" x 100000) . "], \"unix_getpid\":{\"exo\":1}}"' >"$f"
+done
+for f in "$d/hostile"/cpu.*; do
+	printf '{"call_rtt":{"exo":1,"base":"2' >"$f"
+done
+for f in "$d/hostile"/memory.*; do printf '{"appel_li":7}' >"$f"; done
+"$bench" --trend --load "$d/hostile" --json >"$d/jh" 2>/dev/null
+st=$?
+ok $(( st != 0 && st != 1 )) "hostile part outputs: no crash ($st)"
+v=$(row "$d/jh" null_call exokernel)
+case $v in why:*) r=0 ;; *) r=1 ;; esac
+ok $r "a part nested too deep says why ($v)"
+"$bench" --trend --load "$d/hostile" >"$d/th" 2>/dev/null
+check "$d/jh" "$d/th"
+ok $? "table and JSON agree on hostile outputs"
+
 # A figure a part starts to print under the row's name is picked up.
 cp -r "$d/s" "$d/more"
 for f in "$d/more"/unix.*; do
