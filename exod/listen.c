@@ -6,8 +6,10 @@
  *
  * When accept(2) fails for want of descriptors (EMFILE, ENFILE), the
  * connection stays in the backlog and the socket stays readable: retrying
- * at once would spin.  exod first sheds an idle connection that has not
- * said HELLO, if it has one (its descriptors go to the newcomer); if not,
+ * at once would spin.  When a connection really waits (accept(2) fails
+ * at the limit even when none does), exod first sheds an idle connection
+ * that has not said HELLO, if it has one (its descriptors go to the
+ * newcomer); if not,
  * it stops accepting for a while, 50 ms doubling up to 1 s, and tries
  * again, logging at most once every 10 s; it recovers by itself when
  * descriptors free up, and says so.
@@ -20,6 +22,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +177,19 @@ listen_recovered(void)
 	memset(&lst.log, 0, sizeof lst.log);
 }
 
+/*
+ * Does a connection wait in the backlog?  accept(2) reserves the new
+ * descriptor before it looks at the queue, so it fails with EMFILE at the
+ * limit even when nobody waits; only poll(2) tells.
+ */
+static int
+listen_waiting(int fd)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+
+	return (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN));
+}
+
 static void
 listen_accept_cb(evutil_socket_t fd, short events, void *arg)
 {
@@ -187,6 +203,12 @@ listen_accept_cb(evutil_socket_t fd, short events, void *arg)
 			continue;
 		}
 		error = errno;
+		/*
+		 * Full, and nobody knocks: shed nothing (the one just taken
+		 * would go), and wait for the next knock.
+		 */
+		if (!listen_waiting(fd))
+			return;
 		/* An idle connection's descriptors go to this one. */
 		if (peer_shed_any())
 			continue;

@@ -6,6 +6,9 @@
  * exod's RLIMIT_NOFILE (prlimit(2)) to just above the highest descriptor
  * it has open, and:
  *
+ *	the table fills exactly: a connection that takes exod's last
+ *	descriptors stays (accept(2) fails at the limit even with nobody
+ *	waiting, and exod once shed the connection it had just taken);
  *	an idle connection opened before the limit is shed to let a control
  *	client in, which then gets STATUS;
  *	ten clients connect with EXO_CONNECT_TIMEOUT=1500: each exo_connect
@@ -56,6 +59,15 @@ max_fd(pid_t pid)
 			m = n;
 	closedir(dir);
 	return (m);
+}
+
+/* Has exod closed (or refused) fd?  It sends nothing before HELLO else. */
+static int
+closed_by_exod(int fd)
+{
+	struct pollfd	pfd = { .fd = fd, .events = POLLIN };
+
+	return (poll(&pfd, 1, 0) == 1);
 }
 
 /* utime + stime of pid, in clock ticks. */
@@ -125,7 +137,7 @@ main(void)
 	int			 filler[64];
 	char			 buf[1];
 
-	plan(9);
+	plan(10);
 	th_exod_start(&d, "-m", "1M", "-H", "60000", NULL);
 	l = th_connect(&d, "L");
 	if (prlimit(d.pid, RLIMIT_NOFILE, NULL, &orig) == -1)
@@ -148,6 +160,12 @@ main(void)
 		filler[nfill++] = th_raw_connect(&d);
 		th_sleep_ms(100);
 	}
+
+	th_sleep_ms(200);
+	ok(th_count_fds(d.pid) == top + 1 && nfill > 0 &&
+	    !closed_by_exod(filler[nfill - 1]), "exod holds every descriptor "
+	    "to its limit, and the connection that took the last stays "
+	    "(%d of %d, %d fillers)", th_count_fds(d.pid), top + 1, nfill);
 
 	/* The idle connection makes room for a control client. */
 	if ((rc = exo_connect_control(d.sock, &c)) != 0)
