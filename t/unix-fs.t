@@ -5,10 +5,12 @@
 # run is read by the next, also after exod restarts, byte for byte;
 # --mkfs and --fsck and their errors; every file call's success and
 # failure through the real system-call path (kt_fs); a full disk gives
-# -1 and stays consistent; kill -9 of libos-unix in the middle of a
-# metadata workload leaves a file system fsck finds clean, with every
-# file of a finished command intact; an image damaged behind exod's back
-# makes --fsck exit non-zero with a report, never crash.
+# -1 and stays consistent; kill -9 of libos-unix, or of exod, in the
+# middle of a metadata workload leaves a file system fsck finds clean,
+# with every file of a finished command intact and every round the
+# workload recorded as committed there as it was committed; an image
+# damaged behind exod's back makes --fsck exit non-zero with a report,
+# never crash.
 
 top=${EXO_BUILDDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 src=$(cd "${EXO_SRCDIR:-$(dirname "$0")/..}" && pwd)
@@ -17,6 +19,7 @@ EXOCTL=$top/exod/exoctl
 UNIX=$top/libos-unix/libos-unix
 PROGS=$top/libos-unix/user
 CRASHES=6
+EXOD_CRASHES=4
 
 n=0
 ok() {			# ok STATUS DESCRIPTION: STATUS 0 passes
@@ -59,6 +62,7 @@ sock=$d/sock
 exod_start() {
 	"$EXOD" -f -S "$sock" -m 64M -D 64M >>"$d/exod.log" 2>&1 &
 	exod_pid=$!
+	local i
 	for i in $(seq 1 500); do
 		timeout 10 "$EXOCTL" -S "$sock" status >/dev/null 2>&1 &&
 		    return 0
@@ -75,7 +79,7 @@ u() {			# u NAME COMMAND: one command line in libos-unix
 	timeout -k 5 120 "$UNIX" -S "$sock" -n "$1" -c "$2" 2>"$err"
 }
 
-echo "1..$((31 + 2 * CRASHES))"
+echo "1..$((31 + 3 * CRASHES + 4 * EXOD_CRASHES))"
 exod_start || { echo "Bail out! exod does not start"; exit 1; }
 
 # --- the first boot, and persistence across runs and exod restarts -----
@@ -159,9 +163,21 @@ ok $(u small 'cat z' | cmp -s - "$d/data/blob"; echo $?) \
 "$UNIX" -S "$sock" -n crash --mkfs "$d/data" >/dev/null 2>"$err"
 ok $? "a file system for the crash test"
 u crash 'mkdir keep; cp text keep/t; ln keep/t keep/l' >/dev/null
+# kt_churn writes "r N" once every call of round N has returned (and so
+# committed); after the crash, kt_churn -v N checks every name of its
+# directory against its model of rounds 0..N, all but the names of round
+# N+1, which was under way.
+recorded() {		# recorded FILE: the last round recorded, or -1
+	r=$(grep -E '^r [0-9]+$' "$1" | tail -n 1 | cut -d' ' -f2)
+	echo "${r:--1}"
+}
+verify() {		# verify DIR ROUND DESCRIPTION
+	out=$(u crash "kt_churn -v $2 $1")
+	ok $([[ "$out" == "kt_churn: verified "* ]]; echo $?) "$3 ($out)"
+}
 for i in $(seq 1 $CRASHES); do
 	"$UNIX" -S "$sock" -n crash -c "kt_churn 100000 w$i" \
-	    >/dev/null 2>"$err" &
+	    >"$d/rec" 2>"$err" &
 	bg=$!
 	sleep "0.$((RANDOM % 9 + 1))"
 	kill -KILL "$bg" 2>/dev/null
@@ -172,6 +188,44 @@ for i in $(seq 1 $CRASHES); do
 	    tail -n 1))"
 	is "line one
 line two" "$(u crash 'cat keep/l')" "crash $i: a committed file is intact"
+	r=$(recorded "$d/rec")
+	verify "w$i" "$r" "crash $i: every name as its rounds to $r left it"
+done
+
+# --- the same with exod killed: kill -9 of exod itself mid-workload -----
+# The libOS loses its exod and must end; exod restarts on the same image,
+# which holds what every flush had made durable.
+for i in $(seq 1 $EXOD_CRASHES); do
+	"$UNIX" -S "$sock" -n crash -c "kt_churn 100000 x$i" \
+	    >"$d/rec" 2>"$err" &
+	bg=$!
+	# Kill it mid-workload: once the record has begun, a while later.
+	for t in $(seq 1 300); do
+		[ -s "$d/rec" ] && break
+		sleep 0.1
+	done
+	sleep "0.$((RANDOM % 5))$((RANDOM % 10))"
+	kill -KILL "$exod_pid"
+	wait "$exod_pid" 2>/dev/null
+	exod_pid=
+	for t in $(seq 1 300); do
+		kill -0 "$bg" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$bg" 2>/dev/null
+	ok $((! $?)) "exod crash $i: libos-unix ends when its exod is killed"
+	kill -KILL "$bg" 2>/dev/null
+	wait "$bg" 2>/dev/null
+	bg=
+	exod_start || { echo "Bail out! exod does not restart"; exit 1; }
+	out=$("$UNIX" -S "$sock" -n crash --fsck 2>"$err")
+	ok $? "exod crash $i: after the restart, fsck is clean ($(printf \
+	    '%s' "$out" | tail -n 1))"
+	is "line one
+line two" "$(u crash 'cat keep/l')" \
+	    "exod crash $i: a file committed before is intact"
+	r=$(recorded "$d/rec")
+	verify "x$i" "$r" "exod crash $i: every name as its rounds to $r left it"
 done
 
 # --- another libOS cannot read them --------------------------------------
