@@ -53,6 +53,9 @@ struct block {
 	uint64_t	 gen;		/* moves on at every unbinding */
 	struct disk_owner rec;		/* the truth; the table follows it */
 	int		 dirty;		/* rec's last write to the table failed */
+	int		 scratch;	/* bound to its connection alone: freed
+					   when that ends, and the table keeps
+					   it free all along */
 };
 
 struct disk_flush_wait {
@@ -165,9 +168,12 @@ disk_ring_failed(unsigned n)
 static int
 disk_owner_write(uint32_t id)
 {
-	struct block	*b = &disk.b[id];
+	struct block		*b = &disk.b[id];
+	struct disk_owner	 none;
 
-	if (owners_write(id, &b->rec) == -1) {
+	/* A scratch block is nobody's after a restart: its record says free. */
+	memset(&none, 0, sizeof none);
+	if (owners_write(id, b->scratch ? &none : &b->rec) == -1) {
 		disk_write_failed("owners table, block %u", id);
 		if (!b->dirty)
 			disk.ndirty++;
@@ -483,7 +489,10 @@ disk_attach(struct peer *p)
 	}
 }
 
-/* p left: its blocks stay its uid's and name's, bound to nobody. */
+/*
+ * p left: its blocks stay its uid's and name's, bound to nobody; its
+ * scratch blocks are free again.
+ */
 void
 disk_detach(struct peer *p)
 {
@@ -492,7 +501,9 @@ disk_detach(struct peer *p)
 	if (p->blocks == 0)
 		return;
 	for (i = 0; i < disk.n; i++)
-		if (disk.b[i].owner == p->libos) {
+		if (disk.b[i].owner == p->libos && disk.b[i].scratch)
+			disk_unbind(p, i);
+		else if (disk.b[i].owner == p->libos) {
 			grant_res_gone(EXO_RES_BLOCK, i);
 			disk.b[i].owner = 0;
 			disk.b[i].gen++;
@@ -542,9 +553,12 @@ disk_wipe(uint32_t id)
 	return (disk_pwritev_all(&iov, 1, off));
 }
 
-/* Bind n fresh, zeroed blocks to p, all or none. */
+/*
+ * Bind n fresh, zeroed blocks to p, all or none; scratch ones (swap, say)
+ * belong to p's connection alone, not to its uid and name.
+ */
 int
-disk_alloc(struct peer *p, unsigned n, struct exo_cap *caps)
+disk_alloc(struct peer *p, unsigned n, int scratch, struct exo_cap *caps)
 {
 	uint32_t	ids[EXO_BATCH_MAX];
 	unsigned	i;
@@ -558,6 +572,7 @@ disk_alloc(struct peer *p, unsigned n, struct exo_cap *caps)
 		struct block	*b = &disk.b[ids[i]];
 
 		b->owner = p->libos;
+		b->scratch = scratch;
 		b->rec.used = 1;
 		b->rec.uid = (uint32_t)p->uid;
 		memcpy(b->rec.name, p->name, sizeof b->rec.name);
@@ -617,6 +632,7 @@ disk_unbind(struct peer *p, uint32_t id)
 	grant_res_gone(EXO_RES_BLOCK, id);
 	b->owner = 0;
 	b->gen++;
+	b->scratch = 0;
 	memset(&b->rec, 0, sizeof b->rec);
 	(void)disk_owner_write(id);
 	disk.nfree++;
@@ -641,7 +657,11 @@ disk_free(struct peer *p, const struct exo_cap *caps, unsigned n)
 	return (0);
 }
 
-/* Capabilities for p's blocks, from the start-th on; the total owned. */
+/*
+ * Capabilities for p's blocks, from the start-th on; the total owned.
+ * Scratch blocks are not listed: nobody gets them back, and a libOS that
+ * finds its own blocks at boot must not take them for its data.
+ */
 unsigned
 disk_list(struct peer *p, uint32_t start, struct exo_cap *caps,
     unsigned max, uint32_t *total)
@@ -650,7 +670,7 @@ disk_list(struct peer *p, uint32_t start, struct exo_cap *caps,
 	unsigned	n = 0;
 
 	for (i = 0; i < disk.n; i++) {
-		if (disk.b[i].owner != p->libos)
+		if (disk.b[i].owner != p->libos || disk.b[i].scratch)
 			continue;
 		if (seen++ >= start && n < max)
 			disk_cap(p, i, &caps[n++]);

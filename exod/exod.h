@@ -393,7 +393,7 @@ void	disk_fini(void);
 uint32_t disk_blocks(void);
 void	disk_attach(struct peer *);
 void	disk_detach(struct peer *);
-int	disk_alloc(struct peer *, unsigned, struct exo_cap *);
+int	disk_alloc(struct peer *, unsigned, int, struct exo_cap *);
 int	disk_check(const struct peer *, const struct exo_cap *, unsigned);
 int	disk_free(struct peer *, const struct exo_cap *, unsigned);
 void	disk_unbind(struct peer *, uint32_t);

@@ -17,10 +17,12 @@ block_alloc_handle(struct peer *p, const struct exo_hdr *h,
 	int			 status;
 
 	memcpy(&req, payload, sizeof req);
-	if (req.count == 0 || req.count > EXO_BATCH_MAX || req.flags != 0)
+	if (req.count == 0 || req.count > EXO_BATCH_MAX ||
+	    (req.flags & ~(uint32_t)EXO_BLOCK_SCRATCH) != 0)
 		status = -EXO_EINVAL;
 	else
-		status = disk_alloc(p, req.count, caps);
+		status = disk_alloc(p, req.count,
+		    (req.flags & EXO_BLOCK_SCRATCH) != 0, caps);
 	if (status != 0) {
 		peer_reply(p, h, status, NULL, 0, NULL, 0);
 		return;

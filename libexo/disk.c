@@ -8,8 +8,9 @@
 
 #include "libexo-int.h"
 
-int
-exo_block_alloc(struct exo *e, struct exo_cap *caps, unsigned n)
+static int
+exo_block_bind(struct exo *e, struct exo_cap *caps, unsigned n,
+    uint32_t flags)
 {
 	struct exo_block_alloc	req;
 	int			error;
@@ -17,9 +18,22 @@ exo_block_alloc(struct exo *e, struct exo_cap *caps, unsigned n)
 	if ((error = exo_caps_batch(e, caps, n)) != 0)
 		return (error);
 	req.count = n;
-	req.flags = 0;
+	req.flags = flags;
 	return (exo_caps_bind(e, EXO_MSG_BLOCK_ALLOC, &req, sizeof req, caps,
 	    NULL, n));
+}
+
+int
+exo_block_alloc(struct exo *e, struct exo_cap *caps, unsigned n)
+{
+	return (exo_block_bind(e, caps, n, 0));
+}
+
+/* Blocks for the connection alone (swap): exod frees them when it ends. */
+int
+exo_block_alloc_scratch(struct exo *e, struct exo_cap *caps, unsigned n)
+{
+	return (exo_block_bind(e, caps, n, EXO_BLOCK_SCRATCH));
 }
 
 int

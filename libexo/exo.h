@@ -147,6 +147,8 @@ int		 exo_callchan_serve(struct exo *, uint64_t);
 
 /* The disk: blocks, DMA between blocks and frames, flush. */
 int		 exo_block_alloc(struct exo *, struct exo_cap *, unsigned);
+int		 exo_block_alloc_scratch(struct exo *, struct exo_cap *,
+		    unsigned);
 int		 exo_block_free(struct exo *, const struct exo_cap *, unsigned);
 int		 exo_block_list(struct exo *, uint32_t, struct exo_cap *,
 		    unsigned, unsigned *, uint32_t *);

@@ -558,8 +558,11 @@ struct exo_stlb_set {
 
 struct exo_block_alloc {
 	uint32_t	count;		/* 1 .. EXO_BATCH_MAX */
-	uint32_t	flags;		/* reserved, 0 */
+	uint32_t	flags;		/* 0 or EXO_BLOCK_SCRATCH */
 };
+#define EXO_BLOCK_SCRATCH	0x1	/* the connection's alone: freed when
+					   it ends, never listed, never in
+					   the table of owners (swap) */
 
 /* Reply: as exo_frame_alloc_reply, without descriptors. */
 
