@@ -4,6 +4,11 @@
 # allocation of the heap (a huge sbrk binds no frame until its pages are
 # touched; they come zero-filled; a negative sbrk gives them back), and a
 # touch outside every valid range kills only the process that made it.
+# Swap (-M): a process touching 4x the limit reads every byte back, so do
+# two at once, and a fork of a partly swapped process with copy-on-write;
+# a swap area that fills kills the process that asked, and the others go
+# on; kill -9 of libos-unix in the middle of paging gives every frame and
+# every swap block back to exod.
 
 top=${EXO_BUILDDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 EXOD=$top/exod/exod
@@ -38,7 +43,8 @@ cleanup() {
 	[ -n "$d" ] && rm -rf "$d"
 }
 
-if [ ! -x "$EXOD" ] || [ ! -x "$UNIX" ] || [ ! -f "$PROGS/lazy" ]; then
+if [ ! -x "$EXOD" ] || [ ! -x "$UNIX" ] || [ ! -f "$PROGS/lazy" ] ||
+    [ ! -f "$PROGS/pagetest" ]; then
 	echo "1..0 # SKIP exod, libos-unix or its programs are not built"
 	exit 0
 fi
@@ -90,7 +96,7 @@ held_atmost() {
 	echo "$v"
 }
 
-echo "1..8"
+echo "1..25"
 
 # --- a touch outside the valid ranges -------------------------------------
 out=$(timeout -k 5 60 "$UNIX" -S "$sock" -c 'lazy beyond' "$PROGS" \
@@ -130,3 +136,102 @@ lazy: touched 2048 pages, all zero
 lazy: shrunk" "$(cat "$d/big.out")" "every touched page read as zero and kept its bytes"
 is 0 "$st" "and it exited 0"
 is 0 "$(held_atmost lazybig 0)" "its frames went back to exod"
+
+# --- swap -------------------------------------------------------------------
+# exod's view of its disk: the free blocks.
+blocks_free() {
+	"$EXOCTL" -S "$1" disk --json 2>/dev/null | perl -MJSON::PP -e '
+		local $/; print JSON::PP->new->decode(<STDIN>)->{blocks_free};'
+}
+frames_free() {
+	"$EXOCTL" -S "$1" status --json 2>/dev/null | perl -MJSON::PP -e '
+		local $/; print JSON::PP->new->decode(<STDIN>)->{frames_free};'
+}
+# The value of key=N in the "all:" line of vmstat's output in file $1.
+vmfield() {
+	sed -n "s/^all:.* $2=\([0-9]*\).*/\1/p" "$1" | tail -1
+}
+
+# -M 4M is 1,024 frames; 16 MiB is 4,096 pages.
+out=$(timeout -k 5 120 "$UNIX" -S "$sock" -n swap1 -M 4M \
+    -c 'pagetest fill 16 1 3; vmstat' "$PROGS" 2>"$err")
+printf '%s\n' "$out" >"$d/swap1.out"
+ok $(grep -q '^pagetest: 16 MiB seed 1 checked 3 times ok$' "$d/swap1.out"
+    echo $?) "a process touching 4x -M reads every byte back, three times"
+ok $([ "$(vmfield "$d/swap1.out" pageouts)" -ge 3072 ] &&
+    [ "$(vmfield "$d/swap1.out" pageins)" -ge 3072 ]; echo $?) \
+    "it was paged out and in ($(vmfield "$d/swap1.out" pageouts) out, $(vmfield "$d/swap1.out" pageins) in)"
+is "1024 1024" "$(vmfield "$d/swap1.out" limit) $(vmfield "$d/swap1.out" peak)" \
+    "libos-unix never held more frames for user memory than -M"
+ok $([ "$(vmfield "$d/swap1.out" reclaims)" -gt 0 ]; echo $?) \
+    "pages read back and not written again were dropped without a write ($(vmfield "$d/swap1.out" reclaims))"
+ok $(grep -q '^PID	RES	SWAP	SHR	FAULTS	PGIN	PGOUT	NAME$' "$d/swap1.out" &&
+    grep -q '^[0-9]*	[0-9]*	[0-9]*	[0-9]*	[0-9]*	0	0	vmstat$' \
+    "$d/swap1.out"; echo $?) "vmstat shows each process's pages"
+
+out=$(timeout -k 5 120 "$UNIX" -S "$sock" -n swap1 -M 4M \
+    -c 'pagetest par 2 12' "$PROGS" 2>"$err")
+is "pagetest: 12 MiB seed 100 checked 2 times ok
+pagetest: 12 MiB seed 101 checked 2 times ok
+pagetest: 2 processes of 12 MiB ok" "$(printf '%s\n' "$out" | sort)" \
+    "two processes of 3x -M at once, every byte right"
+
+out=$(timeout -k 5 120 "$UNIX" -S "$sock" -n swap1 -M 4M \
+    -c 'pagetest fork 12 3; vmstat' "$PROGS" 2>"$err")
+ok $(printf '%s\n' "$out" | grep -q '^pagetest: fork of 12 MiB ok$'; echo $?) \
+    "fork of a partly swapped process: the child sees the parent's bytes, its writes stay its own"
+
+# A full swap area: exod's disk of 3,072 blocks holds the file system's
+# 2,048 and room for 1,024 pages of swap.
+"$EXOD" -f -S "$d/sock2" -m 64M -D 12M >"$d/exod2.log" 2>&1 &
+pids+=($!)
+for i in $(seq 1 500); do
+	"$EXOCTL" -S "$d/sock2" status >/dev/null 2>&1 && break
+	sleep 0.02
+done
+out=$(timeout -k 5 120 "$UNIX" -S "$d/sock2" -M 1M \
+    -c 'pagetest full 64; vmstat' "$PROGS" 2>"$err")
+printf '%s\n' "$out" >"$d/full.out"
+ok $(grep -q '^pagetest: the hog died (-1), the rest ok$' "$d/full.out"
+    echo $?) "a full swap area kills the process that asked; the others keep every byte and go on"
+ok $(grep -q '(pagetest): out of memory at .*: killed' "$err"; echo $?) \
+    "with a message naming it"
+ok $([ "$(vmfield "$d/full.out" oom)" -ge 1 ]; echo $?) "vmstat counts the refusal"
+is 1024 "$(blocks_free "$d/sock2")" "its swap blocks went back to exod when it exited"
+
+# kill -9 in the middle of paging.
+timeout -k 5 60 "$UNIX" -S "$sock" -n swapkill -c 'echo' "$PROGS" \
+    >/dev/null 2>"$err"	# its file system, made once
+b0=$(blocks_free "$sock")
+f0=$(frames_free "$sock")
+"$UNIX" -S "$sock" -n swapkill -M 1M -c 'pagetest fill 32 5 1000' \
+    "$PROGS" >"$d/kill.out" 2>"$err" &
+victim=$!
+pids+=($victim)
+for i in $(seq 1 1000); do
+	b=$(blocks_free "$sock")
+	[ "$b" -lt $((b0 - 2048)) ] && break
+	sleep 0.02
+done
+ok $([ "$b" -lt $((b0 - 2048)) ]; echo $?) \
+    "a process of 32x -M pages through $((b0 - b)) swap blocks"
+kill -KILL "$victim"
+wait "$victim" 2>/dev/null
+for i in $(seq 1 500); do
+	[ "$(blocks_free "$sock")" -eq "$b0" ] &&
+	    [ "$(frames_free "$sock")" -eq "$f0" ] && break
+	sleep 0.02
+done
+is "$b0 $f0" "$(blocks_free "$sock") $(frames_free "$sock")" \
+    "kill -9 mid-paging gives every swap block and every frame back to exod"
+ok $([ ! -s "$d/kill.out" ]; echo $?) "and it had not finished"
+
+# -M's usage errors.
+"$UNIX" -S "$sock" -M 16K -c echo "$PROGS" >/dev/null 2>"$d/usage.err"
+st=$?
+ok $([ "$st" -eq 2 ] && grep -q 'libos-unix: -M 16K: not a memory size' \
+    "$d/usage.err"; echo $?) "-M below 256K is a usage error (exit 2)"
+"$UNIX" -S "$sock" -M lots -c echo "$PROGS" >/dev/null 2>"$d/usage.err"
+is 2 "$?" "-M with no number is one too"
+"$UNIX" -S "$sock" --fsck -M 1M >/dev/null 2>"$d/usage.err"
+is 2 "$?" "-M with --fsck is one too"

@@ -75,6 +75,15 @@ const struct exo_cap *frame_cap(uint32_t);
 void		 frame_trim(unsigned);
 unsigned	 frame_bound(void);
 unsigned	 frame_used(void);
+void		 frame_set_limit(unsigned);
+unsigned	 frame_limit(void);
+unsigned	 frame_peak(void);
+uint32_t	 frame_slot(uint32_t);
+void		 frame_set_slot(uint32_t, uint32_t);
+void		 frame_census(unsigned *, unsigned *);
+
+/* pageout.c: the replacement policy (a clock over the page tables) */
+unsigned	 pageout_evict(void);
 
 /* syscall.c: dispatch and the arguments of a call */
 void		 syscall_entry(void);
@@ -93,6 +102,7 @@ int64_t		 sys_sleep(void);
 int64_t		 sys_uptime(void);
 int64_t		 sys_procinfo(void);
 int64_t		 sys_nop(void);
+int64_t		 sys_vmstat(void);
 int64_t		 sys_pipe(void);
 int64_t		 sys_read(void);
 int64_t		 sys_write(void);

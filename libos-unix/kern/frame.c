@@ -11,6 +11,12 @@
  * memory (exec, copyin and copyout, copy-on-write), so the libOS never
  * touches the region itself.
  *
+ * libos-unix -M caps the frames it holds for user pages (in use or on the
+ * free list).  At the cap, or when exod has no frame to give, frame_alloc
+ * asks the replacement policy (pageout.c) to evict pages to swap, which
+ * puts their frames on the free list; the signal path never does (it
+ * cannot wait for the disk) and enters the libOS instead.
+ *
  * Everything here runs with the kernel quiescent: either in kernel
  * context, or in the signal path when it interrupted user code.
  */
@@ -22,6 +28,7 @@
 #include <string.h>
 
 #include "defs.h"
+#include "swap.h"
 
 #define FRAME_BATCH	64
 #define FRAME_NONE	UINT32_MAX
@@ -30,6 +37,8 @@ struct kframe {
 	struct exo_frame f;	/* fd != -1 while bound */
 	uint32_t	 ref;	/* pages that map it; 0 while on the free list */
 	uint32_t	 next;	/* free list link */
+	uint32_t	 slot;	/* swap slot with the same bytes, or SWAP_NONE;
+				   none while on the free list */
 };
 
 static struct {
@@ -39,6 +48,8 @@ static struct {
 	uint32_t	 free;	/* head of the free list */
 	unsigned	 nfree;
 	unsigned	 nbound; /* bound to us: in use or on the free list */
+	unsigned	 limit;	/* -M: nbound stays at most this; 0: none */
+	unsigned	 peak;	/* the most nbound has been */
 } fr;
 
 int
@@ -52,8 +63,10 @@ frame_init(struct exo *e)
 		return (-1);
 	if ((fr.tab = calloc(fr.ntab, sizeof *fr.tab)) == NULL)
 		return (-1);
-	for (i = 0; i < fr.ntab; i++)
+	for (i = 0; i < fr.ntab; i++) {
 		fr.tab[i].f.fd = -1;
+		fr.tab[i].slot = SWAP_NONE;
+	}
 	fr.free = FRAME_NONE;
 	return (0);
 }
@@ -68,6 +81,8 @@ frame_refill(unsigned n)
 
 	if (n > FRAME_BATCH)
 		n = FRAME_BATCH;
+	if (fr.limit != 0 && n > fr.limit - fr.nbound)
+		n = fr.limit - fr.nbound;	/* -M: hold no more */
 	while (n > 0 && exo_frame_alloc_batch(fr.e, batch, n) != 0)
 		n /= 2;		/* exod is short: take what it has */
 	for (i = 0; i < n; i++) {
@@ -85,6 +100,8 @@ frame_refill(unsigned n)
 		fr.nbound++;
 		got++;
 	}
+	if (fr.nbound > fr.peak)
+		fr.peak = fr.nbound;
 	return (got);
 }
 
@@ -107,15 +124,35 @@ frame_pop(int zero)
 
 /*
  * A frame with one reference, zeroed if zero (a recycled frame holds
- * another process's data); -1 if exod has none left.  Kernel context
- * only: it may ask exod.
+ * another process's data); -1 if there is none: exod has none left or
+ * the libOS is at -M, and nothing could be paged out.  Kernel context
+ * only: it may ask exod and write to swap.
  */
 int64_t
 frame_alloc(int zero)
 {
-	if (fr.free == FRAME_NONE && frame_refill(FRAME_BATCH) == 0)
+	if (fr.free == FRAME_NONE && frame_refill(FRAME_BATCH) == 0 &&
+	    pageout_evict() == 0)
 		return (-1);
 	return (frame_pop(zero));
+}
+
+void
+frame_set_limit(unsigned n)
+{
+	fr.limit = n;
+}
+
+unsigned
+frame_limit(void)
+{
+	return (fr.limit);
+}
+
+unsigned
+frame_peak(void)
+{
+	return (fr.peak);
 }
 
 /* A frame from the free list alone, zeroed, -1 if it is empty: for the
@@ -141,6 +178,7 @@ frame_unref(uint32_t id)
 		unix_panic("frame %u: unreferenced twice", id);
 	if (--k->ref > 0)
 		return;
+	swap_unlink_frame(id);	/* a clean copy of nothing: the slot goes */
 	k->next = fr.free;
 	fr.free = id;
 	fr.nfree++;
@@ -162,6 +200,31 @@ const struct exo_cap *
 frame_cap(uint32_t id)
 {
 	return (&fr.tab[id].f.cap);
+}
+
+uint32_t
+frame_slot(uint32_t id)
+{
+	return (fr.tab[id].slot);
+}
+
+void
+frame_set_slot(uint32_t id, uint32_t slot)
+{
+	fr.tab[id].slot = slot;
+}
+
+/* Frames in use, and of those the ones more than one page maps. */
+void
+frame_census(unsigned *used, unsigned *shared)
+{
+	uint32_t	i;
+
+	*used = fr.nbound - fr.nfree;
+	*shared = 0;
+	for (i = 0; i < fr.ntab; i++)
+		if (fr.tab[i].ref > 1)
+			(*shared)++;
 }
 
 /* Give exod back every free frame beyond keep. */

@@ -3,7 +3,7 @@
  * operating system on exod.
  *
  *	libos-unix [-S socket] [-n name] [-s slots] [-a addr/len [-g gateway]]
- *	    [-b cache] [-c command] [program-dir]
+ *	    [-b cache] [-c command] [-M memory] [program-dir]
  *	libos-unix --mkfs [-S socket] [-n name] [-z size] [dir ...]
  *	libos-unix --fsck [-S socket] [-n name]
  *
@@ -34,6 +34,7 @@
 #include "proc.h"
 #include "vm.h"
 #include "fsboot.h"
+#include "swap.h"
 
 #ifndef UNIX_PROGDIR
 #define UNIX_PROGDIR	"/usr/local/libexec/exo/user"
@@ -47,6 +48,12 @@ static char	 unix_progbuf[PATH_MAX];
 
 enum { UNIX_RUN, UNIX_MKFS, UNIX_FSCK };
 
+/* Long options without a letter (-M is the memory limit). */
+#define UNIX_OPT_MKFS	256
+#define UNIX_OPT_FSCK	257
+
+#define UNIX_MEM_MIN	64	/* -M: pages, the least a pager can work in */
+
 /* What the file system options asked for (unix_fsopt). */
 static struct {
 	int		 mode;		/* UNIX_RUN, UNIX_MKFS, UNIX_FSCK */
@@ -55,8 +62,8 @@ static struct {
 } unix_fs;
 
 static const struct option unix_longopts[] = {
-	{ "fsck", no_argument, NULL, 'K' },
-	{ "mkfs", no_argument, NULL, 'M' },
+	{ "fsck", no_argument, NULL, UNIX_OPT_FSCK },
+	{ "mkfs", no_argument, NULL, UNIX_OPT_MKFS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -67,8 +74,8 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: libos-unix [-hV] [-a addr/len [-g gateway]] [-b cache] "
-	    "[-c command]\n                  [-n name] [-S socket] [-s slots] "
-	    "[program-dir]\n"
+	    "[-c command]\n                  [-M memory] [-n name] [-S socket] "
+	    "[-s slots] [program-dir]\n"
 	    "       libos-unix --mkfs [-b cache] [-n name] [-S socket] "
 	    "[-z size] [dir ...]\n"
 	    "       libos-unix --fsck [-b cache] [-n name] [-S socket]\n");
@@ -156,11 +163,11 @@ unix_fsopt(int ch, const char *arg)
 	uint64_t	n;
 
 	switch (ch) {
-	case 'K':
-	case 'M':
+	case UNIX_OPT_FSCK:
+	case UNIX_OPT_MKFS:
 		if (unix_fs.mode != UNIX_RUN)
 			usage(2);
-		unix_fs.mode = ch == 'M' ? UNIX_MKFS : UNIX_FSCK;
+		unix_fs.mode = ch == UNIX_OPT_MKFS ? UNIX_MKFS : UNIX_FSCK;
 		return (0);
 	case 'b':
 		n = fsboot_parse_size(arg);
@@ -215,7 +222,8 @@ unix_boot(const char *sock, const char *name, unsigned slots)
 		    error == -EXO_ESYS ? strerror(errno) : "");
 		return (-1);
 	}
-	if (frame_init(unix_exo) != 0 || vm_gate_init() != 0) {
+	if (frame_init(unix_exo) != 0 || swap_init(unix_exo) != 0 ||
+	    vm_gate_init() != 0) {
 		unix_log("no frames from exod for the gate");
 		return (-1);
 	}
@@ -245,9 +253,10 @@ main(int argc, char **argv)
 	char		*init_argv[] = { "init", NULL };
 	char		*sh_argv[] = { "sh", "-c", NULL, NULL };
 	unsigned long	 slots = SCHED_FAIR;
+	uint64_t	 mem = 0;
 	int		 ch, status;
 
-	while ((ch = getopt_long(argc, argv, "a:b:c:g:hn:S:s:Vz:",
+	while ((ch = getopt_long(argc, argv, "a:b:c:g:hM:n:S:s:Vz:",
 	    unix_longopts,
 	    NULL)) != -1) {
 		if (unix_fsopt(ch, optarg) == 0)
@@ -261,6 +270,15 @@ main(int argc, char **argv)
 			break;
 		case 'g':
 			gw = optarg;
+			break;
+		case 'M':
+			mem = fsboot_parse_size(optarg);
+			if (mem < UNIX_MEM_MIN || mem > UINT32_MAX) {
+				fprintf(stderr, "libos-unix: -M %s: not a memory "
+				    "size from %uK to 16T\n", optarg,
+				    UNIX_MEM_MIN * 4);
+				exit(2);
+			}
 			break;
 		case 'n':
 			name = optarg;
@@ -291,7 +309,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (unix_fs.mode != UNIX_RUN) {
-		if (cmd != NULL || addr != NULL)
+		if (cmd != NULL || addr != NULL || mem != 0)
 			usage(2);
 		setvbuf(stdout, NULL, _IONBF, 0);
 		return (unix_fstool(sock, name, argc, argv));
@@ -306,6 +324,7 @@ main(int argc, char **argv)
 	}
 	unix_rlimit();
 	setvbuf(stdout, NULL, _IONBF, 0);
+	frame_set_limit((unsigned)mem);
 	if (unix_boot(sock, name, (unsigned)slots) != 0)
 		exit(1);
 	if (addr != NULL && (ch = net_init(addr, gw)) != 0) {

@@ -49,6 +49,7 @@ static int64_t (*const syscall_tab[SYS_MAX + 1])(void) = {
 	[SYS_netinfo] = sys_netinfo,
 	[SYS_arpinfo] = sys_arpinfo,
 	[SYS_uptimeus] = sys_uptimeus,
+	[SYS_vmstat] = sys_vmstat,
 };
 
 void

@@ -7,8 +7,10 @@
 
 #include "kernel/types.h"
 #include "kernel/procinfo.h"
+#include "kernel/vmstat.h"
 #include "defs.h"
 #include "proc.h"
+#include "swap.h"
 #include "vm.h"
 
 int64_t
@@ -134,5 +136,69 @@ sys_procinfo(void)
 int64_t
 sys_nop(void)
 {
+	return (0);
+}
+
+/* The live process with pid, or NULL. */
+static struct proc *
+sysproc_find(int pid)
+{
+	struct proc	*p;
+	int		 i;
+
+	for (i = 0; (p = proc_slot(i)) != NULL; i++)
+		if (p->state != PROC_S_UNUSED && p->pid == pid &&
+		    p->vm != NULL)
+			return (p);
+	return (NULL);
+}
+
+/* vmstat(pid, vs): kernel/vmstat.h is the contract. */
+int64_t
+sys_vmstat(void)
+{
+	struct vmstat		 vs;
+	struct vm_census	 c;
+	struct proc		*p;
+	uint64_t		 addr;
+	unsigned		 used, shared;
+	int			 pid;
+
+	(void)argint(0, &pid);
+	(void)argaddr(1, &addr);
+	memset(&vs, 0, sizeof vs);
+	if (pid == 0) {
+		frame_census(&used, &shared);
+		vs.resident = used;
+		vs.shared = shared;
+		vs.faults = swap_st.faults;
+		vs.pageins = swap_st.pageins;
+		vs.pageouts = swap_st.pageouts;
+		vs.reclaims = swap_st.reclaims;
+		vs.limit = frame_limit();
+		vs.held = frame_bound();
+		vs.peak = frame_peak();
+		vs.slots = swap_slots();
+		vs.slots_used = swap_used();
+		vs.revoked = swap_st.revoked;
+		vs.oom = swap_st.oom;
+		for (pid = 0; (p = proc_slot(pid)) != NULL; pid++)
+			if (p->state != PROC_S_UNUSED && p->vm != NULL) {
+				vm_count(p->vm, &c);
+				vs.swapped += c.swapped;
+			}
+	} else {
+		if ((p = sysproc_find(pid)) == NULL)
+			return (-1);
+		vm_count(p->vm, &c);
+		vs.resident = c.resident;
+		vs.swapped = c.swapped;
+		vs.shared = c.shared;
+		vs.faults = p->vm->faults;
+		vs.pageins = p->vm->pageins;
+		vs.pageouts = p->vm->pageouts;
+	}
+	if (vm_copyout(proc_cur->vm, addr, &vs, sizeof vs) != 0)
+		return (-1);
 	return (0);
 }

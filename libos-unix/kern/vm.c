@@ -25,6 +25,15 @@
  * to it faults and vm_fill copies the page (or, if this table holds the
  * last reference, makes it writable again).
  *
+ * A page may be swapped out (pageout.c chooses, swap.c keeps the area):
+ * its entry then has PTE_S and names a swap slot instead of a frame, and
+ * the next touch (vm_fill, or vm_kaddr for the kernel) reads it back.  A
+ * page read back keeps its slot as a clean copy; such a page is loaded
+ * into the TLB read-only, even if it may be written, so that its first
+ * store traps here and breaks the link (its copy in swap is stale from
+ * then on).  Every load of a page into the TLB sets PTE_A, the accessed
+ * bit the clock clears.
+ *
  * The libOS itself never loads or stores through the region: copyin and
  * copyout walk the table and use each frame's kernel mapping (frame.c),
  * so a bad pointer from a program is an error return, not a fault.
@@ -35,9 +44,11 @@
 #include <string.h>
 
 #include "defs.h"
+#include "swap.h"
 #include "vm.h"
 
 static int64_t	vm_gate = -1;	/* the gate's frame, shared by all */
+uint64_t	*vm_busy;	/* see vm.h */
 
 #define VM_PAGE(va)	((va) & ~(UNIX_PAGE_SIZE - 1))
 #define VM_ROUNDUP(va)	(((va) + UNIX_PAGE_SIZE - 1) & ~(UNIX_PAGE_SIZE - 1))
@@ -114,10 +125,16 @@ vm_free(struct vm *vm)
 	for (d = 0; d < VM_NDIR; d++) {
 		if (vm->dir[d] == NULL)
 			continue;
-		for (i = 0; i < VM_LEAF; i++)
-			if ((vm->dir[d][i] & PTE_V) &&
-			    !(vm->dir[d][i] & PTE_GATE))
+		for (i = 0; i < VM_LEAF; i++) {
+			if (!(vm->dir[d][i] & PTE_V) ||
+			    (vm->dir[d][i] & PTE_GATE))
+				continue;
+			/* A swapped page of the dead costs no write. */
+			if (vm->dir[d][i] & PTE_S)
+				swap_unref(PTE_SLOT(vm->dir[d][i]));
+			else
 				frame_unref(PTE_FRAME(vm->dir[d][i]));
+		}
 		free(vm->dir[d]);
 	}
 	free(vm);
@@ -172,7 +189,10 @@ vm_fork(struct vm *parent)
 				pte = (pte & ~(uint64_t)PTE_W) | PTE_COW;
 			parent->dir[d][i] = pte;
 			child->dir[d][i] = pte;
-			frame_ref(PTE_FRAME(pte));
+			if (pte & PTE_S)
+				swap_ref(PTE_SLOT(pte));
+			else
+				frame_ref(PTE_FRAME(pte));
 			child->npages++;
 		}
 	}
@@ -194,7 +214,9 @@ vm_cow(uint64_t *pte, int pooled)
 		*pte = PTE_MAKE(old, flags);
 		return (0);
 	}
+	vm_busy = pte;		/* an eviction must leave old where it is */
 	f = pooled ? frame_alloc_pooled() : frame_alloc(0);
+	vm_busy = NULL;
 	if (f < 0)
 		return (-1);
 	memcpy(frame_kva((uint32_t)f), frame_kva(old), UNIX_PAGE_SIZE);
@@ -220,13 +242,16 @@ vm_lazy(const struct vm *vm, uintptr_t va)
 	return (vm_in_stack(va) || (va >= vm->heap0 && va < vm->sz));
 }
 
-/* The TLB's rights for the page behind pte. */
+/*
+ * The TLB's rights for the resident page behind pte.  A page with a
+ * clean copy in swap is not writable there: its first store must trap.
+ */
 static unsigned
 vm_rights(uint64_t pte)
 {
 	unsigned	rights = EXO_RIGHT_READ;
 
-	if (pte & PTE_W)
+	if ((pte & PTE_W) && frame_slot(PTE_FRAME(pte)) == SWAP_NONE)
 		rights |= EXO_RIGHT_WRITE;
 	if (pte & PTE_X)
 		rights |= EXO_TLB_EXEC;
@@ -250,6 +275,51 @@ vm_ws_note(struct vm *vm, uintptr_t va)
 	vm->wsnext = (vm->wsnext + 1) % VM_WS_MAX;
 }
 
+/* Page va leaves vm's working set (the clock took it, or its A bit). */
+void
+vm_ws_drop(struct vm *vm, uintptr_t va)
+{
+	unsigned	i, n = 0;
+
+	for (i = 0; i < vm->nws; i++)
+		if (vm->ws[i] != va)
+			vm->ws[n++] = vm->ws[i];
+	if (n < vm->nws)
+		vm->wsnext = 0;
+	vm->nws = n;
+}
+
+/*
+ * Bring the swapped page behind pte back: share the frame that still
+ * holds its bytes, or read its slot into a new frame, which keeps the
+ * slot as a clean copy.  Kernel context.  0, or -1 (no frame, or the
+ * read failed).
+ */
+static int
+vm_swapin(struct vm *vm, uint64_t *pte)
+{
+	uint32_t	s = PTE_SLOT(*pte), f;
+	uint64_t	flags = *pte & (PTE_W | PTE_X | PTE_COW);
+	int64_t		nf;
+
+	if ((f = swap_frame(s)) != SWAP_NONE)
+		frame_ref(f);
+	else {
+		if ((nf = frame_alloc(0)) < 0)
+			return (-1);
+		f = (uint32_t)nf;
+		if (swap_read(s, f) != 0) {
+			frame_unref(f);
+			return (-1);
+		}
+		swap_link(f, s);
+		vm->pageins++;
+	}
+	*pte = PTE_MAKE(f, PTE_V | flags);
+	swap_unref(s);		/* the link keeps it, as a clean copy */
+	return (0);
+}
+
 /*
  * The TLB is to hold vm's pages from now on: flush it and load vm's
  * working set, each page with the rights its entry gives now.  A page
@@ -267,10 +337,12 @@ vm_tlb_switch(struct vm *vm)
 		return;
 	for (i = 0; i < vm->nws; i++) {
 		pte = vm_pte(vm, vm->ws[i], 0);
-		if (pte == NULL || !(*pte & PTE_V) ||
+		if (pte == NULL || !(*pte & PTE_V) || (*pte & PTE_S) ||
 		    exo_tlb_install(unix_exo, (void *)vm->ws[i],
 		    frame_cap(PTE_FRAME(*pte)), vm_rights(*pte)) != 0)
 			continue;
+		if (!(*pte & PTE_GATE))
+			*pte |= PTE_A;
 		vm->ws[n++] = vm->ws[i];
 	}
 	if (n < vm->nws)
@@ -283,8 +355,10 @@ vm_tlb_switch(struct vm *vm)
  * translation into the TLB: the addressing handler's work, for the
  * process whose table vm is, which is the running one.  A stack page,
  * or a heap page below the break, is made on first touch; a COW page is
- * copied.  0 when the access may run again; 1 when it needs a frame and VM_POOLED forbade asking exod; -1
- * when the access is not allowed (the process dies).
+ * copied; a swapped page is read back.  0 when the access may run again;
+ * 1 when it needs a frame or the disk and VM_POOLED forbade either; -1
+ * when the access is not allowed, or there is no memory (the process
+ * dies).
  */
 int
 vm_fill(struct vm *vm, uintptr_t va, int access)
@@ -293,7 +367,12 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 	unsigned	 rights;
 	int64_t		 f;
 
-	if (pte == NULL || !(*pte & PTE_V)) {
+	if (pte != NULL && (*pte & PTE_S)) {
+		if (access & VM_POOLED)
+			return (1);
+		if (vm_swapin(vm, pte) != 0)
+			return (-1);
+	} else if (pte == NULL || !(*pte & PTE_V)) {
 		if (!vm_lazy(vm, va))
 			return (-1);
 		if ((pte = vm_pte(vm, va, 1)) == NULL)
@@ -313,6 +392,12 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 		if (vm_cow(pte, access & VM_POOLED) != 0)
 			return ((access & VM_POOLED) ? 1 : -1);
 	}
+	if (access & VM_WRITE)
+		swap_unlink_frame(PTE_FRAME(*pte));	/* its copy goes stale */
+	if (!(*pte & PTE_GATE))
+		*pte |= PTE_A;
+	vm->faults++;
+	swap_st.faults++;
 	rights = vm_rights(*pte);
 	if (exo_tlb_install(unix_exo, (void *)VM_PAGE(va),
 	    frame_cap(PTE_FRAME(*pte)), rights) != 0)
@@ -332,7 +417,8 @@ vm_kaddr(struct vm *vm, uintptr_t va, int write)
 		    vm_map_zero(vm, VM_PAGE(va), PTE_W) != 0)
 			return (NULL);
 		pte = vm_pte(vm, va, 0);
-	}
+	} else if ((*pte & PTE_S) && vm_swapin(vm, pte) != 0)
+		return (NULL);
 	if ((*pte & PTE_GATE) && write)
 		return (NULL);
 	if (write && !(*pte & PTE_W)) {
@@ -341,6 +427,10 @@ vm_kaddr(struct vm *vm, uintptr_t va, int write)
 		/* The TLB may still translate va to the old frame. */
 		(void)exo_tlb_protect(unix_exo, (void *)VM_PAGE(va), 1, 0);
 	}
+	if (write)
+		swap_unlink_frame(PTE_FRAME(*pte));
+	if (!(*pte & PTE_GATE))
+		*pte |= PTE_A;
 	return ((unsigned char *)frame_kva(PTE_FRAME(*pte)) +
 	    (va & (UNIX_PAGE_SIZE - 1)));
 }
@@ -435,7 +525,10 @@ vm_sbrk(struct vm *vm, int64_t n, uint64_t *old)
 	for (va = VM_ROUNDUP(nsz); va < sz; va += UNIX_PAGE_SIZE) {
 		if ((pte = vm_pte(vm, va, 0)) == NULL || !(*pte & PTE_V))
 			continue;
-		frame_unref(PTE_FRAME(*pte));
+		if (*pte & PTE_S)
+			swap_unref(PTE_SLOT(*pte));
+		else
+			frame_unref(PTE_FRAME(*pte));
 		*pte = 0;
 		vm->npages--;
 		(void)exo_tlb_protect(unix_exo, (void *)va, 1, 0);
@@ -448,4 +541,28 @@ void
 vm_tlb_flush(void)
 {
 	(void)exo_tlb_flush(unix_exo);
+}
+
+/* Count vm's pages: resident, swapped, shared. */
+void
+vm_count(const struct vm *vm, struct vm_census *c)
+{
+	uint64_t	pte;
+	size_t		d, i;
+
+	memset(c, 0, sizeof *c);
+	for (d = 0; d < VM_NDIR; d++) {
+		if (vm->dir[d] == NULL)
+			continue;
+		for (i = 0; i < VM_LEAF; i++) {
+			pte = vm->dir[d][i];
+			if (pte & PTE_S)
+				c->swapped++;
+			else if (PTE_RESIDENT(pte)) {
+				c->resident++;
+				if (frame_refs(PTE_FRAME(pte)) > 1)
+					c->shared++;
+			}
+		}
+	}
 }

@@ -19,7 +19,11 @@
 #define PTE_X		0x04	/* may be executed */
 #define PTE_COW		0x08	/* writable after a copy: frame shared */
 #define PTE_GATE	0x10	/* the gate: one frame for all, not counted */
+#define PTE_A		0x20	/* accessed since the clock last passed */
+#define PTE_S		0x40	/* swapped out: the number is a swap slot */
 #define PTE_FRAME(pte)	((uint32_t)((pte) >> 12))
+#define PTE_SLOT(pte)	((uint32_t)((pte) >> 12))
+#define PTE_RESIDENT(pte) (((pte) & (PTE_V | PTE_S | PTE_GATE)) == PTE_V)
 #define PTE_MAKE(f, fl)	(((uint64_t)(f) << 12) | (fl))
 
 /* Pages preloaded at a switch: half the default TLB of exod (-t 64). */
@@ -34,7 +38,20 @@ struct vm {
 	uint64_t	 heap0;		/* first heap address (after bss) */
 	uint64_t	 sz;		/* the break: end of data and heap */
 	size_t		 npages;	/* valid pages, the gate included */
+	uint64_t	 faults;	/* page faults served (vm_fill) */
+	uint64_t	 pageins;	/* of its pages read back from swap */
+	uint64_t	 pageouts;	/* of its pages evicted to swap */
 };
+
+/* What vm_census counts in one table. */
+struct vm_census {
+	uint64_t	 resident;	/* pages with a frame (gate excluded) */
+	uint64_t	 swapped;	/* pages in swap */
+	uint64_t	 shared;	/* resident, on a frame others map too */
+};
+
+/* The entry the kernel is changing: the clock passes it by. */
+extern uint64_t	*vm_busy;
 
 struct vm	*vm_new(void);
 void		 vm_free(struct vm *);
@@ -53,5 +70,7 @@ int		 vm_user_range(uintptr_t, size_t);
 int		 vm_gate_init(void);
 void		 vm_tlb_flush(void);
 void		 vm_tlb_switch(struct vm *);
+void		 vm_ws_drop(struct vm *, uintptr_t);
+void		 vm_count(const struct vm *, struct vm_census *);
 
 #endif

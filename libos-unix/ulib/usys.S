@@ -52,5 +52,6 @@ USYS(sotimeout)
 USYS(netinfo)
 USYS(arpinfo)
 USYS(uptimeus)
+USYS(vmstat)
 
 	.section .note.GNU-stack, "", @progbits

@@ -45,6 +45,7 @@
 #define SYS_netinfo	33	/* part 4: the interface and its counters */
 #define SYS_arpinfo	34	/* part 4: one entry of the ARP cache */
 #define SYS_uptimeus	35	/* part 4: microseconds since boot (ping) */
-#define SYS_MAX		35
+#define SYS_vmstat	36	/* part 3: the memory system's counters */
+#define SYS_MAX		36
 
 #endif

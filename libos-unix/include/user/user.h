@@ -59,6 +59,8 @@ void *memcpy(void *, const void *, uint);
 int symlink(const char*, const char*);		/* part 2: symbolic links */
 int procinfo(int, struct procinfo*);		/* kernel/procinfo.h */
 int nop(void);					/* the null system call */
+struct vmstat;
+int vmstat(int, struct vmstat*);		/* kernel/vmstat.h */
 
 /* part 4: the network (kernel/net.h; addresses and ports in host order) */
 struct netinfo;

@@ -1,0 +1,200 @@
+/*
+ * pageout.c - which pages leave memory, and how: libos-unix's own
+ * replacement policy, a clock over the page tables of every process.
+ *
+ * The hand walks the resident entries of each process's table in turn
+ * (process slot, then address).  An entry with PTE_A set was loaded into
+ * the TLB since the hand last passed: the hand clears the bit and, if
+ * the page belongs to the running process, takes its translation out of
+ * the TLB (and every process's page out of its working set), so that the
+ * next touch traps and sets the bit again -- the emulated TLB has no
+ * accessed bit of its own, so protection traps stand in for it.  An
+ * entry without PTE_A is a victim.
+ *
+ * A victim's frame is written to a fresh swap slot unless it is linked
+ * to one already (a clean copy: no write), in one request for the whole
+ * batch; then each victim's entry is made to name the slot and its frame
+ * loses a reference.  A frame that several processes share (after fork)
+ * is free only once the hand has passed every entry that maps it; the
+ * first of them pays the write and the others find the clean copy.
+ *
+ * pageout_frames serves exod's revocations (revoke.c): there the frames
+ * are chosen by exod, not by the hand, and every entry that maps one is
+ * paged out at once.
+ *
+ * Kernel context only: it writes to the disk through exod.  The entry the
+ * kernel is in the middle of changing (vm_busy) is never a victim.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "defs.h"
+#include "proc.h"
+#include "swap.h"
+#include "vm.h"
+
+#define PAGEOUT_BATCH	32	/* frames freed by one eviction */
+#define PAGEOUT_WRAPS	3	/* passes of the hand, at most, per call */
+
+struct pageout_victim {
+	struct vm	*vm;
+	uintptr_t	 va;
+	uint64_t	*pte;
+};
+
+static struct {
+	int		 proc;	/* the hand: a process slot */
+	size_t		 page;	/* and a page of its table */
+} hand;
+
+static uintptr_t
+pageout_va(size_t page)
+{
+	return (UNIX_REGION_BASE + page * UNIX_PAGE_SIZE);
+}
+
+/* The table the TLB holds pages of now, or NULL. */
+static struct vm *
+pageout_tlb_vm(void)
+{
+	return (proc_cur != NULL ? proc_cur->vm : NULL);
+}
+
+/* va of vm may not be reached through the TLB until it traps again. */
+static void
+pageout_untlb(struct vm *vm, uintptr_t va)
+{
+	if (vm == pageout_tlb_vm())
+		(void)exo_tlb_protect(unix_exo, (void *)va, 1, 0);
+	vm_ws_drop(vm, va);
+}
+
+/*
+ * Write the victims' frames that have no clean copy to fresh slots, then
+ * make every victim's entry name its slot.  Returns the frames freed; the
+ * victims from the first one whose frame found no slot on are left
+ * resident, and *full is set.
+ */
+static unsigned
+pageout_victims(struct pageout_victim *v, unsigned n, int *full)
+{
+	uint32_t	wf[SWAP_IO_MAX], ws[SWAP_IO_MAX], f, s;
+	unsigned	i, nw = 0, freed = 0;
+
+	for (i = 0; i < n && nw < SWAP_IO_MAX; i++) {
+		f = PTE_FRAME(*v[i].pte);
+		if (frame_slot(f) != SWAP_NONE)
+			continue;		/* clean, or in this batch */
+		if ((s = swap_alloc()) == SWAP_NONE) {
+			*full = 1;
+			break;
+		}
+		swap_link(f, s);
+		wf[nw] = f;
+		ws[nw++] = s;
+	}
+	n = i;
+	if (nw > 0 && swap_write(wf, ws, nw) != 0) {
+		unix_log("swap: a write to exod's disk failed");
+		for (i = 0; i < nw; i++)
+			swap_unlink_frame(wf[i]);
+		*full = 1;
+		return (0);
+	}
+	swap_st.reclaims += n - nw;
+	for (i = 0; i < n; i++) {
+		f = PTE_FRAME(*v[i].pte);
+		s = frame_slot(f);
+		pageout_untlb(v[i].vm, v[i].va);
+		*v[i].pte = PTE_MAKE(s, (*v[i].pte &
+		    (PTE_W | PTE_X | PTE_COW)) | PTE_V | PTE_S);
+		swap_ref(s);
+		v[i].vm->pageouts++;
+		if (frame_refs(f) == 1)
+			freed++;
+		frame_unref(f);		/* the link goes with the last one */
+	}
+	return (freed);
+}
+
+/* Is pte among the n victims already (the hand came round again)? */
+static int
+pageout_chosen(const struct pageout_victim *v, unsigned n, const uint64_t *pte)
+{
+	unsigned	i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].pte == pte)
+			return (1);
+	return (0);
+}
+
+/* Move the hand one page on; 1 when it wrapped to the first process. */
+static int
+pageout_advance(void)
+{
+	if (++hand.page < VM_NPAGES)
+		return (0);
+	hand.page = 0;
+	if (++hand.proc < NPROC)
+		return (0);
+	hand.proc = 0;
+	return (1);
+}
+
+/*
+ * Free up to PAGEOUT_BATCH frames by evicting pages the hand finds
+ * unused.  Returns the frames it freed: 0 when nothing could go (every
+ * page busy, or the swap area full and exod out of blocks).
+ */
+unsigned
+pageout_evict(void)
+{
+	struct pageout_victim	 v[PAGEOUT_BATCH];
+	struct proc		*p;
+	struct vm		*vm;
+	uint64_t		*leaf, *pte;
+	unsigned		 n, wraps = 0, freed = 0;
+	int			 full = 0;
+
+	/* Shared frames may take more than one batch to free one. */
+	while (freed == 0 && wraps < PAGEOUT_WRAPS) {
+		n = 0;
+		while (n < PAGEOUT_BATCH && wraps < PAGEOUT_WRAPS) {
+			p = proc_slot(hand.proc);
+			if ((vm = p->vm) == NULL ||
+			    p->state == PROC_S_UNUSED) {
+				hand.page = VM_NPAGES - 1;	/* next process */
+				wraps += pageout_advance();
+				continue;
+			}
+			if ((leaf = vm->dir[hand.page / VM_LEAF]) == NULL) {
+				hand.page |= VM_LEAF - 1;	/* next leaf */
+				wraps += pageout_advance();
+				continue;
+			}
+			pte = &leaf[hand.page % VM_LEAF];
+			if (PTE_RESIDENT(*pte) && pte != vm_busy) {
+				if (*pte & PTE_A) {
+					*pte &= ~(uint64_t)PTE_A;
+					pageout_untlb(vm,
+					    pageout_va(hand.page));
+				} else if (!pageout_chosen(v, n, pte)) {
+					v[n].vm = vm;
+					v[n].va = pageout_va(hand.page);
+					v[n++].pte = pte;
+				}
+			}
+			wraps += pageout_advance();
+		}
+		if (n == 0)
+			break;
+		freed = pageout_victims(v, n, &full);
+		if (full)
+			break;		/* the area is full: no use going on */
+	}
+	if (freed == 0)
+		swap_st.oom++;
+	return (freed);
+}
