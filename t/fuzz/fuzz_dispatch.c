@@ -35,12 +35,19 @@
  * Input: byte 0 is a set of FZ_* flags; then records of a control byte
  * (FZ_R_*), a 16-bit little-endian length and that many bytes, each one
  * datagram.  With FZ_SUBST, what a fuzzer cannot guess is filled in:
- * a capability slot of CAP_CHECK, FRAME_FREE, SLOT_RELEASE, BLOCK_FREE or
- * DISK_IO whose flags field is 0xcafe is replaced by a capability exod
- * minted earlier in this input (frame, slot or block): the slot's id picks
- * which, and its rights byte, when not 0, is XORed into byte gen % 40 of
- * it, to forge; the target of EVENT_SEND, CALL or REVOKE, when 0xffffffff
- * or 0xfffffffe, becomes the libOS id of peer A or B.  Request ids, which
+ * a capability slot of CAP_CHECK, FRAME_FREE, SLOT_RELEASE, BLOCK_FREE,
+ * DISK_IO, TILE_FREE, CAP_DERIVE, CAP_GRANT, GRANT_REVOKE, FRAME_OPEN,
+ * DISK_RING_BIND, CHAN_ACCEPT or CHAN_CLOSE whose flags field is 0xcafe
+ * is replaced by a capability exod minted earlier in this input (frame,
+ * slot, block, tile, derived or granted key, channel end, extent frame):
+ * the slot's id picks which, and its rights byte, when not 0, is XORed
+ * into byte gen % 40 of it, to forge; the target of EVENT_SEND, CALL,
+ * REVOKE, CHAN_BIND or CAP_GRANT (its grantee), when 0xffffffff or
+ * 0xfffffffe, becomes the libOS id of peer A or B.  A granted key is
+ * modelled as far as the page says without the grants' state: refused by
+ * FRAME_FREE (EXO_EGRANTED), not predicted by CAP_CHECK.  After an
+ * extent, a disk ring or a call channel request the model stands down
+ * for the input, as after a revocation.  Request ids, which
  * exod only echoes, are replaced by a sequence number, so that each reply
  * names its request.  t/fuzz/mkcorpus.sh writes seeds in this format.
  *
@@ -253,6 +260,10 @@ fz_init(void)
 	revoke_init(fz_base);
 
 	fz_disk_init();
+	/* The disk ring's worker runs; the loop that takes its doorbells
+	 * and completions does not, so only binding is exercised. */
+	if (ring_start(fz_base) == -1)
+		fz_fail("ring_start failed");
 	fz_sched_reset(1);
 	if ((fz_devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fz_fail("/dev/null: %s", strerror(errno));
@@ -278,14 +289,21 @@ fz_name_ok(const char *name)
 	return (0);
 }
 
-/* What frame_check() must answer for peer k. */
+/*
+ * What frame_check() must answer for peer k; unbind: the request frees
+ * or unbinds (a granted key is refused there, right after the owner).
+ * Whether a granted key is still good is the grants' business, not
+ * modelled: FZ_ANY.
+ */
 static int
-fz_capcheck(int k, const struct exo_cap *c, unsigned rights)
+fz_capcheck(int k, const struct exo_cap *c, unsigned rights, int unbind)
 {
 	if (cap_verify(c) != 0)
 		return (-EXO_EBADCAP);
 	if (c->owner != fz_peers[k].p->libos)
 		return (-EXO_ENOTOWNER);
+	if (c->flags & EXO_CAP_GRANTED)
+		return (unbind ? -EXO_EGRANTED : FZ_ANY);
 	if (c->type != EXO_RES_FRAME || c->id >= FZ_FRAMES)
 		return (-EXO_EINVAL);
 	if (fz_live[c->id].owner != k || fz_live[c->id].cap.gen != c->gen)
@@ -422,10 +440,11 @@ fz_predict(int k, const unsigned char *m, size_t n, int trunc, unsigned nfds,
 		    cc.reserved != 0)
 			x->status = -EXO_EINVAL;
 		else if (cc.cap.type == EXO_RES_BLOCK ||
-		    cc.cap.type == EXO_RES_SLOT)
-			x->status = FZ_ANY;	/* the disk's and CPU's */
+		    cc.cap.type == EXO_RES_SLOT ||
+		    cc.cap.type == EXO_RES_TILE)
+			x->status = FZ_ANY;	/* the disk's, CPU's, display's */
 		else
-			x->status = fz_capcheck(k, &cc.cap, cc.rights);
+			x->status = fz_capcheck(k, &cc.cap, cc.rights, 0);
 		break;
 	case EXO_MSG_FRAME_ALLOC:
 		memcpy(&fa, pl, sizeof fa);
@@ -456,7 +475,7 @@ fz_predict(int k, const unsigned char *m, size_t n, int trunc, unsigned nfds,
 		}
 		memcpy(caps, pl + sizeof ff, ff.count * sizeof caps[0]);
 		for (i = 0; i < ff.count && x->status == 0; i++) {
-			if ((st = fz_capcheck(k, &caps[i], 0)) != 0)
+			if ((st = fz_capcheck(k, &caps[i], 0, 1)) != 0)
 				x->status = st;
 			for (j = 0; j < i && x->status == 0; j++)
 				if (caps[j].id == caps[i].id)
@@ -619,6 +638,56 @@ fz_pool_slots(const unsigned char *pl, size_t len)
 	}
 }
 
+/*
+ * Keys from the other replies: a derived or granted key, a channel's
+ * end (each the reply's first 40 bytes), an extent's frames (after its
+ * 24-byte head): capabilities from off on, as many as fit.
+ */
+static void
+fz_pool_keys(const unsigned char *pl, size_t len, size_t off)
+{
+	for (; off + sizeof(struct exo_cap) <= len &&
+	    fz_npool < FZ_POOL; off += sizeof(struct exo_cap))
+		memcpy(&fz_pool[fz_npool++], pl + off, sizeof(struct exo_cap));
+}
+
+/*
+ * GRANT_REVOKE of a frame moved it to a fresh object at a new
+ * generation: the reply is the owner's new key and one descriptor.  The
+ * model follows; a block's revoke replies empty.
+ */
+static void
+fz_regen(int k, const unsigned char *pl, size_t len, unsigned nfds)
+{
+	struct exo_cap	c;
+
+	if (len == 0 && nfds == 0)
+		return;
+	if (len != sizeof c || nfds != 1)
+		fz_fail("GRANT_REVOKE: reply of %zu bytes, %u descriptors",
+		    len, nfds);
+	memcpy(&c, pl, sizeof c);
+	if (cap_verify(&c) != 0 || c.type != EXO_RES_FRAME ||
+	    c.owner != fz_peers[k].p->libos || c.id >= FZ_FRAMES ||
+	    (c.flags & EXO_CAP_GRANTED))
+		fz_fail("GRANT_REVOKE: bad key for frame %llu",
+		    (unsigned long long)c.id);
+	if (c.gen <= fz_lastgen[c.id])
+		fz_fail("GRANT_REVOKE: frame %llu: generation %llu, not newer "
+		    "than %llu", (unsigned long long)c.id,
+		    (unsigned long long)c.gen,
+		    (unsigned long long)fz_lastgen[c.id]);
+	fz_lastgen[c.id] = c.gen;
+	if (!fz_uncertain) {
+		if (fz_live[c.id].owner != k)
+			fz_fail("GRANT_REVOKE moved frame %llu, not bound to "
+			    "peer %c", (unsigned long long)c.id, 'A' + k);
+		fz_live[c.id].cap = c;
+	}
+	if (fz_npool < FZ_POOL)
+		fz_pool[fz_npool++] = c;
+}
+
 /* One reply of n bytes from exod to peer k, against what is owed. */
 static void
 fz_check_reply(int k, const unsigned char *buf, size_t n, const int *fds,
@@ -678,6 +747,16 @@ fz_check_reply(int k, const unsigned char *buf, size_t n, const int *fds,
 		    h.type == (EXO_MSG_TILE_ALLOC | EXO_MSG_REPLY) ||
 		    h.type == (EXO_MSG_BLOCK_LIST | EXO_MSG_REPLY))
 			fz_pool_slots(pl, h.len);
+		else if (h.type == (EXO_MSG_CAP_DERIVE | EXO_MSG_REPLY) ||
+		    h.type == (EXO_MSG_CAP_GRANT | EXO_MSG_REPLY) ||
+		    h.type == (EXO_MSG_CHAN_BIND | EXO_MSG_REPLY) ||
+		    h.type == (EXO_MSG_CHAN_ACCEPT | EXO_MSG_REPLY))
+			fz_pool_keys(pl, h.len, 0);
+		else if (h.type == (EXO_MSG_GRANT_REVOKE | EXO_MSG_REPLY))
+			fz_regen(k, pl, h.len, nfds);
+		else if (h.type == (EXO_MSG_EXTENT | EXO_MSG_REPLY))
+			fz_pool_keys(pl, h.len,
+			    sizeof(struct exo_extent_reply));
 	} else {
 		switch (x->req) {
 		case EXO_MSG_HELLO:
@@ -774,6 +853,21 @@ fz_drain(int k)
 
 /* --- requests ------------------------------------------------------- */
 
+/* A target libOS id of FZ_TARGET_A or _B becomes that peer's id. */
+static void
+fz_subst_target(unsigned char *at)
+{
+	uint32_t	target;
+	int		k;
+
+	memcpy(&target, at, sizeof target);
+	k = target == FZ_TARGET_A ? 0 : target == FZ_TARGET_B ? 1 : -1;
+	if (k >= 0 && fz_peers[k].p != NULL) {
+		target = fz_peers[k].p->libos;
+		memcpy(at, &target, sizeof target);
+	}
+}
+
 /* Replace marked capability slots by minted capabilities. */
 static void
 fz_subst(unsigned char *m, size_t n)
@@ -781,28 +875,34 @@ fz_subst(unsigned char *m, size_t n)
 	struct exo_hdr	h;
 	struct exo_cap	slot;
 	size_t		off, first;
-	uint32_t	target;
 	uint16_t	t;
-	int		k;
+	int		one;
 
 	if (n < sizeof h)
 		return;
 	memcpy(&h, m, sizeof h);
 	t = h.type & ~EXO_MSG_REPLY;
 	if ((t == EXO_MSG_EVENT_SEND || t == EXO_MSG_CALL ||
-	    t == EXO_MSG_REVOKE) && n >= sizeof h + sizeof target) {
-		memcpy(&target, m + sizeof h, sizeof target);
-		k = target == FZ_TARGET_A ? 0 : target == FZ_TARGET_B ? 1 : -1;
-		if (k >= 0 && fz_peers[k].p != NULL) {
-			target = fz_peers[k].p->libos;
-			memcpy(m + sizeof h, &target, sizeof target);
-		}
+	    t == EXO_MSG_REVOKE || t == EXO_MSG_CHAN_BIND) &&
+	    n >= sizeof h + sizeof(uint32_t)) {
+		fz_subst_target(m + sizeof h);
 		return;
 	}
+	if (t == EXO_MSG_CAP_GRANT && n >= sizeof h + sizeof slot +
+	    sizeof(uint32_t))
+		fz_subst_target(m + sizeof h + sizeof slot);
 	if (fz_npool == 0)
 		return;
-	if (t == EXO_MSG_CAP_CHECK)
+	one = t == EXO_MSG_CAP_CHECK || t == EXO_MSG_CAP_DERIVE ||
+	    t == EXO_MSG_CAP_GRANT || t == EXO_MSG_GRANT_REVOKE ||
+	    t == EXO_MSG_FRAME_OPEN || t == EXO_MSG_CHAN_ACCEPT ||
+	    t == EXO_MSG_CHAN_CLOSE;
+	if (one)
 		first = sizeof h;
+	else if (t == EXO_MSG_TILE_FREE)
+		first = sizeof h + sizeof(struct exo_frame_free);
+	else if (t == EXO_MSG_DISK_RING_BIND)
+		first = sizeof h + sizeof(struct exo_disk_ring_bind);
 	else if (t == EXO_MSG_FRAME_FREE)
 		first = sizeof h + sizeof(struct exo_frame_free);
 	else if (t == EXO_MSG_SLOT_RELEASE)
@@ -820,9 +920,30 @@ fz_subst(unsigned char *m, size_t n)
 		memcpy(m + off, &fz_pool[slot.id % fz_npool], sizeof slot);
 		if (slot.rights != 0)
 			m[off + slot.gen % sizeof slot] ^= slot.rights;
-		if (t == EXO_MSG_CAP_CHECK)
+		if (one)
 			break;
 	}
+}
+
+/*
+ * Does m bind, pin or share frames where the model cannot follow (an
+ * extent's frames, a disk ring's, a call channel's page)?  Then the
+ * model stands down for the rest of the input, as after a revocation;
+ * the end-of-input checks (every frame free, no descriptor left) stay.
+ */
+static int
+fz_outside_model(const unsigned char *m, size_t n)
+{
+	struct exo_hdr	h;
+	uint16_t	t;
+
+	if (n < sizeof h)
+		return (0);
+	memcpy(&h, m, sizeof h);
+	t = h.type & ~EXO_MSG_REPLY;
+	return (t == EXO_MSG_EXTENT || t == EXO_MSG_DISK_RING_BIND ||
+	    t == EXO_MSG_DISK_RING_UNBIND || t == EXO_MSG_CHAN_BIND ||
+	    t == EXO_MSG_CHAN_ACCEPT || t == EXO_MSG_CHAN_CLOSE);
 }
 
 /* One datagram to peer k, through exod's own entry. */
@@ -853,6 +974,8 @@ fz_send(int k, int ctl, unsigned char *m, size_t n, int trunc)
 	 * A request may answer another peer too (a CALL's EDIED), and take
 	 * frames from one (a revocation): then the model stands down.
 	 */
+	if (fz_outside_model(m, n))
+		fz_uncertain = 1;
 	for (j = 0; j < FZ_PEERS; j++) {
 		if (fz_peers[j].p == NULL)
 			continue;

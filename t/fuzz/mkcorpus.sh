@@ -24,6 +24,9 @@ T_BLOCK_ALLOC=15; T_BLOCK_LIST=17; T_DISK_IO=18
 T_DISK_FLUSH=19; T_DISK_INFO=20; T_REVOKE=21
 T_TILE_ALLOC=40; T_TILE_FREE=41; T_DISPLAY_INFO=42; T_DISPLAY_SNAP=43
 T_HISTORY=44
+T_CAP_DERIVE=48; T_CAP_GRANT=49; T_GRANT_REVOKE=50; T_FRAME_OPEN=51
+T_RING_BIND=52; T_RING_UNBIND=53; T_CHAN_BIND=56; T_CHAN_ACCEPT=57
+T_CHAN_CLOSE=58; T_EXTENT=59
 # EVENT_SEND and CALL targets fuzz_dispatch replaces (SUBST) by A's or
 # B's libOS id.
 PEER_A=4294967295; PEER_B_ID=4294967294
@@ -193,3 +196,80 @@ tile_alloc() {
   tile_alloc 0 1 0 4294967295 0 2 1; tile_alloc 0 1 0 0 0 65536 65536
   tile_alloc 0 1 0 0 0 2 2; tile_alloc $TO_B 1 0 1 1 1 1
   empty 0 $T_DISPLAY_SNAP; } | seed display_hostile
+
+# Sharing: keys with fewer rights, grants to the other peer, a frame
+# opened through its key.  (Pool: minted capabilities, then derived and
+# granted keys, in the order the replies came.)
+# derive_hdr CTL RIGHTS FLAGS: a CAP_DERIVE; its slot follows, then
+# derive_tail.
+derive_hdr() { rec "$1" 64; hdr $T_CAP_DERIVE 48 48; }
+derive_tail() { u32 "$1"; u32 "$2"; }
+# grant_hdr CTL: a CAP_GRANT; its slot follows, then grant_tail.
+grant_hdr() { rec "$1" 72; hdr $T_CAP_GRANT 49 56; }
+grant_tail() { u32 "$1"; u32 "$2"; u32 "$3"; u32 0; }
+# one_cap CTL TYPE: a request whose payload is one capability.
+one_cap() { rec "$1" 56; hdr "$2" "$2" 40; }
+# A read-only key from a frame's, a right it lacks, a bad rights word;
+# the frame freed with the derived key.
+{ u8 $((HELLO | FIXHDR | SUBST)); alloc 0 1
+  derive_hdr 0; mark 0; derive_tail 1 0
+  derive_hdr 0; mark 0; derive_tail 4 0
+  check_hdr 0; mark 1; check_tail 2
+  check_hdr 0; mark 1; check_tail 1
+  one_cap 0 $T_FRAME_OPEN; mark 1
+  free_hdr 0 1; mark 1
+  derive_hdr 0; mark 1; derive_tail 1 1; } | seed cap_derive
+# A grants its frame read-only to B; B opens it, may not free it, checks
+# it; A revokes the grant; B's key is stale after.
+{ u8 $((HELLO | PEER_B | FIXHDR | SUBST)); alloc 0 1
+  grant_hdr 0; mark 0; grant_tail $PEER_B_ID 1 0
+  one_cap $TO_B $T_FRAME_OPEN; mark 1
+  free_hdr $TO_B 1; mark 1
+  check_hdr $TO_B; mark 1; check_tail 1
+  grant_hdr $TO_B; mark 1; grant_tail $PEER_A 1 0
+  one_cap 0 $T_GRANT_REVOKE; mark 1
+  one_cap $TO_B $T_FRAME_OPEN; mark 1
+  one_cap 0 $T_FRAME_OPEN; mark 0; } | seed cap_grant
+# A forged grant key, a grant to oneself, to nobody, with more rights
+# than the key has.
+{ u8 $((HELLO | PEER_B | FIXHDR | SUBST)); alloc 0 2
+  derive_hdr 0; mark 0; derive_tail 1 0
+  grant_hdr 0; mark 2; grant_tail $PEER_B_ID 3 0
+  grant_hdr 0; mark 1; grant_tail $PEER_A 1 0
+  grant_hdr 0; mark 1; grant_tail 77 1 0
+  grant_hdr 0; mark 1; grant_tail $PEER_B_ID 1 0
+  one_cap $TO_B $T_FRAME_OPEN; mark 3 9 4
+  one_cap $TO_B $T_GRANT_REVOKE; mark 3; } | seed cap_grant_hostile
+# Extents: four frames as one, their capabilities, a free by handle;
+# a handle that was never made.
+extent() {
+	rec "$1" 40; hdr $T_EXTENT 59 24
+	u32 "$2"; u32 "$3"; u64 "$4"; u32 "$5"; u32 0
+}
+{ u8 $((HELLO | FIXHDR | SUBST | FREEALL)); extent 0 1 4 0 0
+  extent 0 2 0 4294967296 1; extent 0 2 0 77 0
+  free_hdr 0 1; mark 1
+  extent 0 3 0 4294967296 0; extent 0 3 0 4294967296 0
+  extent 0 1 0 0 0; status 0; } | seed extent
+# A disk ring of one entry on two frames, bound, bound again, unbound;
+# one on a frame given twice.
+ring_bind() {
+	rec "$1" $((32 + 40 * $4)); hdr $T_RING_BIND 52 $((16 + 40 * $4))
+	u32 "$2"; u32 "$3"; u32 "$4"; u32 0
+}
+{ u8 $((HELLO | FIXHDR | SUBST)); alloc 0 2; balloc 0 1
+  ring_bind 0 1 0 2; mark 0; mark 1
+  ring_bind 0 1 0 2; mark 0; mark 1
+  empty 0 $T_RING_UNBIND
+  ring_bind 0 1 4294967295 2; mark 1; mark 1
+  ring_bind 0 3 0 2; mark 0; mark 1
+  free_hdr 0 1; mark 0; empty 0 $T_RING_UNBIND; } | seed disk_ring
+# A call channel from A to B's entry, closed; one to nobody; an end
+# accepted by the wrong side.
+chan_bind() { rec "$1" 24; hdr $T_CHAN_BIND 56 8; u32 "$2"; u32 0; }
+{ u8 $((HELLO | PEER_B | FIXHDR | SUBST)); entries $TO_B 4
+  chan_bind 0 $PEER_B_ID; chan_bind 0 99
+  one_cap $TO_B $T_CHAN_ACCEPT; mark 0
+  one_cap 0 $T_CHAN_ACCEPT; mark 0
+  one_cap 0 $T_CHAN_CLOSE; mark 0
+  one_cap 0 $T_CHAN_CLOSE; mark 0 8 1; } | seed call_channel
