@@ -502,6 +502,18 @@ fz_predict(int k, const unsigned char *m, size_t n, int trunc, unsigned nfds,
 
 /* --- replies -------------------------------------------------------- */
 
+/* A new key of frame c->id: its generation must be newer than any before. */
+static void
+fz_newgen(const char *what, const struct exo_cap *c)
+{
+	if (c->gen <= fz_lastgen[c->id])
+		fz_fail("%s: frame %llu: generation %llu, not newer than %llu",
+		    what, (unsigned long long)c->id,
+		    (unsigned long long)c->gen,
+		    (unsigned long long)fz_lastgen[c->id]);
+	fz_lastgen[c->id] = c->gen;
+}
+
 /* A frame's descriptor, fresh from FRAME_ALLOC: check it, then dirty it. */
 static void
 fz_check_frame(int fd, const struct exo_cap *c)
@@ -555,12 +567,7 @@ fz_check_alloc(int k, const struct fz_exp *x, const unsigned char *pl,
 		if (!fz_uncertain && fz_live[c.id].owner != -1)
 			fz_fail("frame %llu bound twice",
 			    (unsigned long long)c.id);
-		if (c.gen <= fz_lastgen[c.id])
-			fz_fail("frame %llu: generation %llu, not newer than "
-			    "%llu", (unsigned long long)c.id,
-			    (unsigned long long)c.gen,
-			    (unsigned long long)fz_lastgen[c.id]);
-		fz_lastgen[c.id] = c.gen;
+		fz_newgen("FRAME_ALLOC", &c);
 		fz_check_frame(fds[i], &c);
 		if (!fz_uncertain) {
 			fz_live[c.id].owner = k;
@@ -672,12 +679,7 @@ fz_regen(int k, const unsigned char *pl, size_t len, unsigned nfds)
 	    (c.flags & EXO_CAP_GRANTED))
 		fz_fail("GRANT_REVOKE: bad key for frame %llu",
 		    (unsigned long long)c.id);
-	if (c.gen <= fz_lastgen[c.id])
-		fz_fail("GRANT_REVOKE: frame %llu: generation %llu, not newer "
-		    "than %llu", (unsigned long long)c.id,
-		    (unsigned long long)c.gen,
-		    (unsigned long long)fz_lastgen[c.id]);
-	fz_lastgen[c.id] = c.gen;
+	fz_newgen("GRANT_REVOKE", &c);
 	if (!fz_uncertain) {
 		if (fz_live[c.id].owner != k)
 			fz_fail("GRANT_REVOKE moved frame %llu, not bound to "
