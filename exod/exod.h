@@ -422,6 +422,7 @@ void	ring_peer_gone(struct peer *);
 void	ring_frame_gone(uint32_t);
 void	ring_block_gone(uint32_t);
 unsigned ring_failed_take(void);
+void	ring_count_fold(void);
 int	disk_bound_to(const struct peer *, uint32_t);
 void	disk_cap(const struct peer *, uint32_t, struct exo_cap *);
 

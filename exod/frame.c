@@ -484,6 +484,8 @@ frame_reback(struct peer *p, uint32_t id, struct exo_cap *c, int *fd)
 		close(nfd);
 		return (-EXO_ENOMEM);
 	}
+	/* No ring job may write the old memory during the copy or after. */
+	ring_frame_gone(id);
 	memcpy(new, old, EXO_FRAME_SIZE);
 	if (f->ext != NULL) {
 		/* Out of its extent for good: the page there is punched. */

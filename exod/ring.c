@@ -14,9 +14,25 @@
  * The I/O runs on a worker thread, so a slow disk never stalls the loop.
  * The worker takes every job queued when it looks (a batch), moves the
  * data, writes each completion as soon as its job is done, and rings the
- * ring's completion eventfd once per batch.  It is the only writer of the
- * completion ring, so an entry refused by the loop goes through it too,
- * as a job without I/O.
+ * ring's completion eventfd once per batch, unless the libOS said it is
+ * looking itself (cq_spinning).  It is the only writer of the completion
+ * ring, so an entry refused by the loop goes through it too, as a job
+ * without I/O.
+ *
+ * The fast path.  A doorbell and a wake-up of the loop per refill cost
+ * more than the I/O of a 64 KiB entry, so while the worker is awake it
+ * takes entries itself, says so in each ring's sq_polling (the libOS then
+ * rings no doorbell), and sleeps only after RING_SPIN_NS with nothing to
+ * do.  It takes an entry only if every capability in it is, byte for
+ * byte, one the loop checked fully for this ring before (a small cache
+ * per ring), of the libOS's own (never a granted one), whose resource has
+ * not been unbound or moved since (an epoch per frame and block that
+ * ring_frame_gone and ring_block_gone move on, under the lock, before
+ * they wait for the pins).  Anything else (a new capability, a torn or
+ * malformed entry, an index out of range) is left at the head for the
+ * loop, which the worker notes once, and which takes on with the full
+ * check.  Both take under the lock, in index order, so completions stay
+ * in the order taken.
  *
  * exod unmaps a frame when it is unbound, and wipes a block when it is
  * bound again: the worker must not touch either after that.  Every job
@@ -58,8 +74,19 @@ struct ring_job {
 	void		*va[EXO_DISK_RING_PAIRS]; /* exod's mapping of frame[] */
 };
 
+#define RING_VB		4096	/* block capabilities a ring remembers */
+#define RING_VF		256	/* frame capabilities a ring remembers */
+
+/* A capability the loop checked fully for one ring (the fast path). */
+struct ring_vcap {
+	struct exo_cap	 cap;		/* byte for byte as checked */
+	uint32_t	 epoch;		/* its resource's epoch then */
+	int		 valid;		/* else the slot is empty */
+	void		*va;		/* a frame's: exod's mapping of it */
+};
+
 struct ring {
-	LIST_ENTRY(ring) entry;		/* on ring.rings */
+	LIST_ENTRY(ring) entry;		/* on ring.rings, under lock */
 	struct peer	*p;		/* its libOS; the ring is p->disk_ring */
 	uint32_t	 entries;	/* a power of 2 */
 	uint32_t	 nframes;
@@ -67,16 +94,22 @@ struct ring {
 	unsigned char	*va[EXO_DISK_RING_FRAMES(EXO_DISK_RING_MAX)];
 	struct exo_disk_ring_hdr *hdr;	/* va[0] */
 	struct exo_disk_cqe *cq;	/* in va[0] */
-	uint32_t	 sq_head;	/* loop: entries taken; the truth */
+	uint32_t	 sq_head;	/* under lock: entries taken; the truth */
 	uint32_t	 cq_tail;	/* worker: completions written */
 	atomic_uint	 inflight;	/* taken, completion not yet written */
 	unsigned	 refs;		/* under lock: batches that hold it */
 	int		 bell;		/* exod's end of the doorbell */
 	int		 done;		/* the completion interrupt */
 	struct event	*ev_bell;
-	int		 dying;		/* loop: takes nothing more */
+	int		 dying;		/* under lock: takes nothing more */
 	int		 stalled;	/* loop: counted in ring.stalled */
+	int		 owed;		/* under lock: the head entry waits for
+					   the loop's full check; noted once */
+	uint32_t	 bad_tail;	/* under lock: the tail the loop last
+					   found out of range (hdr->error) */
 	struct ring_job	*jobs;		/* entries of them, by seq % entries */
+	struct ring_vcap *vb, *vf;	/* under lock: checked capabilities,
+					   by id % RING_VB, % RING_VF */
 };
 
 static struct {
@@ -84,6 +117,8 @@ static struct {
 	struct event_base *base;
 	atomic_ushort	*fpin;		/* jobs holding frame i */
 	atomic_ushort	*bpin;		/* jobs holding block i */
+	uint32_t	*fepoch;	/* under lock: frame i unbound or moved */
+	uint32_t	*bepoch;	/* under lock: block i unbound */
 	uint32_t	 nf, nb;
 	pthread_t	 thread;
 	int		 thread_on;
@@ -92,9 +127,12 @@ static struct {
 	pthread_cond_t	 idle;		/* a job or a batch ended */
 	struct ring_job	*head, **tailp;	/* under lock: the queue */
 	int		 quit;		/* under lock */
+	int		 awake;		/* under lock: the worker takes entries
+					   itself; every sq_polling says so */
 	int		 note;		/* worker -> loop: a batch ended */
 	struct event	*ev_note;
 	atomic_ulong	 failed;	/* writes failed, not yet counted */
+	atomic_ulong	 nread, nwrite;	/* blocks taken, not yet counted */
 	atomic_uint	 stalled;	/* rings that stopped taking for want of
 					   room in their completion ring */
 } ring = { .note = -1 };
@@ -159,8 +197,24 @@ ring_unpin(const struct ring_job *j)
 	}
 }
 
-#define RING_SPIN_NS	20000	/* the worker looks this long before sleeping */
+#define RING_SPIN_NS	100000	/* the worker looks this long before sleeping */
 #define RING_TOUCHED	64	/* rings a batch rings the bell of at its end */
+
+/*
+ * The completion interrupt, unless the libOS says it is looking at
+ * cq_tail itself.  cq_tail was stored before the barrier: a libOS that
+ * clears the flag, then reads cq_tail, sees the completions, or the flag
+ * was clear here and the interrupt comes.
+ */
+static void
+ring_interrupt(struct ring *r)
+{
+	uint64_t	one = 1;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->hdr->cq_spinning, __ATOMIC_RELAXED) == 0)
+		(void)write(r->done, &one, sizeof one);
+}
 
 /* The worker is done with jobs of r: it may go (ring_end waits). */
 static void
@@ -201,12 +255,12 @@ ring_batch(struct ring_job *j)
 			touched[nt] = r;
 			held[nt++] = 1;
 		} else {
-			(void)write(r->done, &one, sizeof one);
+			ring_interrupt(r);
 			ring_release(r, 1);
 		}
 	}
 	for (i = 0; i < nt; i++) {
-		(void)write(touched[i]->done, &one, sizeof one);
+		ring_interrupt(touched[i]);
 		ring_release(touched[i], held[i]);
 	}
 	/* The loop needs waking only for a failure or a ring out of room. */
@@ -215,9 +269,235 @@ ring_batch(struct ring_job *j)
 }
 
 /*
+ * Say in every ring's sq_polling whether the worker is taking entries
+ * itself (under lock).  Cleared before its last look and its sleep: a
+ * libOS that writes an entry after that look sees the flag clear and
+ * rings the doorbell.
+ */
+static void
+ring_set_awake(int on)
+{
+	struct ring	*r;
+
+	ring.awake = on;
+	LIST_FOREACH(r, &ring.rings, entry)
+		__atomic_store_n(&r->hdr->sq_polling, (uint32_t)on,
+		    __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+/* Copy entry seq out of the ring into *e: the ring is not read again. */
+static void
+ring_copy(const struct ring *r, uint32_t seq, struct exo_disk_sqe *e)
+{
+	uint32_t	slot = seq % r->entries;
+
+	memcpy(e, r->va[1 + slot / EXO_DISK_RING_SQ_PER_FRAME] +
+	    (slot % EXO_DISK_RING_SQ_PER_FRAME) * sizeof *e, sizeof *e);
+}
+
+/* The job of entry seq, fresh. */
+static struct ring_job *
+ring_job(struct ring *r, uint32_t seq, const struct exo_disk_sqe *e)
+{
+	struct ring_job	*j = &r->jobs[seq % r->entries];
+
+	memset(j, 0, offsetof(struct ring_job, block));
+	j->r = r;
+	j->seq = seq;
+	j->tag = e->tag;
+	return (j);
+}
+
+/* Pin j's frames and blocks and count its blocks (under lock). */
+static void
+ring_pin(const struct ring_job *j)
+{
+	unsigned	i;
+
+	for (i = 0; i < j->n; i++) {
+		atomic_fetch_add(&ring.fpin[j->frame[i]], 1);
+		atomic_fetch_add(&ring.bpin[j->block[i]], 1);
+	}
+	atomic_fetch_add(j->op == EXO_DISK_WRITE ? &ring.nwrite : &ring.nread,
+	    j->n);
+}
+
+/* Is c, byte for byte, one the loop checked for r, still current? */
+static const struct ring_vcap *
+ring_vcap_find(const struct ring *r, const struct exo_cap *c, unsigned type,
+    unsigned rights)
+{
+	const struct ring_vcap	*v;
+
+	if (c->type != type || (c->flags & EXO_CAP_GRANTED))
+		return (NULL);
+	if (type == EXO_RES_BLOCK) {
+		if (c->id >= ring.nb)
+			return (NULL);
+		v = &r->vb[c->id % RING_VB];
+		if (!v->valid || v->epoch != ring.bepoch[c->id])
+			return (NULL);
+	} else {
+		if (c->id >= ring.nf)
+			return (NULL);
+		v = &r->vf[c->id % RING_VF];
+		if (!v->valid || v->epoch != ring.fepoch[c->id])
+			return (NULL);
+	}
+	if (memcmp(&v->cap, c, sizeof *c) != 0 ||
+	    (rights & ~(unsigned)c->rights) != 0)
+		return (NULL);
+	return (v);
+}
+
+/* The loop checked c fully for r: remember it (own capabilities only). */
+static void
+ring_vcap_put(struct ring *r, const struct exo_cap *c, void *va)
+{
+	struct ring_vcap	*v;
+
+	if (c->flags & EXO_CAP_GRANTED)
+		return;		/* a grant can end without an unbind */
+	if (c->type == EXO_RES_BLOCK && c->id < ring.nb) {
+		v = &r->vb[c->id % RING_VB];
+		v->epoch = ring.bepoch[c->id];
+	} else if (c->type == EXO_RES_FRAME && c->id < ring.nf) {
+		v = &r->vf[c->id % RING_VF];
+		v->epoch = ring.fepoch[c->id];
+	} else
+		return;
+	v->cap = *c;
+	v->va = va;
+	v->valid = 1;
+}
+
+/* The rights an entry's blocks and frames need (disk_io() in disk.c). */
+static void
+ring_rights(unsigned op, unsigned *brights, unsigned *frights)
+{
+	*brights = op == EXO_DISK_WRITE ? EXO_RIGHT_WRITE : EXO_RIGHT_READ;
+	*frights = op == EXO_DISK_READ ? EXO_RIGHT_WRITE : EXO_RIGHT_READ;
+}
+
+/* The worker's check of a copy: 1 if every pair is remembered. */
+static int
+ring_check_fast(const struct ring *r, const struct exo_disk_sqe *e,
+    uint32_t seq, struct ring_job *j)
+{
+	const struct ring_vcap	*v;
+	unsigned		 brights, frights, i;
+
+	if (e->seq != seq || (e->op != EXO_DISK_READ &&
+	    e->op != EXO_DISK_WRITE) || e->count == 0 ||
+	    e->count > EXO_DISK_RING_PAIRS)
+		return (0);
+	ring_rights(e->op, &brights, &frights);
+	for (i = 0; i < e->count; i++) {
+		if (ring_vcap_find(r, &e->pairs[i].block, EXO_RES_BLOCK,
+		    brights) == NULL || (v = ring_vcap_find(r,
+		    &e->pairs[i].frame, EXO_RES_FRAME, frights)) == NULL)
+			return (0);
+		j->va[i] = v->va;
+		j->frame[i] = (uint32_t)e->pairs[i].frame.id;
+		j->block[i] = (uint32_t)e->pairs[i].block.id;
+	}
+	j->op = e->op;
+	j->n = e->count;
+	return (1);
+}
+
+static int
+ring_room(struct ring *r, uint32_t cq_head)
+{
+	return (atomic_load(&r->inflight) < r->entries &&
+	    r->sq_head - cq_head < r->entries);
+}
+
+/* Queue the jobs first .. *last for the worker (under lock). */
+static void
+ring_queue(struct ring *r, struct ring_job *first, struct ring_job **last,
+    unsigned n)
+{
+	*last = NULL;
+	r->refs += n;	/* each job's, until its batch ends */
+	*ring.tailp = first;
+	ring.tailp = last;
+}
+
+/* The head entry needs the loop: tell it once (under lock). */
+static void
+ring_owe(struct ring *r)
+{
+	uint64_t	one = 1;
+
+	if (r->owed)
+		return;
+	r->owed = 1;
+	(void)write(ring.note, &one, sizeof one);
+}
+
+/*
+ * The worker takes what it can from r without the loop (under lock):
+ * entries whose every capability is remembered, while there is room.
+ */
+static unsigned
+ring_take_fast(struct ring *r)
+{
+	struct exo_disk_sqe	 e;
+	struct ring_job		*first = NULL, **last = &first, *j;
+	uint32_t		 tail, cq_head;
+	unsigned		 n = 0;
+
+	if (r->dying || r->owed)
+		return (0);
+	tail = __atomic_load_n(&r->hdr->sq_tail, __ATOMIC_ACQUIRE);
+	if (tail == r->sq_head)
+		return (0);
+	if (tail - r->sq_head > r->entries) {
+		/* The loop says EXO_ERING, once for each bad tail. */
+		if (tail != r->bad_tail || r->hdr->error != EXO_ERING)
+			ring_owe(r);
+		return (0);
+	}
+	cq_head = __atomic_load_n(&r->hdr->cq_head, __ATOMIC_ACQUIRE);
+	while (r->sq_head != tail && ring_room(r, cq_head)) {
+		ring_copy(r, r->sq_head, &e);
+		j = ring_job(r, r->sq_head, &e);
+		if (!ring_check_fast(r, &e, r->sq_head, j)) {
+			ring_owe(r);
+			break;
+		}
+		ring_pin(j);
+		atomic_fetch_add(&r->inflight, 1);
+		*last = j;
+		last = &j->next;
+		r->sq_head++;
+		n++;
+	}
+	if (n == 0)
+		return (0);
+	__atomic_store_n(&r->hdr->sq_head, r->sq_head, __ATOMIC_RELEASE);
+	ring_queue(r, first, last, n);
+	return (n);
+}
+
+/* Take from every ring what the worker may (under lock). */
+static void
+ring_look(void)
+{
+	struct ring	*r;
+
+	LIST_FOREACH(r, &ring.rings, entry)
+		(void)ring_take_fast(r);
+}
+
+/*
  * Under lock, with nothing queued: look again for a while before
  * sleeping.  The next entry is often a few microseconds away (the libOS
  * answers a completion with a submission), and a wake-up costs more.
+ * The spin yields the CPU at every turn, so that the libOS, which may
+ * share it, gets to write that entry.
  */
 static void
 ring_worker_spin(void)
@@ -229,6 +509,7 @@ ring_worker_spin(void)
 		pthread_mutex_unlock(&ring.lock);
 		sched_yield();
 		pthread_mutex_lock(&ring.lock);
+		ring_look();
 		if (ring.head != NULL || ring.quit)
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &t);
@@ -242,11 +523,19 @@ ring_worker(void *arg)
 	struct ring_job	*batch;
 
 	pthread_mutex_lock(&ring.lock);
+	ring_set_awake(1);
 	for (;;) {
+		ring_look();
 		if (ring.head == NULL && !ring.quit)
 			ring_worker_spin();
-		while (ring.head == NULL && !ring.quit)
-			pthread_cond_wait(&ring.work, &ring.lock);
+		if (ring.head == NULL && !ring.quit) {
+			/* Asleep: the flags down, then a last look. */
+			ring_set_awake(0);
+			ring_look();
+			while (ring.head == NULL && !ring.quit)
+				pthread_cond_wait(&ring.work, &ring.lock);
+			ring_set_awake(1);
+		}
 		if (ring.quit)
 			break;
 		batch = ring.head;
@@ -276,9 +565,7 @@ ring_check(struct ring *r, const struct exo_disk_sqe *e, uint32_t seq,
 	if ((e->op != EXO_DISK_READ && e->op != EXO_DISK_WRITE) ||
 	    e->count == 0 || e->count > EXO_DISK_RING_PAIRS)
 		return (-EXO_EINVAL);
-	/* The rights DISK_IO asks for: disk_io() in disk.c. */
-	brights = e->op == EXO_DISK_WRITE ? EXO_RIGHT_WRITE : EXO_RIGHT_READ;
-	frights = e->op == EXO_DISK_READ ? EXO_RIGHT_WRITE : EXO_RIGHT_READ;
+	ring_rights(e->op, &brights, &frights);
 	for (i = 0; i < e->count; i++) {
 		/* Either may be granted (grant.c), with those rights. */
 		if ((error = grant_check_use(r->p, &e->pairs[i].block,
@@ -291,6 +578,8 @@ ring_check(struct ring *r, const struct exo_disk_sqe *e, uint32_t seq,
 			return (-EXO_EIO);
 		j->frame[i] = f;
 		j->block[i] = (uint32_t)e->pairs[i].block.id;
+		ring_vcap_put(r, &e->pairs[i].block, NULL);
+		ring_vcap_put(r, &e->pairs[i].frame, j->va[i]);
 	}
 	j->op = e->op;
 	j->n = e->count;
@@ -302,40 +591,24 @@ static struct ring_job *
 ring_take_one(struct ring *r, uint32_t seq)
 {
 	struct exo_disk_sqe	 e;
-	struct ring_job		*j = &r->jobs[seq % r->entries];
-	uint32_t		 slot = seq % r->entries;
-	unsigned		 i;
+	struct ring_job		*j;
 
-	memcpy(&e, r->va[1 + slot / EXO_DISK_RING_SQ_PER_FRAME] +
-	    (slot % EXO_DISK_RING_SQ_PER_FRAME) * sizeof e, sizeof e);
-	memset(j, 0, offsetof(struct ring_job, block));
-	j->r = r;
-	j->seq = seq;
-	j->tag = e.tag;
+	ring_copy(r, seq, &e);
+	j = ring_job(r, seq, &e);
 	if ((j->status = ring_check(r, &e, seq, j)) != 0) {
 		j->n = 0;
 		return (j);
 	}
-	for (i = 0; i < j->n; i++) {
-		atomic_fetch_add(&ring.fpin[j->frame[i]], 1);
-		atomic_fetch_add(&ring.bpin[j->block[i]], 1);
-	}
-	disk_count_ring(j->op, j->n);
+	ring_pin(j);
 	return (j);
 }
 
 /*
  * Take what the libOS has written, as far as the completion ring has room
- * for its answers.  The head is published, then the tail read again: a
- * libOS that wrote an entry meanwhile and saw the old head did not ring.
+ * for its answers, with the full check (under lock).  The head is
+ * published, then the tail read again: a libOS that wrote an entry
+ * meanwhile and saw the old head did not ring.
  */
-static int
-ring_room(struct ring *r, uint32_t cq_head)
-{
-	return (atomic_load(&r->inflight) < r->entries &&
-	    r->sq_head - cq_head < r->entries);
-}
-
 static void
 ring_set_stalled(struct ring *r, int on)
 {
@@ -350,8 +623,12 @@ ring_take(struct ring *r)
 	struct ring_job	*first = NULL, **last = &first, *j;
 	uint32_t	 tail, cq_head, n = 0;
 
-	if (r->dying)
+	pthread_mutex_lock(&ring.lock);
+	r->owed = 0;
+	if (r->dying) {
+		pthread_mutex_unlock(&ring.lock);
 		return;
+	}
 	for (;;) {
 		tail = __atomic_load_n(&r->hdr->sq_tail, __ATOMIC_ACQUIRE);
 		if (tail - r->sq_head > r->entries) {
@@ -359,6 +636,7 @@ ring_take(struct ring *r)
 			if (r->hdr->error != EXO_ERING)
 				r->hdr->errors++;
 			r->hdr->error = EXO_ERING;
+			r->bad_tail = tail;
 			break;
 		}
 		r->hdr->error = 0;
@@ -389,14 +667,10 @@ ring_take(struct ring *r)
 		if (!ring_room(r, cq_head))
 			break;
 	}
-	if (n == 0)
-		return;
-	*last = NULL;
-	pthread_mutex_lock(&ring.lock);
-	r->refs += n;	/* each job's, until its batch ends */
-	*ring.tailp = first;
-	ring.tailp = last;
-	pthread_cond_signal(&ring.work);
+	if (n > 0) {
+		ring_queue(r, first, last, n);
+		pthread_cond_signal(&ring.work);
+	}
 	pthread_mutex_unlock(&ring.lock);
 }
 
@@ -422,6 +696,16 @@ ring_note_cb(evutil_socket_t fd, short events, void *arg)
 		ring_take(r);
 }
 
+/* Blocks taken that DISK_INFO has not counted yet go into its counts. */
+void
+ring_count_fold(void)
+{
+	disk_count_ring(EXO_DISK_READ,
+	    (unsigned)atomic_exchange(&ring.nread, 0));
+	disk_count_ring(EXO_DISK_WRITE,
+	    (unsigned)atomic_exchange(&ring.nwrite, 0));
+}
+
 /* Failed writes the worker saw that the loop has not counted yet. */
 unsigned
 ring_failed_take(void)
@@ -435,22 +719,24 @@ ring_end(struct ring *r)
 {
 	unsigned	i;
 
-	r->dying = 1;
 	ring_set_stalled(r, 0);
 	if (r->ev_bell != NULL)
 		event_free(r->ev_bell);
 	r->ev_bell = NULL;
 	pthread_mutex_lock(&ring.lock);
+	r->dying = 1;
 	while (r->refs > 0 || atomic_load(&r->inflight) > 0)
 		pthread_cond_wait(&ring.idle, &ring.lock);
-	pthread_mutex_unlock(&ring.lock);
 	LIST_REMOVE(r, entry);
+	pthread_mutex_unlock(&ring.lock);
 	for (i = 0; i < r->nframes; i++)
 		atomic_fetch_sub(&ring.fpin[r->fid[i]], 1);
 	close(r->bell);
 	close(r->done);
 	r->p->disk_ring = NULL;
 	free(r->jobs);
+	free(r->vb);
+	free(r->vf);
 	free(r);
 }
 
@@ -495,7 +781,13 @@ ring_bind(struct peer *p, const struct exo_disk_ring_bind *b,
 	if ((error = ring_frames_ok(p, caps, b->count)) != 0)
 		return (error);
 	if ((r = calloc(1, sizeof *r)) == NULL ||
-	    (r->jobs = calloc(b->entries, sizeof *r->jobs)) == NULL) {
+	    (r->jobs = calloc(b->entries, sizeof *r->jobs)) == NULL ||
+	    (r->vb = calloc(RING_VB, sizeof *r->vb)) == NULL ||
+	    (r->vf = calloc(RING_VF, sizeof *r->vf)) == NULL) {
+		if (r != NULL) {
+			free(r->jobs);
+			free(r->vb);
+		}
 		free(r);
 		return (-EXO_ENOMEM);
 	}
@@ -523,6 +815,8 @@ ring_bind(struct peer *p, const struct exo_disk_ring_bind *b,
 		if (r->done != -1)
 			close(r->done);
 		free(r->jobs);
+		free(r->vb);
+		free(r->vf);
 		free(r);
 		return (error);
 	}
@@ -535,7 +829,11 @@ ring_bind(struct peer *p, const struct exo_disk_ring_bind *b,
 	r->cq = (struct exo_disk_cqe *)(r->va[0] + EXO_DISK_RING_CQ_OFF);
 	r->hdr->sq_head = r->hdr->cq_tail = b->start;
 	r->hdr->error = r->hdr->errors = 0;
+	r->bad_tail = b->start;	/* not out of range: the error is 0 */
+	pthread_mutex_lock(&ring.lock);
+	r->hdr->sq_polling = (uint32_t)ring.awake;
 	LIST_INSERT_HEAD(&ring.rings, r, entry);
+	pthread_mutex_unlock(&ring.lock);
 	p->disk_ring = r;
 	return (0);
 }
@@ -578,6 +876,9 @@ ring_frame_gone(uint32_t id)
 
 	if (ring.fpin == NULL || id >= ring.nf)
 		return;
+	pthread_mutex_lock(&ring.lock);
+	ring.fepoch[id]++;	/* the worker trusts no check made before */
+	pthread_mutex_unlock(&ring.lock);
 	for (r = LIST_FIRST(&ring.rings); r != NULL; r = next) {
 		next = LIST_NEXT(r, entry);
 		for (i = 0; i < r->nframes; i++)
@@ -593,8 +894,12 @@ ring_frame_gone(uint32_t id)
 void
 ring_block_gone(uint32_t id)
 {
-	if (ring.bpin != NULL && id < ring.nb)
-		ring_wait_pin(&ring.bpin[id]);
+	if (ring.bpin == NULL || id >= ring.nb)
+		return;
+	pthread_mutex_lock(&ring.lock);
+	ring.bepoch[id]++;	/* the worker trusts no check made before */
+	pthread_mutex_unlock(&ring.lock);
+	ring_wait_pin(&ring.bpin[id]);
 }
 
 int
@@ -607,7 +912,9 @@ ring_start(struct event_base *base)
 	ring.head = NULL;
 	ring.tailp = &ring.head;
 	if ((ring.fpin = calloc(ring.nf + 1, sizeof *ring.fpin)) == NULL ||
-	    (ring.bpin = calloc(ring.nb + 1, sizeof *ring.bpin)) == NULL)
+	    (ring.bpin = calloc(ring.nb + 1, sizeof *ring.bpin)) == NULL ||
+	    (ring.fepoch = calloc(ring.nf + 1, sizeof *ring.fepoch)) == NULL ||
+	    (ring.bepoch = calloc(ring.nb + 1, sizeof *ring.bepoch)) == NULL)
 		return (-1);
 	if ((ring.note = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1)
 		return (-1);
@@ -647,5 +954,8 @@ ring_fini(void)
 	ring.note = -1;
 	free(ring.fpin);
 	free(ring.bpin);
+	free(ring.fepoch);
+	free(ring.bepoch);
 	ring.fpin = ring.bpin = NULL;
+	ring.fepoch = ring.bepoch = NULL;
 }

@@ -629,11 +629,15 @@ struct exo_disk_ring_hdr {
 	uint32_t	error;		/* exod: 0, or EXO_ERING while the tail
 					   is not one it can take from */
 	uint32_t	errors;		/* exod: times it found EXO_ERING */
-	uint32_t	pad1[13];
+	uint32_t	sq_polling;	/* exod: 1 while it looks at sq_tail
+					   without waiting for the doorbell */
+	uint32_t	pad1[12];
 	uint32_t	cq_tail;	/* exod: completions it has written */
 	uint32_t	pad2[15];
 	uint32_t	cq_head;	/* libOS: completions it has read */
-	uint32_t	pad3[15];
+	uint32_t	cq_spinning;	/* libOS: nonzero while it looks at
+					   cq_tail itself: no interrupt */
+	uint32_t	pad3[14];
 };
 
 /* A submission entry: seq is written last, equal to the entry's index. */

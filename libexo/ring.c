@@ -15,13 +15,15 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "libexo-int.h"
 
-#define RING_SPIN_NS	30000	/* spin this long before sleeping */
+#define RING_SPIN_NS	50000	/* spin this long before sleeping */
+#define RING_BUSY_NS	5000	/* of it, without yielding the CPU */
 
 static void
 exo_disk_ring_unmap(struct exo_disk_ring *r)
@@ -145,6 +147,8 @@ exo_disk_ring_submit(struct exo_disk_ring *r, uint32_t op, uint64_t tag,
 	r->sq_tail++;
 	__atomic_store_n(&r->hdr->sq_tail, r->sq_tail, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->hdr->sq_polling, __ATOMIC_RELAXED))
+		return (0);	/* exod is looking: it sees the tail */
 	head = __atomic_load_n(&r->hdr->sq_head, __ATOMIC_ACQUIRE);
 	if (head == r->sq_tail - 1 &&
 	    write(r->bell, &one, sizeof one) != sizeof one)
@@ -187,6 +191,36 @@ exo_disk_ring_now(void)
 }
 
 /*
+ * Look for completions for RING_SPIN_NS, with cq_spinning set so that exod
+ * rings no interrupt meanwhile; after the first RING_BUSY_NS the spin
+ * yields, since exod's worker may need this CPU to make them.  The flag
+ * is cleared, then cq_tail read again: a completion posted while exod saw
+ * the flag set is found here.
+ */
+static int
+exo_disk_ring_spin(struct exo_disk_ring *r, struct exo_disk_cqe *out,
+    unsigned max)
+{
+	uint64_t	t0, t;
+	int		n;
+
+	__atomic_store_n(&r->hdr->cq_spinning, 1, __ATOMIC_SEQ_CST);
+	t0 = exo_disk_ring_now();
+	while ((n = exo_disk_ring_reap(r, out, max)) == 0) {
+		t = exo_disk_ring_now() - t0;
+		if (t >= RING_SPIN_NS)
+			break;
+		if (t >= RING_BUSY_NS)
+			sched_yield();
+	}
+	__atomic_store_n(&r->hdr->cq_spinning, 0, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (n == 0)
+		n = exo_disk_ring_reap(r, out, max);
+	return (n);
+}
+
+/*
  * Take at least one completion: spin a little (a completion is often a
  * few microseconds away), then sleep on the completion interrupt, which
  * exod rings once per batch after writing the batch's completions.
@@ -196,17 +230,14 @@ exo_disk_ring_wait(struct exo_disk_ring *r, struct exo_disk_cqe *out,
     unsigned max)
 {
 	struct pollfd	pfd[2];
-	uint64_t	v, t0;
+	uint64_t	v;
 	int		n;
 
 	if (r == NULL || r->e == NULL || out == NULL || max == 0)
 		return (-EXO_EINVAL);
 	if (r->sq_tail == r->cq_head)
 		return (-EXO_ESTATE);	/* nothing would ever come */
-	t0 = exo_disk_ring_now();
-	while ((n = exo_disk_ring_reap(r, out, max)) == 0 &&
-	    exo_disk_ring_now() - t0 < RING_SPIN_NS)
-		;
+	n = exo_disk_ring_spin(r, out, max);
 	while (n == 0) {
 		pfd[0].fd = r->done;
 		pfd[0].events = POLLIN;

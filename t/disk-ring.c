@@ -14,7 +14,10 @@
  *     and the ring goes on once the tail is true again; a process that
  *     scribbles over the submission ring while exod reads it gets a
  *     completion for every entry, and exod goes on serving; a data frame
- *     freed with I/O in flight to it; a ring frame freed ends the ring.
+ *     freed with I/O in flight to it; a ring frame freed ends the ring;
+ *     a block freed, a frame freed and a grant revoked right after the
+ *     ring used them are refused (ESTALE) even while exod's worker takes
+ *     entries itself from what the loop checked before.
  *  3. kill -9 of a libOS with I/O in flight: exod's descriptors and free
  *     frames return to what they were, and a new ring works.
  */
@@ -354,6 +357,70 @@ hostile_rights(struct exo *a, struct exo_disk_ring *r, struct exo_cap *ba,
 	is_int(0, c.status, "  a write from it: done");
 }
 
+/*
+ * What the worker remembers of the loop's checks (exo-protocol(7) DISK
+ * RING, the fast path) never outlives the binding: a block freed, a frame
+ * freed, a grant revoked, each used through the ring once before (so
+ * remembered) and again right after a good entry (so the worker is
+ * awake and taking entries itself), gets ESTALE every time.
+ */
+static void
+hostile_remembered(struct exo *a, struct exo *b, struct exo_disk_ring *r,
+    struct exo_cap *ba, struct exo_frame *fa)
+{
+	struct exo_disk_cqe	c;
+	struct exo_frame	f;
+	struct exo_cap		blk, bg, g;
+	unsigned		round, stale[3] = { 0, 0, 0 }, good = 0;
+	int			error;
+
+	for (round = 0; round < 8; round++) {
+		if ((error = exo_block_alloc(a, &blk, 1)) != 0 ||
+		    (error = exo_frame_alloc(a, &f)) != 0 ||
+		    (error = exo_block_alloc(b, &bg, 1)) != 0 ||
+		    (error = exo_cap_grant(b, &bg, exo_libos_id(a),
+		    EXO_RIGHTS_ALL, 0, &g)) != 0)
+			bail("remembered: %s", exo_strerror(error));
+		/* Each used once: checked by the loop, remembered. */
+		(void)exo_disk_ring_submit(r, EXO_DISK_WRITE, 500, &blk,
+		    &fa[0].cap, 1);
+		(void)exo_disk_ring_submit(r, EXO_DISK_READ, 501, &ba[0],
+		    &f.cap, 1);
+		(void)exo_disk_ring_submit(r, EXO_DISK_WRITE, 502, &g,
+		    &fa[0].cap, 1);
+		good += reap1(r).status == 0;
+		good += reap1(r).status == 0;
+		good += reap1(r).status == 0;
+		if (exo_block_free(a, &blk, 1) != 0 ||
+		    exo_frame_free(a, &f) != 0 ||
+		    exo_grant_revoke(b, &g, NULL) != 0)
+			bail("remembered: unbinding");
+		/* A good entry wakes the worker; the stale ones follow. */
+		(void)exo_disk_ring_submit(r, EXO_DISK_READ, 503, &ba[0],
+		    &fa[0].cap, 1);
+		(void)exo_disk_ring_submit(r, EXO_DISK_WRITE, 504, &blk,
+		    &fa[0].cap, 1);
+		(void)exo_disk_ring_submit(r, EXO_DISK_READ, 505, &ba[0],
+		    &f.cap, 1);
+		(void)exo_disk_ring_submit(r, EXO_DISK_WRITE, 506, &g,
+		    &fa[0].cap, 1);
+		good += reap1(r).status == 0;
+		c = reap1(r);
+		stale[0] += c.tag == 504 && c.status == -EXO_ESTALE;
+		c = reap1(r);
+		stale[1] += c.tag == 505 && c.status == -EXO_ESTALE;
+		c = reap1(r);
+		stale[2] += c.tag == 506 && c.status == -EXO_ESTALE;
+		(void)exo_block_free(b, &bg, 1);
+	}
+	is_int(8 * 4, good, "remembered capabilities: every use before the "
+	    "unbinding done");
+	is_int(8, stale[0], "  a freed block's old key through the ring: "
+	    "ESTALE, every time");
+	is_int(8, stale[1], "  a freed frame's old key: ESTALE, every time");
+	is_int(8, stale[2], "  a revoked grant's key: ESTALE, every time");
+}
+
 static void
 hostile_indices(struct exo_disk_ring *r, struct exo_cap *ba,
     struct exo_frame *fa)
@@ -544,6 +611,7 @@ test_hostile(void)
 	hostile_rights(a, &r, ba, fa);
 	hostile_indices(&r, ba, fa);
 	hostile_scribble(&d, a, &r, ba, fa);
+	hostile_remembered(a, b, &r, ba, fa);
 	ok(dh_image_read(&d, bb[0].id, img) == 0 && img[0] == 0xb0 &&
 	    img[4095] == 0xb0, "b's block untouched through it all");
 
