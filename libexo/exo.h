@@ -185,6 +185,8 @@ int		 exo_disk_ring_wait(struct exo_disk_ring *,
 int		 exo_autosave(struct exo *, const struct exo_cap *,
 		    const struct exo_cap *);
 int		 exo_autosave_clear(struct exo *, const struct exo_cap *);
+int		 exo_autosave_batch(struct exo *,
+		    const struct exo_autosave_pair *, unsigned);
 int		 exo_frame_protect(struct exo *, const struct exo_cap *,
 		    unsigned, int);
 int		 exo_frame_forget(struct exo_frame *);

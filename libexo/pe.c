@@ -95,7 +95,12 @@ pe_traps(void)
 
 	if (pe_traps_on)
 		return (0);
-	ss.ss_size = 64 * 1024;
+	/*
+	 * The interrupt entry may make requests (exo_revoke(3) says it
+	 * may): the upcall drain's buffer and a request's, EXO_MSG_MAX each,
+	 * on top of the handler's own frames, did not fit in 64 KiB.
+	 */
+	ss.ss_size = 256 * 1024;
 	ss.ss_flags = 0;
 	if ((ss.ss_sp = malloc(ss.ss_size)) == NULL)
 		return (-EXO_ESYS);

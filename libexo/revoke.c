@@ -51,6 +51,32 @@ exo_autosave_clear(struct exo *e, const struct exo_cap *frame)
 	return (exo_autosave_req(e, frame, NULL, EXO_AUTOSAVE_CLEAR));
 }
 
+/*
+ * Seed n frames at once, in one round trip: what a revocation's
+ * interrupt handler does with a whole repossession vector, whose deadline
+ * leaves no time for a request per frame.  All or none.
+ */
+int
+exo_autosave_batch(struct exo *e, const struct exo_autosave_pair *pairs,
+    unsigned n)
+{
+	unsigned char		buf[sizeof(struct exo_autosave) +
+				    EXO_BATCH_MAX *
+				    sizeof(struct exo_autosave_pair)];
+	struct exo_autosave	req;
+
+	if (exo_control(e))
+		return (-EXO_EPERM);
+	if (pairs == NULL || n == 0 || n > EXO_BATCH_MAX)
+		return (-EXO_EINVAL);
+	req.count = n;
+	req.flags = 0;
+	memcpy(buf, &req, sizeof req);
+	memcpy(buf + sizeof req, pairs, n * sizeof pairs[0]);
+	return (exo_request(e, EXO_MSG_AUTOSAVE, buf, sizeof req +
+	    n * sizeof pairs[0], NULL, 0, NULL, NULL, 0, NULL));
+}
+
 /* Put n frames in (on) or out of (!on) the protected minimum. */
 int
 exo_frame_protect(struct exo *e, const struct exo_cap *caps, unsigned n,

@@ -13,6 +13,9 @@
  *  4. exod killed with SIGKILL while scratch blocks are bound, and
  *     restarted on the same image: they are free, the ordinary ones are
  *     still owned.
+ *  5. exo_autosave_batch(3), which seeds a scratch block for a frame:
+ *     its argument checks, a batch with a stale block seeds nothing and
+ *     says so, a good one is accepted.
  */
 #define _GNU_SOURCE 1
 #include <sys/mman.h>
@@ -141,6 +144,29 @@ main(void)
 	    "unknown flag: EINVAL");
 	is_int(base + NKEEP + NSCRATCH, used_blocks(&d), "and it bound "
 	    "nothing");
+
+	/* 5. exo_autosave_batch */
+	{
+		struct exo_autosave_pair	pr[2];
+		struct exo_frame		f;
+
+		is_int(-EXO_EINVAL, exo_autosave_batch(e, NULL, 1),
+		    "exo_autosave_batch with no pairs: EINVAL");
+		is_int(-EXO_EINVAL, exo_autosave_batch(e, pr, 0),
+		    "with n 0: EINVAL");
+		if (exo_frame_alloc(e, &f) != 0)
+			bail("no frame");
+		pr[0].frame = f.cap;
+		pr[0].block = scr[0];
+		pr[1].frame = f.cap;
+		pr[1].block = scr[1];
+		pr[1].block.gen++;
+		is_int(-EXO_EBADCAP, exo_autosave_batch(e, pr, 2),
+		    "a batch with an altered block capability: EBADCAP");
+		is_int(0, exo_autosave_batch(e, pr, 1), "a good batch "
+		    "seeds a frame's autosave to a scratch block");
+		(void)exo_frame_free(e, &f);
+	}
 
 	/* 3. a clean disconnect */
 	exo_disconnect(e);

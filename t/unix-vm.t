@@ -8,7 +8,11 @@
 # two at once, and a fork of a partly swapped process with copy-on-write;
 # a swap area that fills kills the process that asked, and the others go
 # on; kill -9 of libos-unix in the middle of paging gives every frame and
-# every swap block back to exod.
+# every swap block back to exod.  Revocation: exoctl revoke of most of
+# libos-unix's frames while a checksum workload runs, with time to answer:
+# every frame is given back and the workload's bytes are all right; with
+# a deadline too short to answer (the abort path), no process ever sees a
+# wrong byte: the one whose pages were taken is killed with a message.
 
 top=${EXO_BUILDDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 EXOD=$top/exod/exod
@@ -96,7 +100,7 @@ held_atmost() {
 	echo "$v"
 }
 
-echo "1..25"
+echo "1..32"
 
 # --- a touch outside the valid ranges -------------------------------------
 out=$(timeout -k 5 60 "$UNIX" -S "$sock" -c 'lazy beyond' "$PROGS" \
@@ -235,3 +239,91 @@ ok $([ "$st" -eq 2 ] && grep -q 'libos-unix: -M 16K: not a memory size' \
 is 2 "$?" "-M with no number is one too"
 "$UNIX" -S "$sock" --fsck -M 1M >/dev/null 2>"$d/usage.err"
 is 2 "$?" "-M with --fsck is one too"
+
+# --- revocation answered by paging out --------------------------------------
+# A private exod for each deadline; $1 its socket, the rest its options.
+start_exod() {
+	local s=$1
+	shift
+	"$EXOD" -f -S "$s" -m 64M "$@" >"$s.log" 2>&1 &
+	pids+=($!)
+	for i in $(seq 1 500); do
+		"$EXOCTL" -S "$s" status >/dev/null 2>&1 && return 0
+		sleep 0.02
+	done
+	return 1
+}
+# The id of the libOS named $2 on socket $1 once it holds more than $3
+# frames (its workload is under way); empty after 30 s.
+libos_id() {
+	local i
+	for i in $(seq 1 1500); do
+		"$EXOCTL" -S "$1" status --json 2>/dev/null | perl -MJSON::PP -e '
+			local $/; my $j = JSON::PP->new->decode(<STDIN>);
+			for (@{$j->{libos}}) {
+				print $_->{id} if $_->{name} eq $ARGV[0] &&
+				    $_->{frames} > $ARGV[1];
+			}' "$2" "$3" | grep . && return 0
+		sleep 0.02
+	done
+}
+# Sum of field $2 (revoked, given, taken, autosaved) over exoctl's lines in $1.
+revsum() {
+	perl -ne 'BEGIN { $k = shift }
+		/^revoked (\d+) from libOS \d+: (\d+) given back, (\d+) taken by force.*, (\d+) autosaved/ or next;
+		my %f = (revoked => $1, given => $2, taken => $3, autosaved => $4);
+		$s += $f{$k}; END { print $s + 0 }' "$2" <"$1"
+}
+
+# With time to answer (-R 2000): 8 vectors of 253 frames, about four in
+# five of what libos-unix holds under -M 8M while pagetest pages 16 MiB.
+start_exod "$d/rv1" -R 2000
+"$UNIX" -S "$d/rv1" -n rv -M 8M -c 'pagetest fill 16 5 60; vmstat' \
+    "$PROGS" >"$d/rv1.out" 2>"$d/rv1.err" &
+rvp=$!
+pids+=($rvp)
+id=$(libos_id "$d/rv1" rv 1500)
+: >"$d/rv1.revoke"
+for i in 1 2 3 4 5 6 7 8; do
+	[ -n "$id" ] && "$EXOCTL" -S "$d/rv1" revoke "$id" frames 253 \
+	    >>"$d/rv1.revoke" 2>&1
+done
+wait "$rvp"
+st=$?
+sed 's/^/# /' "$d/rv1.revoke"
+ok $(grep -q '^pagetest: 16 MiB seed 5 checked 60 times ok$' "$d/rv1.out" &&
+    [ "$st" -eq 0 ]; echo $?) \
+    "exoctl revoke of most of its frames mid-workload: every byte still right"
+is 2024 "$(revsum "$d/rv1.revoke" revoked)" "8 vectors, 2,024 frames revoked"
+# The buffer cache's frames among them are the file system's to answer.
+ok $([ "$(vmfield "$d/rv1.out" revoked)" -ge 1000 ] &&
+    [ "$(vmfield "$d/rv1.out" lost)" -eq 0 ]; echo $?) \
+    "every user frame among them paged out and given back before the deadline ($(vmfield "$d/rv1.out" revoked) given, $(vmfield "$d/rv1.out" lost) taken)"
+ok $([ "$(vmfield "$d/rv1.out" pageins)" -gt 0 ]; echo $?) \
+    "and the workload faulted them back in"
+
+# The abort path (-R 0.001): the deadline passes before libos-unix can do
+# anything; whatever it held is taken.  A page with a clean copy in swap
+# survives; any other is lost, and its process dies with a message.
+start_exod "$d/rv2" -R 0.001
+"$UNIX" -S "$d/rv2" -n rv -M 48M -c 'pagetest fill 16 6 60; vmstat' \
+    "$PROGS" >"$d/rv2.out" 2>"$d/rv2.err" &
+rvp=$!
+pids+=($rvp)
+id=$(libos_id "$d/rv2" rv 3000)
+: >"$d/rv2.revoke"
+for i in 1 2 3 4; do
+	[ -n "$id" ] && "$EXOCTL" -S "$d/rv2" revoke "$id" frames 253 \
+	    >>"$d/rv2.revoke" 2>&1
+done
+wait "$rvp"
+st=$?
+sed 's/^/# /' "$d/rv2.revoke"
+ok $([ "$(revsum "$d/rv2.revoke" taken)" -gt 0 ] &&
+    [ "$(vmfield "$d/rv2.out" lost)" -gt 0 ]; echo $?) \
+    "a deadline of 1 us: frames are taken by force ($(revsum "$d/rv2.revoke" taken), of them user frames $(vmfield "$d/rv2.out" lost))"
+ok $(! grep -q 'wrong' "$d/rv2.out"; echo $?) "no process ever reads a wrong byte"
+ok $( { grep -q '^pagetest: 16 MiB seed 6 checked 60 times ok$' "$d/rv2.out" ||
+    grep -q '(pagetest): the page at .* was taken by exod before it could be saved: killed' \
+    "$d/rv2.err"; } && grep -q '^all:' "$d/rv2.out" && [ "$st" -eq 0 ]
+    echo $?) "the process that lost a page is killed with a message; libos-unix goes on"

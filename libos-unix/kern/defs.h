@@ -62,6 +62,7 @@ void		 sched_preempt(struct proc *);
 extern int	 sched_tickchan;
 unsigned	 sched_slots(void);
 void		 sched_fpu_clean(void *);
+struct vm	*sched_tlb_vm(void);
 
 /* frame.c: page frames from exod, reference-counted and recycled */
 int		 frame_init(struct exo *);
@@ -81,9 +82,18 @@ unsigned	 frame_peak(void);
 uint32_t	 frame_slot(uint32_t);
 void		 frame_set_slot(uint32_t, uint32_t);
 void		 frame_census(unsigned *, unsigned *);
+int		 frame_owns(const struct exo_cap *);
+int		 frame_release(uint32_t, int);
+void		 frame_mark_revoking(uint32_t);
 
 /* pageout.c: the replacement policy (a clock over the page tables) */
 unsigned	 pageout_evict(void);
+void		 pageout_frames(const uint32_t *, uint32_t *, unsigned);
+
+/* revoke.c: exod's revocations, answered by paging out */
+void		 revoke_intr(const struct exo_intr *);
+void		 revoke_serve(void);
+extern volatile unsigned revoke_npending;
 
 /* syscall.c: dispatch and the arguments of a call */
 void		 syscall_entry(void);

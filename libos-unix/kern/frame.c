@@ -39,6 +39,8 @@ struct kframe {
 	uint32_t	 next;	/* free list link */
 	uint32_t	 slot;	/* swap slot with the same bytes, or SWAP_NONE;
 				   none while on the free list */
+	volatile int	 revoking; /* exod asked it back (revoke.c): never
+				   handed out again */
 };
 
 static struct {
@@ -46,7 +48,8 @@ static struct {
 	struct kframe	*tab;	/* ntab entries, by exod's frame number */
 	uint32_t	 ntab;
 	uint32_t	 free;	/* head of the free list */
-	unsigned	 nfree;
+	unsigned	 nfree;	/* on the free list or the held list */
+	uint32_t	 held;	/* free but being revoked: not handed out */
 	unsigned	 nbound; /* bound to us: in use or on the free list */
 	unsigned	 limit;	/* -M: nbound stays at most this; 0: none */
 	unsigned	 peak;	/* the most nbound has been */
@@ -68,6 +71,7 @@ frame_init(struct exo *e)
 		fr.tab[i].slot = SWAP_NONE;
 	}
 	fr.free = FRAME_NONE;
+	fr.held = FRAME_NONE;
 	return (0);
 }
 
@@ -111,7 +115,13 @@ frame_pop(int zero)
 	struct kframe	*k;
 	uint32_t	 id;
 
-	if ((id = fr.free) == FRAME_NONE)
+	/* A frame exod asks back waits aside for revoke.c to give it. */
+	while ((id = fr.free) != FRAME_NONE && fr.tab[id].revoking) {
+		fr.free = fr.tab[id].next;
+		fr.tab[id].next = fr.held;
+		fr.held = id;
+	}
+	if (id == FRAME_NONE)
 		return (-1);
 	k = &fr.tab[id];
 	fr.free = k->next;
@@ -235,17 +245,21 @@ frame_trim(unsigned keep)
 	struct kframe		*k;
 	unsigned		 n, i;
 
-	while (fr.nfree > keep) {
+	/* The held list is revoke.c's to give back. */
+	while (fr.nfree > keep && fr.free != FRAME_NONE) {
 		n = fr.nfree - keep;
 		if (n > FRAME_BATCH)
 			n = FRAME_BATCH;
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && fr.free != FRAME_NONE; i++) {
 			k = &fr.tab[fr.free];
 			fr.free = k->next;
 			batch[i] = k->f;
 			k->f.fd = -1;
 			k->f.va = NULL;
+			k->slot = SWAP_NONE;
+			k->revoking = 0;
 		}
+		n = i;
 		fr.nfree -= n;
 		fr.nbound -= n;
 		if (exo_frame_free_batch(fr.e, batch, n) != 0)
@@ -263,4 +277,66 @@ unsigned
 frame_used(void)
 {
 	return (fr.nbound - fr.nfree);
+}
+
+/* Is cap a frame of ours, bound under that generation now?  Safe in the
+ * interrupt entry: it only reads. */
+int
+frame_owns(const struct exo_cap *cap)
+{
+	return (cap->type == EXO_RES_FRAME && cap->id < fr.ntab &&
+	    fr.tab[cap->id].f.fd != -1 &&
+	    fr.tab[cap->id].f.cap.gen == cap->gen);
+}
+
+/* Frame id is being revoked: hand it out no more (signal context). */
+void
+frame_mark_revoking(uint32_t id)
+{
+	fr.tab[id].revoking = 1;
+}
+
+/* Take frame id, unused, off the free list or the held list. */
+static void
+frame_unfree(uint32_t id)
+{
+	uint32_t	*link = &fr.free;
+
+	while (*link != FRAME_NONE && *link != id)
+		link = &fr.tab[*link].next;
+	if (*link == FRAME_NONE) {
+		link = &fr.held;
+		while (*link != FRAME_NONE && *link != id)
+			link = &fr.tab[*link].next;
+	}
+	if (*link == FRAME_NONE)
+		unix_panic("frame %u: not on the free list", id);
+	*link = fr.tab[id].next;
+	fr.nfree--;
+}
+
+/*
+ * The unused frame id leaves the libOS: given back to exod if forget is
+ * 0 (0, or -1 if exod refused it: it was taken meanwhile, and is
+ * forgotten all the same), or only forgotten, exod having taken it.
+ */
+int
+frame_release(uint32_t id, int forget)
+{
+	struct kframe	*k = &fr.tab[id];
+	int		 r = 0;
+
+	if (k->ref != 0)
+		unix_panic("frame %u: released while mapped", id);
+	frame_unfree(id);
+	if (forget || exo_frame_free(fr.e, &k->f) != 0) {
+		(void)exo_frame_forget(&k->f);
+		r = forget ? 0 : -1;
+	}
+	k->f.fd = -1;
+	k->f.va = NULL;
+	k->slot = SWAP_NONE;
+	k->revoking = 0;
+	fr.nbound--;
+	return (r);
 }

@@ -237,6 +237,9 @@ unix_boot(const char *sock, const char *name, unsigned slots)
 	 * them, and mounting (or a first boot's mkfs) waits on the disk. */
 	if (fsboot_boot(unix_exo, name, unix_fs.nbuf, unix_progdir) != 0)
 		return (-1);
+	/* With a limit, paging is expected: seeds for revocations now. */
+	if (frame_limit() != 0)
+		swap_reserve_fill();
 	if (sched_init(slots) != 0) {
 		unix_log("the clock: %s", strerror(errno));
 		return (-1);

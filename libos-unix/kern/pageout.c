@@ -54,11 +54,12 @@ pageout_va(size_t page)
 	return (UNIX_REGION_BASE + page * UNIX_PAGE_SIZE);
 }
 
-/* The table the TLB holds pages of now, or NULL. */
+/* The table the TLB holds pages of now, or NULL: the scheduler leaves
+ * the last process's pages in it until another one runs. */
 static struct vm *
 pageout_tlb_vm(void)
 {
-	return (proc_cur != NULL ? proc_cur->vm : NULL);
+	return (sched_tlb_vm());
 }
 
 /* va of vm may not be reached through the TLB until it traps again. */
@@ -197,4 +198,93 @@ pageout_evict(void)
 	if (freed == 0)
 		swap_st.oom++;
 	return (freed);
+}
+
+/* The index of frame f in ids[0..n), or -1. */
+static int
+pageout_find(const uint32_t *ids, unsigned n, uint32_t f)
+{
+	unsigned	i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == f)
+			return ((int)i);
+	return (-1);
+}
+
+/*
+ * The slot frame f's pages go to, when the caller named none: its clean
+ * copy, or a fresh slot written now; SWAP_LOST if neither can be had
+ * (the area is full, or exod took the frame before it was written).
+ */
+static uint32_t
+pageout_slot_for(uint32_t f)
+{
+	uint32_t	s;
+
+	if ((s = frame_slot(f)) != SWAP_NONE)
+		return (s);
+	if ((s = swap_alloc()) == SWAP_NONE)
+		return (SWAP_LOST);
+	if (swap_write(&f, &s, 1) != 0) {
+		swap_settle(s);
+		return (SWAP_LOST);
+	}
+	return (s);
+}
+
+/*
+ * Page out every page that maps one of the frames ids[0..n): each goes
+ * to slots[i] (a block exod writes the frame to when it is given back:
+ * seeded autosave), or, where slots[i] is SWAP_NONE, to its clean copy
+ * or a slot written now; slots[i] says afterwards where they went.  A
+ * page with nowhere to go (SWAP_LOST) is lost: its process is killed.
+ * The frames are left unreferenced, for the caller to give back.
+ * revoke.c, at a safe point between processes' kernel work.
+ */
+void
+pageout_frames(const uint32_t *ids, uint32_t *slots, unsigned n)
+{
+	struct proc	*p;
+	struct vm	*vm;
+	uint64_t	*pte;
+	uintptr_t	 va;
+	size_t		 d, i;
+	uint32_t	 f;
+	int		 k, pi;
+
+	for (pi = 0; (p = proc_slot(pi)) != NULL; pi++) {
+		if (p->state == PROC_S_UNUSED || (vm = p->vm) == NULL)
+			continue;
+		for (d = 0; d < VM_NDIR; d++) {
+			if (vm->dir[d] == NULL)
+				continue;
+			for (i = 0; i < VM_LEAF; i++) {
+				pte = &vm->dir[d][i];
+				if (!PTE_RESIDENT(*pte) || (k = pageout_find(ids,
+				    n, f = PTE_FRAME(*pte))) < 0)
+					continue;
+				va = pageout_va(d * VM_LEAF + i);
+				if (slots[k] == SWAP_NONE)
+					slots[k] = pageout_slot_for(f);
+				pageout_untlb(vm, va);
+				if (slots[k] == SWAP_LOST) {
+					(void)proc_kill(p->pid);
+					unix_log("pid %d (%s): the page at %#lx "
+					    "was taken by exod before it could "
+					    "be saved: killed", p->pid, p->name,
+					    (unsigned long)va);
+					*pte = 0;
+					vm->npages--;
+				} else {
+					*pte = PTE_MAKE(slots[k], (*pte &
+					    (PTE_W | PTE_X | PTE_COW)) | PTE_V |
+					    PTE_S);
+					swap_ref(slots[k]);
+					vm->pageouts++;
+				}
+				frame_unref(f);
+			}
+		}
+	}
 }

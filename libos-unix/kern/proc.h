@@ -83,7 +83,12 @@ struct proc {
 	uint64_t	 trap_nr;	/* SYSCALL: the host call's number */
 } __attribute__((aligned(16)));
 
-#define KSTACK_SIZE	(128 * 1024)
+/*
+ * A kernel stack holds libexo's requests (EXO_MSG_MAX of buffer each),
+ * and the upcalls libexo runs at the end of one, which may make requests
+ * of their own (revoke.c): 128 KiB overflowed.
+ */
+#define KSTACK_SIZE	(256 * 1024)
 
 struct proc	*proc_current(void);
 void		 proc_sleep(void *);

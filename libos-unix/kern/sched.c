@@ -198,6 +198,7 @@ sched_housekeeping(void)
 {
 	uint64_t	t = sched_ticks();
 
+	revoke_serve();		/* exod's revocations: page out, give back */
 	if (t != sched.last_tick) {
 		sched.last_tick = t;
 		proc_wakeup(&sched_tickchan);
@@ -292,6 +293,13 @@ sched_run(void)
 		if (p->state == PROC_S_ZOMBIE && sched.tlb_owner == p)
 			sched.tlb_owner = NULL;
 	}
+}
+
+/* The table whose pages the TLB may hold now (the last one loaded). */
+struct vm *
+sched_tlb_vm(void)
+{
+	return (sched.tlb_owner != NULL ? sched.tlb_owner->vm : NULL);
 }
 
 /* p was told to give up the CPU: it does if anybody else can use it. */

@@ -16,6 +16,13 @@
  * linked page read-only to see that store).  A slot is free when no entry
  * names it and no frame is linked to it.
  *
+ * A reserve of blocks outside the slot table is kept for revocations
+ * (revoke.c): the interrupt entry, which may run in the middle of the
+ * kernel, takes blocks from it with nothing but an index, seeds each
+ * revoked frame's autosave to one (exo_autosave(3)), and the block
+ * becomes the page's slot once the kernel serves the revocation
+ * (swap_adopt).  The reserve is refilled at those safe points.
+ *
  * The transfers are synchronous requests to exod, which moves the data
  * before it answers (exo_disk_read(3)); their completion interrupts carry
  * tag 0, which no request of the file system's ever has.  While a page
@@ -46,6 +53,10 @@ static struct {
 	uint32_t		 nslot;
 	uint32_t		 nfree;
 	uint32_t		 free;	/* head of the free list */
+	/* The reserve: blocks [0, nres) are ready; the interrupt entry
+	 * takes from the top, the kernel refills with the upcall blocked. */
+	struct exo_cap		 res[SWAP_RESERVE];
+	volatile unsigned	 nres;
 } sw;
 
 int
@@ -194,4 +205,69 @@ uint32_t
 swap_used(void)
 {
 	return (sw.nslot - sw.nfree);
+}
+
+/* A slot for block cap (a reserve block that now holds a page), named by
+ * no entry yet; SWAP_NONE if the table cannot grow. */
+uint32_t
+swap_adopt(const struct exo_cap *cap)
+{
+	struct swap_slot	*ns;
+	uint32_t		 s = sw.nslot;
+
+	if ((ns = realloc(sw.slot, (sw.nslot + 1) * sizeof *ns)) == NULL)
+		return (SWAP_NONE);
+	sw.slot = ns;
+	ns[s].cap = *cap;
+	ns[s].ref = 0;
+	ns[s].frame = SWAP_NONE;
+	sw.nslot++;
+	return (s);
+}
+
+/* Slot s, adopted, may be named by no entry after all: free it then. */
+void
+swap_settle(uint32_t s)
+{
+	swap_release(s);
+}
+
+/*
+ * Bind blocks for the reserve until it is full or exod has none.  Kernel
+ * context, with the upcall signal blocked by the caller or at boot.
+ */
+void
+swap_reserve_fill(void)
+{
+	struct exo_cap	caps[EXO_BATCH_MAX];
+	unsigned	n, i;
+
+	while (sw.nres < SWAP_RESERVE) {
+		n = SWAP_RESERVE - sw.nres;
+		if (n > EXO_BATCH_MAX)
+			n = EXO_BATCH_MAX;
+		while (n > 0 && exo_block_alloc_scratch(sw.e, caps, n) != 0)
+			n /= 2;
+		if (n == 0)
+			return;
+		for (i = 0; i < n; i++)
+			sw.res[sw.nres + i] = caps[i];
+		sw.nres += n;
+	}
+}
+
+/* A reserve block for the interrupt entry: 0, or -1 if none is left. */
+int
+swap_reserve_take(struct exo_cap *cap)
+{
+	if (sw.nres == 0)
+		return (-1);
+	*cap = sw.res[--sw.nres];
+	return (0);
+}
+
+unsigned
+swap_reserve_left(void)
+{
+	return (sw.nres);
 }

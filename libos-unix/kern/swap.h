@@ -10,6 +10,8 @@
 
 #define SWAP_NONE	UINT32_MAX	/* no slot; no frame */
 #define SWAP_IO_MAX	64		/* pages in one write or read */
+#define SWAP_RESERVE	EXO_BATCH_MAX	/* blocks kept for seeded autosave:
+					   one repossession vector */
 
 /* Counters of the whole libOS (vmstat(2) with pid 0). */
 struct swap_stats {
@@ -18,6 +20,7 @@ struct swap_stats {
 	uint64_t	pageouts;	/* pages written to swap */
 	uint64_t	reclaims;	/* evictions that needed no write */
 	uint64_t	revoked;	/* frames exod asked back, paged out */
+	uint64_t	lost;		/* frames exod took before that */
 	uint64_t	oom;		/* allocations refused: swap full */
 };
 
@@ -34,5 +37,11 @@ int		 swap_write(const uint32_t *, const uint32_t *, unsigned);
 int		 swap_read(uint32_t, uint32_t);
 uint32_t	 swap_slots(void);
 uint32_t	 swap_used(void);
+uint32_t	 swap_adopt(const struct exo_cap *);
+void		 swap_settle(uint32_t);
+#define SWAP_LOST	(UINT32_MAX - 1)	/* pageout_frames: no copy */
+void		 swap_reserve_fill(void);
+int		 swap_reserve_take(struct exo_cap *);
+unsigned	 swap_reserve_left(void);
 
 #endif

@@ -181,6 +181,7 @@ sys_vmstat(void)
 		vs.slots = swap_slots();
 		vs.slots_used = swap_used();
 		vs.revoked = swap_st.revoked;
+		vs.lost = swap_st.lost;
 		vs.oom = swap_st.oom;
 		for (pid = 0; (p = proc_slot(pid)) != NULL; pid++)
 			if (p->state != PROC_S_UNUSED && p->vm != NULL) {

@@ -35,6 +35,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -53,6 +54,7 @@
 #endif
 
 #define TRAP_PF_FETCH	0x10	/* page-fault error code: instruction fetch */
+#define TRAP_TAKEN_TRIES 1000	/* ms to wait for a repossession's upcall */
 
 volatile unsigned char	 unix_sud_sel = SUD_ALLOW;
 struct trapframe	*unix_cur_tf;
@@ -165,8 +167,10 @@ trap_exception(struct exo *e, const struct exo_trap *t, void *arg)
 static int
 trap_interrupt(struct exo *e, const struct exo_intr *in, void *arg)
 {
-	/* Disk completions and revocations: the file system's share. */
+	/* Disk completions and revocations: the file system's share
+	 * (cache frames), and the memory system's (user frames). */
 	fsboot_intr(in);
+	revoke_intr(in);
 	/* The end of a quantum: everything of ours is saved already (the
 	 * interrupted registers are in the signal frame), so acknowledge. */
 	net_intr(in);		/* the ring's drop count; net_poll drains */
@@ -280,6 +284,30 @@ trap_signame(int signo)
 	return ("trap");
 }
 
+/*
+ * The fault the signal path could not serve.  A frame exod took at a
+ * revocation's deadline traps before its repossession is served: serve
+ * what has come, and wait a little for the rest (the upcall follows the
+ * taking at once).  0, or -1: the process cannot go on.
+ */
+static int
+trap_fault(struct proc *p)
+{
+	struct timespec	ts = { 0, 1000000 };
+	int		r, tries;
+
+	for (tries = 0; tries < TRAP_TAKEN_TRIES; tries++) {
+		revoke_serve();
+		if (p->killed)
+			return (0);	/* a page of it was lost */
+		if ((r = vm_fill(p->vm, p->trap_addr, p->trap_write)) !=
+		    VM_TAKEN)
+			return (r);
+		(void)nanosleep(&ts, NULL);
+	}
+	return (-1);
+}
+
 /* In the libOS, on the process's kernel stack: what the signal path left. */
 void
 trap_kernel(void)
@@ -291,7 +319,7 @@ trap_kernel(void)
 		sched_need_resched = 1;
 		break;
 	case PROC_T_FAULT:
-		if (vm_fill(p->vm, p->trap_addr, p->trap_write) != 0) {
+		if (trap_fault(p) != 0) {
 			unix_log("pid %d (%s): out of memory at %#lx: killed",
 			    p->pid, p->name, (unsigned long)p->trap_addr);
 			p->killed = 1;

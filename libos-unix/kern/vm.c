@@ -62,6 +62,10 @@ vm_gate_init(void)
 
 	if ((vm_gate = frame_alloc(1)) < 0)
 		return (-1);
+	/* Every process needs it at every system call: never revoked. */
+	if (exo_frame_protect(unix_exo, frame_cap((uint32_t)vm_gate), 1, 1)
+	    != 0)
+		unix_log("the gate's frame could not be protected");
 	p = frame_kva((uint32_t)vm_gate);
 	memset(p, 0xcc, UNIX_PAGE_SIZE);	/* int3: anywhere else traps */
 	p[0] = 0x41; p[1] = 0x5b;
@@ -356,7 +360,9 @@ vm_tlb_switch(struct vm *vm)
  * process whose table vm is, which is the running one.  A stack page,
  * or a heap page below the break, is made on first touch; a COW page is
  * copied; a swapped page is read back.  0 when the access may run again;
- * 1 when it needs a frame or the disk and VM_POOLED forbade either; -1
+ * 1 when it needs a frame or the disk and VM_POOLED forbade either;
+ * VM_TAKEN when exod took the page's frame and the libOS has not yet
+ * heard (it serves the repossession and tries again); -1
  * when the access is not allowed, or there is no memory (the process
  * dies).
  */
@@ -401,7 +407,9 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 	rights = vm_rights(*pte);
 	if (exo_tlb_install(unix_exo, (void *)VM_PAGE(va),
 	    frame_cap(PTE_FRAME(*pte)), rights) != 0)
-		return (-1);
+		/* exod took the frame: its repossession is on its way
+		 * (revoke.c), and only the libOS proper can serve it. */
+		return ((access & VM_POOLED) ? 1 : VM_TAKEN);
 	vm_ws_note(vm, VM_PAGE(va));
 	return (0);
 }

@@ -61,6 +61,7 @@ struct vm	*vm_fork(struct vm *);
 #define VM_WRITE	0x1	/* vm_fill: the access was a write */
 #define VM_EXEC		0x2	/* an instruction fetch */
 #define VM_POOLED	0x4	/* the signal path: take no frame from exod */
+#define VM_TAKEN	2	/* vm_fill: the frame was repossessed */
 int		 vm_fill(struct vm *, uintptr_t, int);
 int		 vm_copyout(struct vm *, uintptr_t, const void *, size_t);
 int		 vm_copyin(struct vm *, void *, uintptr_t, size_t);

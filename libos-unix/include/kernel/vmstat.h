@@ -29,6 +29,7 @@ struct vmstat {
 	uint64	slots;		/* pid 0: swap blocks bound from exod */
 	uint64	slots_used;	/* pid 0: of those, holding a page */
 	uint64	revoked;	/* pid 0: frames exod revoked, paged out */
+	uint64	lost;		/* pid 0: frames exod took by force first */
 	uint64	oom;		/* pid 0: evictions that found no room */
 };
 
