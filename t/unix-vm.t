@@ -319,11 +319,15 @@ done
 wait "$rvp"
 st=$?
 sed 's/^/# /' "$d/rv2.revoke"
-ok $([ "$(revsum "$d/rv2.revoke" taken)" -gt 0 ] &&
-    [ "$(vmfield "$d/rv2.out" lost)" -gt 0 ]; echo $?) \
-    "a deadline of 1 us: frames are taken by force ($(revsum "$d/rv2.revoke" taken), of them user frames $(vmfield "$d/rv2.out" lost))"
+ok $([ "$(revsum "$d/rv2.revoke" taken)" -gt 0 ]; echo $?) \
+    "a deadline of 1 us: frames are taken by force ($(revsum "$d/rv2.revoke" taken))"
 ok $(! grep -q 'wrong' "$d/rv2.out"; echo $?) "no process ever reads a wrong byte"
+# Any process may have had a page among them, sh (the first) included:
+# each one that died was killed for it, with the message, and libos-unix
+# itself ended as its first process did (sh's status), not by a crash.
 ok $( { grep -q '^pagetest: 16 MiB seed 6 checked 60 times ok$' "$d/rv2.out" ||
-    grep -q '(pagetest): the page at .* was taken by exod before it could be saved: killed' \
-    "$d/rv2.err"; } && grep -q '^all:' "$d/rv2.out" && [ "$st" -eq 0 ]
-    echo $?) "the process that lost a page is killed with a message; libos-unix goes on"
+    grep -q 'was taken by exod before it could be saved: killed' \
+    "$d/rv2.err"; } &&
+    ! grep -v 'was taken by exod before it could be saved: killed$' \
+    "$d/rv2.err" | grep -q . && { [ "$st" -eq 0 ] || [ "$st" -eq 255 ]; }
+    echo $?) "the processes that lost a page are killed with a message, nothing else happens (status $st)"
