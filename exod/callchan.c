@@ -16,10 +16,16 @@
  * a dead callee fails it with EXO_EDIED at once.
  *
  * Slice donation: while a caller holding slots runs, its bound callees
- * that exod keeps stopped are continued with it (callchan_lend), and are
- * stopped again when it stops; a callee serving bound calls sleeps on the
- * page except while a call is open, so it uses the caller's time only
- * then, and never beyond the caller's quantum.
+ * that exod keeps stopped are lent to it (callchan_lend), and run only
+ * while a call to them is open: a watch timer looks every CALLCHAN_WATCH_US
+ * and continues a lent callee when one is, stops it when none is, and the
+ * caller's leaving the CPU stops them all.  Whether a call is open exod
+ * reads from the caller's own page (struct exo_chan_own), which only the
+ * caller and exod map, so a callee cannot make one look open: calling is
+ * the call the caller is blocked in, and the call is open until the
+ * answer word says calling.  A callee that spins outside calls gets at
+ * most a watch period after each call of the caller's time; a caller
+ * that leaves calling set gives away only its own time.
  */
 #include "config.h"
 
@@ -33,19 +39,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/event.h>
+
 #include "exod.h"
 
 #define CALLCHAN_MAX	1024		/* channels at once, all libOSes */
+#define CALLCHAN_WATCH_US 100		/* between looks at lent callees */
 
 struct callchan {
 	struct peer		*a;	/* the caller; NULL: the slot is free */
 	struct peer		*b;	/* the callee; set whenever a is */
 	struct exo_chan_page	*page;	/* exod's mapping, while bound */
+	struct exo_chan_own	*own;	/* the caller's own page, mapped */
 	int			 fd;	/* the memfd until b accepts, then -1 */
 	uint64_t		 gen;	/* moves on at every close */
 };
 
 static struct callchan	callchan[CALLCHAN_MAX];
+static struct event	*callchan_ev_watch;	/* pending while lent */
 
 static void
 callchan_cap(const struct peer *p, uint32_t id, struct exo_cap *c)
@@ -99,6 +110,96 @@ callchan_lends(const struct peer *a, const struct peer *b)
 	return (0);
 }
 
+/* b is lent no more: stopped again unless it got a turn of its own. */
+static void
+callchan_unlend(struct peer *b)
+{
+	b->cpu.chan_lent = 0;
+	if (b->cpu.chan_run && b->cpu.state == SCHED_STOPPED)
+		sched_signal(b, SIGSTOP);
+	b->cpu.chan_run = 0;
+}
+
+/*
+ * Is a blocked in a call to b now?  Read from a's own pages, which b
+ * cannot write, and b's answer word, which can only end the call early.
+ */
+static int
+callchan_open(const struct peer *a, const struct peer *b)
+{
+	const struct callchan	*ch;
+	uint32_t		 i, c, ans;
+
+	for (i = 0; i < CALLCHAN_MAX; i++) {
+		ch = &callchan[i];
+		if (ch->a != a || ch->b != b)
+			continue;
+		c = __atomic_load_n(&ch->own->calling, __ATOMIC_ACQUIRE) &
+		    EXO_CHAN_SEQ;
+		ans = __atomic_load_n(&ch->page->answer, __ATOMIC_ACQUIRE);
+		if (c != 0 && !(ans & EXO_CHAN_CLOSED) &&
+		    (ans & EXO_CHAN_SEQ) != c)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Look at the callees lent to a, the running caller: each runs while a
+ * call to it is open and is stopped when none is.  Returns how many are
+ * lent, so the watch goes on while any is.
+ */
+static unsigned
+callchan_watch(struct peer *a)
+{
+	struct peer	*b;
+	uint32_t	 i;
+	unsigned	 lent = 0;
+	int		 open;
+
+	if (a == NULL || a->cpu.chan_calls == 0)
+		return (0);
+	for (i = 0; i < CALLCHAN_MAX; i++) {
+		if (callchan[i].a != a || (b = callchan[i].b) == NULL ||
+		    !b->cpu.chan_lent)
+			continue;
+		lent++;
+		open = callchan_open(a, b);
+		if (open && !b->cpu.chan_run) {
+			b->cpu.chan_run = 1;
+			sched_signal(b, SIGCONT);
+		} else if (!open && b->cpu.chan_run) {
+			b->cpu.chan_run = 0;
+			sched_signal(b, SIGSTOP);
+		}
+	}
+	return (lent);
+}
+
+static void
+callchan_watch_cb(evutil_socket_t fd, short events, void *arg)
+{
+	struct timeval	tv = { 0, CALLCHAN_WATCH_US };
+
+	if (callchan_watch(sched_running()) > 0)
+		evtimer_add(callchan_ev_watch, &tv);
+}
+
+int
+callchan_init(struct event_base *base)
+{
+	callchan_ev_watch = evtimer_new(base, callchan_watch_cb, NULL);
+	return (callchan_ev_watch == NULL ? -1 : 0);
+}
+
+void
+callchan_fini(void)
+{
+	if (callchan_ev_watch != NULL)
+		event_free(callchan_ev_watch);
+	callchan_ev_watch = NULL;
+}
+
 /* Close channel id: both sides learn why from the page, and wake. */
 static void
 callchan_close(uint32_t id, int status)
@@ -113,6 +214,7 @@ callchan_close(uint32_t id, int status)
 	callchan_wake(&pg->call);
 	callchan_wake(&pg->answer);
 	munmap(pg, EXO_CHAN_PAGE);
+	munmap(ch->own, EXO_CHAN_PAGE);
 	if (ch->fd != -1)
 		close(ch->fd);
 	a = ch->a;
@@ -120,27 +222,45 @@ callchan_close(uint32_t id, int status)
 	a->cpu.chan_calls--;
 	ch->a = ch->b = NULL;
 	ch->page = NULL;
+	ch->own = NULL;
 	ch->fd = -1;
 	ch->gen++;
-	/* A callee running on a's time through this channel alone stops. */
-	if (b->cpu.chan_lent && !callchan_lends(a, b)) {
-		b->cpu.chan_lent = 0;
-		if (b->cpu.state == SCHED_STOPPED)
-			sched_signal(b, SIGSTOP);
-	}
+	/* A callee lent to a through this channel alone is lent no more. */
+	if (b->cpu.chan_lent && !callchan_lends(a, b))
+		callchan_unlend(b);
 }
 
 /* CHAN_BIND: a binds a channel to target's protected entry. */
+/* A fresh shared page: its memfd, and exod's mapping in *va. */
+static int
+callchan_page(void **va)
+{
+	int	mfd;
+
+	if ((mfd = memfd_create("exo-chan", MFD_CLOEXEC)) == -1)
+		return (errno == EMFILE || errno == ENFILE ? -EXO_ENFILE :
+		    -EXO_ENOMEM);
+	if (ftruncate(mfd, EXO_CHAN_PAGE) == -1 || (*va = mmap(NULL,
+	    EXO_CHAN_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0)) ==
+	    MAP_FAILED) {
+		close(mfd);
+		return (-EXO_ENOMEM);
+	}
+	return (mfd);
+}
+
 int
 callchan_bind(struct peer *a, uint32_t target, struct exo_chan_reply *r,
-    int *fd)
+    int *fd, int *ownfd)
 {
 	struct exo_upcall_chan	 u;
 	struct exo_chan_page	*pg;
+	struct exo_chan_own	*own;
 	struct callchan		*ch;
 	struct peer		*b = peer_find(target);
 	uint32_t		 id;
 	int			 mfd;
+	void			*va;
 
 	if (b == NULL || (b->flags & PEER_CONTROL))
 		return (-EXO_ENOLIBOS);
@@ -154,18 +274,20 @@ callchan_bind(struct peer *a, uint32_t target, struct exo_chan_reply *r,
 		;
 	if (id == CALLCHAN_MAX)
 		return (-EXO_ETOOMANY);
-	if ((mfd = memfd_create("exo-chan", MFD_CLOEXEC)) == -1)
-		return (errno == EMFILE || errno == ENFILE ? -EXO_ENFILE :
-		    -EXO_ENOMEM);
-	if (ftruncate(mfd, EXO_CHAN_PAGE) == -1 || (pg = mmap(NULL,
-	    EXO_CHAN_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0)) ==
-	    MAP_FAILED) {
-		close(mfd);
-		return (-EXO_ENOMEM);
+	if ((*ownfd = callchan_page(&va)) < 0)
+		return (*ownfd);
+	own = va;
+	if ((mfd = callchan_page(&va)) < 0) {
+		munmap(own, EXO_CHAN_PAGE);
+		close(*ownfd);
+		return (mfd);
 	}
+	pg = va;
 	if ((*fd = dup(mfd)) == -1) {
 		munmap(pg, EXO_CHAN_PAGE);
+		munmap(own, EXO_CHAN_PAGE);
 		close(mfd);
+		close(*ownfd);
 		return (-EXO_ENFILE);
 	}
 	pg->magic = EXO_CHAN_MAGIC;
@@ -176,6 +298,7 @@ callchan_bind(struct peer *a, uint32_t target, struct exo_chan_reply *r,
 	ch->b = b;
 	a->cpu.chan_calls++;
 	ch->page = pg;
+	ch->own = own;
 	ch->fd = mfd;
 	memset(r, 0, sizeof *r);
 	callchan_cap(a, id, &r->cap);
@@ -243,8 +366,9 @@ callchan_peer_gone(struct peer *p)
 }
 
 /*
- * a takes (on) or leaves the CPU: its stopped callees run and stop with
- * it.  A callee exod keeps stopped is one holding slots, outside them.
+ * a takes (on) or leaves the CPU: its stopped callees are lent to it, to
+ * run while a call to them is open (callchan_watch), and stop with it.
+ * A callee exod keeps stopped is one holding slots, outside them.
  */
 void
 callchan_lend(struct peer *a, int on)
@@ -259,12 +383,10 @@ callchan_lend(struct peer *a, int on)
 			continue;
 		if (on && b->cpu.state == SCHED_STOPPED && !b->cpu.chan_lent) {
 			b->cpu.chan_lent = 1;
-			sched_signal(b, SIGCONT);
-		} else if (!on && b->cpu.chan_lent) {
-			/* Stopped again unless it got a turn of its own. */
-			b->cpu.chan_lent = 0;
-			if (b->cpu.state == SCHED_STOPPED)
-				sched_signal(b, SIGSTOP);
-		}
+			b->cpu.chan_run = 0;
+		} else if (!on && b->cpu.chan_lent)
+			callchan_unlend(b);
 	}
+	if (on && callchan_ev_watch != NULL)
+		callchan_watch_cb(-1, 0, NULL);
 }

@@ -621,6 +621,8 @@ main(int argc, char **argv)
 	revoke_init(base);
 	if (sched_init(base) == -1)
 		fatal("cannot start the slot timer");
+	if (callchan_init(base) == -1)
+		fatal("callchan_init");
 	if (ring_start(base) == -1)
 		fatal("disk ring worker");
 	if (disk_start(base) == -1)
@@ -649,6 +651,7 @@ main(int argc, char **argv)
 	watch_fini();
 	revoke_fini();
 	sched_fini();
+	callchan_fini();
 	ring_fini();
 	disk_fini();
 	net_fini();

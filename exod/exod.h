@@ -161,9 +161,12 @@ struct sched_peer {
 	int			 call_donated;	/* running on the caller's slice */
 	uint64_t		 call_deadline;	/* CLOCK_MONOTONIC; 0 if no call */
 	uint32_t		 chan_calls;	/* bound channels it calls over */
-	int			 chan_lent;	/* continued on a bound caller's
-						   time though STOPPED; exod
-						   stops it when that ends */
+	int			 chan_lent;	/* STOPPED, and lent to the
+						   running caller of a bound
+						   channel: it runs while a
+						   call to it is open */
+	int			 chan_run;	/* lent and continued now: a
+						   call to it is open */
 };
 
 struct peer {
@@ -507,12 +510,15 @@ void	call_answer(struct peer *, const struct exo_hdr *, const void *,
 void	call_peer_gone(struct peer *);
 
 /* --- callchan.c ----------------------------------------------------- */
-int	callchan_bind(struct peer *, uint32_t, struct exo_chan_reply *, int *);
+int	callchan_bind(struct peer *, uint32_t, struct exo_chan_reply *, int *,
+	    int *);
 int	callchan_accept(struct peer *, const struct exo_cap *,
 	    struct exo_chan_reply *, int *);
 int	callchan_unbind(struct peer *, const struct exo_cap *);
 void	callchan_peer_gone(struct peer *);
 void	callchan_lend(struct peer *, int);
+int	callchan_init(struct event_base *);
+void	callchan_fini(void);
 
 struct peer *peer_find(uint32_t);
 

@@ -13,19 +13,19 @@ chan_bind_handle(struct peer *p, const struct exo_hdr *h, const void *payload)
 {
 	struct exo_chan_bind	req;
 	struct exo_chan_reply	r;
-	int			fd, status;
+	int			fds[2], status;
 
 	memcpy(&req, payload, sizeof req);
 	if (req.flags != 0)
 		status = -EXO_EINVAL;
 	else
-		status = callchan_bind(p, req.target, &r, &fd);
+		status = callchan_bind(p, req.target, &r, &fds[0], &fds[1]);
 	if (status != 0) {
 		peer_reply(p, h, status, NULL, 0, NULL, 0);
 		return;
 	}
-	/* The descriptor is exod's to close once sent (peer_send). */
-	peer_reply(p, h, 0, &r, sizeof r, &fd, 1);
+	/* The descriptors are exod's to close once sent (peer_send). */
+	peer_reply(p, h, 0, &r, sizeof r, fds, 2);
 }
 
 const struct exod_req req_chan_bind = {

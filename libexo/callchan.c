@@ -36,6 +36,8 @@
 struct exo_callchan {
 	struct exo		*e;	/* NULL once e is disconnected */
 	struct exo_chan_page	*pg;	/* the shared page, mapped */
+	struct exo_chan_own	*own;	/* ours and exod's: the call we wait
+					   in, so exod runs the callee then */
 	struct exo_cap		 cap;	/* our end */
 	uint32_t		 peer;	/* the callee's libOS id */
 	uint64_t		 deadline_ns; /* a call's, from its start */
@@ -105,7 +107,7 @@ callchan_closed(const struct exo_chan_page *pg)
 }
 
 /* Map the page behind fd; the descriptor is closed either way. */
-static struct exo_chan_page *
+static void *
 callchan_map(int fd)
 {
 	void	*p;
@@ -123,8 +125,8 @@ exo_callchan_bind(struct exo *e, uint32_t target, struct exo_callchan **chp)
 	struct exo_chan_reply	 r;
 	struct exo_callchan	*ch;
 	size_t			 rlen;
-	unsigned		 nfds;
-	int			 fd, error;
+	unsigned		 nfds, i;
+	int			 fds[2], error;
 
 	if (exo_control(e))
 		return (-EXO_EPERM);	/* the one rule: libexo(3) */
@@ -134,20 +136,27 @@ exo_callchan_bind(struct exo *e, uint32_t target, struct exo_callchan **chp)
 	memset(&req, 0, sizeof req);
 	req.target = target;
 	error = exo_request(e, EXO_MSG_CHAN_BIND, &req, sizeof req, &r,
-	    sizeof r, &rlen, &fd, 1, &nfds);
+	    sizeof r, &rlen, fds, 2, &nfds);
 	if (error != 0)
 		return (error);
-	if (rlen != sizeof r || nfds != 1 || r.size != EXO_CHAN_PAGE) {
-		if (nfds == 1)
-			close(fd);
+	if (rlen != sizeof r || nfds != 2 || r.size != EXO_CHAN_PAGE) {
+		for (i = 0; i < nfds; i++)
+			close(fds[i]);
 		return (-EXO_EPROTO);
 	}
 	if ((ch = calloc(1, sizeof *ch)) == NULL) {
-		close(fd);
+		close(fds[0]);
+		close(fds[1]);
 		error = -EXO_ESYS;
 		goto unbind;
 	}
-	if ((ch->pg = callchan_map(fd)) == NULL) {
+	ch->pg = callchan_map(fds[0]);
+	ch->own = callchan_map(fds[1]);
+	if (ch->pg == NULL || ch->own == NULL) {
+		if (ch->pg != NULL)
+			munmap(ch->pg, EXO_CHAN_PAGE);
+		if (ch->own != NULL)
+			munmap(ch->own, EXO_CHAN_PAGE);
 		free(ch);
 		error = -EXO_ESYS;
 		goto unbind;
@@ -234,7 +243,12 @@ exo_callchan_call(struct exo_callchan *ch, const void *req, size_t len,
 		memcpy(pg->req, req, len);
 	__atomic_store_n(&pg->req_len, (uint32_t)len, __ATOMIC_RELAXED);
 	seq = (ch->seq + 1) & EXO_CHAN_SEQ;
+	if (seq == 0)
+		seq = 1;	/* 0 in calling means no call */
+	/* Said to exod before the call opens: it runs the callee now. */
+	__atomic_store_n(&ch->own->calling, seq, __ATOMIC_SEQ_CST);
 	if (!callchan_cas(&pg->call, w, seq)) {
+		__atomic_store_n(&ch->own->calling, 0, __ATOMIC_SEQ_CST);
 		ch->busy = 0;
 		return (callchan_closed(pg));
 	}
@@ -242,6 +256,7 @@ exo_callchan_call(struct exo_callchan *ch, const void *req, size_t len,
 	if (__atomic_load_n(&pg->callee_sleeps, __ATOMIC_SEQ_CST))
 		callchan_wake(&pg->call);
 	error = callchan_await(pg, seq, callchan_now() + ch->deadline_ns);
+	__atomic_store_n(&ch->own->calling, 0, __ATOMIC_SEQ_CST);
 	ch->busy = 0;
 	if (error != 0)
 		return (error);
@@ -280,6 +295,7 @@ exo_callchan_close(struct exo_callchan *ch)
 			}
 	}
 	munmap(ch->pg, EXO_CHAN_PAGE);
+	munmap(ch->own, EXO_CHAN_PAGE);
 	free(ch);
 	return (error);
 }

@@ -404,7 +404,11 @@ struct exo_chan_bind {
 	uint32_t	flags;		/* reserved, 0 */
 };
 
-/* CHAN_BIND and CHAN_ACCEPT reply; one descriptor: the shared page. */
+/*
+ * CHAN_BIND and CHAN_ACCEPT reply; one descriptor, the shared page, and
+ * for CHAN_BIND a second: the caller's own page (struct exo_chan_own),
+ * shared with exod alone.
+ */
 struct exo_chan_reply {
 	struct exo_cap	cap;		/* this side's end (EXO_RES_CHAN) */
 	uint64_t	deadline_ns;	/* a call's deadline, from its start */
@@ -453,6 +457,17 @@ struct exo_chan_page {
 	uint32_t	reserved1[12];
 	uint8_t		req[EXO_CALL_MAX];
 	uint8_t		rep[EXO_CALL_MAX];
+};
+
+/*
+ * The caller's own page, shared with exod alone, so the callee cannot
+ * write it: while calling is nonzero the caller is blocked in call number
+ * calling, and exod lets a callee it keeps stopped run on the caller's
+ * time only while that call is open (its answer word is not calling).
+ */
+struct exo_chan_own {
+	uint32_t	calling;	/* caller: the call it waits in, or 0 */
+	uint32_t	reserved[15];
 };
 
 /*
@@ -1107,6 +1122,7 @@ EXO_STATIC_SIZE(struct exo_chan_reply, 56);
 EXO_STATIC_SIZE(struct exo_chan_req, 40);
 EXO_STATIC_SIZE(struct exo_upcall_chan, 48);
 EXO_STATIC_SIZE(struct exo_chan_page, 128 + 2 * EXO_CALL_MAX);
+EXO_STATIC_SIZE(struct exo_chan_own, 64);
 EXO_STATIC_SIZE(struct exo_extent_req, 24);
 EXO_STATIC_SIZE(struct exo_extent_reply, 24);
 EXO_STATIC_SIZE(struct exo_slots_reply, 40);

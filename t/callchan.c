@@ -7,8 +7,10 @@
  * serves others); the slice donated while the caller holds the CPU (the
  * callee holds slot 2 of 4, so it runs in slot 0 only on the caller's
  * time; the first call, which waits for the callee to accept, is not
- * counted); and
- * exod's descriptors back where they were.
+ * counted); a callee in slot 2 that spins outside its calls gets no CPU
+ * in the caller's slot 0 beyond the calls (CPU times from /proc, as a
+ * proportion of the caller's); with slots, the deadline and a callee's
+ * death still fail a call; and exod's descriptors back where they were.
  *
  * exod -n 4 -q 40 -b 2 -c 1500.  The callees are forked children that
  * serve with exo_callchan_serve; their protected entry answers each byte
@@ -32,7 +34,7 @@
 #define NCALLS		20
 #define LEFT_NS		(25 * CH_MS)	/* window left when a call starts */
 
-enum { ECHO, STUCK, SLOW };
+enum { ECHO, STUCK, SLOW, SPINNER };
 
 static struct th_exod	 d;
 static struct exo	*s;		/* the test's own libOS */
@@ -48,7 +50,7 @@ entry(struct exo *e, uint32_t caller, const void *req, size_t len,
 	size_t			 i;
 	char			 c = 'c';
 
-	if (kind != ECHO && write(entered[1], &c, 1) != 1)
+	if ((kind == STUCK || kind == SLOW) && write(entered[1], &c, 1) != 1)
 		_exit(96);
 	if (kind == STUCK)
 		for (;;)
@@ -59,6 +61,38 @@ entry(struct exo *e, uint32_t caller, const void *req, size_t len,
 		out[i] = in[i] ^ 0x5a;
 	*rlen = len;
 	return (len == 7 ? -77 : 0);	/* and one status of its own */
+}
+
+static void
+ch_spin_ms(long ms)
+{
+	uint64_t	end = ch_now() + (uint64_t)ms * CH_MS;
+
+	while (ch_now() < end)
+		;
+}
+
+/* utime + stime of pid from /proc, in clock ticks; -1 if unreadable. */
+static long
+cpu_ticks(pid_t pid)
+{
+	char		 path[64], buf[1024], *p;
+	unsigned long	 ut, st;
+	FILE		*f;
+	size_t		 n;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (-1);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* After the name: state and 10 more fields, then utime, stime. */
+	if ((p = strrchr(buf, ')')) == NULL || sscanf(p + 2,
+	    "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+	    &st) != 2)
+		return (-1);
+	return ((long)(ut + st));
 }
 
 /* A callee of kind; with slot >= 0 it holds that slot. */
@@ -87,9 +121,13 @@ callee(int kind, int slot, uint32_t *id)
 		me = exo_libos_id(e);
 		if (write(p[1], &me, sizeof me) != sizeof me)
 			_exit(93);
-		for (;;)
-			if (exo_callchan_serve(e, EXO_FOREVER) < 0)
+		for (;;) {
+			if (exo_callchan_serve(e, kind == SPINNER ? 0 :
+			    EXO_FOREVER) < 0)
 				_exit(94);
+			if (kind == SPINNER)	/* busy outside calls */
+				ch_spin_ms(1);
+		}
 	}
 	close(p[1]);
 	if (read(p[0], id, sizeof *id) != sizeof *id)
@@ -141,15 +179,22 @@ raw_bind(struct exo *e, uint32_t target, struct exo_chan_reply *r, int *fd)
 {
 	struct exo_chan_bind	req;
 	size_t			rlen;
-	unsigned		nfds;
-	int			rc;
+	unsigned		nfds, i;
+	int			rc, fds[2];
 
 	memset(&req, 0, sizeof req);
 	req.target = target;
 	rc = exo_request(e, EXO_MSG_CHAN_BIND, &req, sizeof req, r, sizeof *r,
-	    &rlen, fd, 1, &nfds);
-	if (rc == 0 && (rlen != sizeof *r || nfds != 1))
+	    &rlen, fds, 2, &nfds);
+	if (rc == 0 && (rlen != sizeof *r || nfds != 2)) {
+		for (i = 0; i < nfds; i++)
+			close(fds[i]);
 		return (-EXO_EPROTO);
+	}
+	if (rc == 0) {
+		*fd = fds[0];		/* the shared page */
+		close(fds[1]);		/* the caller's own page */
+	}
 	return (rc);
 }
 
@@ -214,6 +259,130 @@ donated(uint32_t target, int n, int *answered)
 	return (res[1]);
 }
 
+/* Slot 0, once the caller before has let it go (exod sees it leave). */
+static int
+claim0(struct exo *e, struct exo_cap *cap)
+{
+	unsigned	pos;
+	int		i, rc = -1;
+
+	for (i = 0; i < 200; i++) {
+		pos = 0;
+		if ((rc = exo_slot_claim_at(e, &pos, 1, cap)) != -EXO_ECONFLICT)
+			break;
+		ch_sleep_ms(10);
+	}
+	return (rc);
+}
+
+/*
+ * A caller in slot 0 bound to target in slot 2 makes one call: its
+ * status and how long it took (ms) through *ms.
+ */
+static int
+slotted_call(uint32_t target, long *ms)
+{
+	struct exo_callchan	*ch;
+	struct exo_cap		 cap;
+	struct exo		*e;
+	unsigned char		 buf[64];
+	uint64_t		 t0;
+	size_t			 rlen;
+	long			 res[2];
+	int			 p[2];
+	pid_t			 pid;
+
+	if (pipe(p) == -1)
+		sysbail("pipe");
+	if ((pid = ch_fork()) == 0) {
+		close(p[0]);
+		exo_disconnect(s);
+		if (exo_connect(d.sock, "caller", &e) != 0 ||
+		    claim0(e, &cap) != 0 ||
+		    exo_callchan_bind(e, target, &ch) != 0)
+			_exit(90);
+		t0 = ch_now();
+		res[0] = exo_callchan_call(ch, "ping", 4, buf, sizeof buf,
+		    &rlen);
+		res[1] = (long)((ch_now() - t0) / CH_MS);
+		if (write(p[1], res, sizeof res) != sizeof res)
+			_exit(91);
+		_exit(0);
+	}
+	close(p[1]);
+	res[0] = 1;
+	res[1] = -1;
+	if (read(p[0], res, sizeof res) != sizeof res)
+		res[0] = 1;
+	close(p[0]);
+	ch_reap(pid, 10000);
+	*ms = res[1];
+	return ((int)res[0]);
+}
+
+/*
+ * A caller in slot 0 bound to a callee in slot 2 that spins outside its
+ * calls.  The caller spins through its own slots for ms, calling every
+ * 5 ms; the test reads both processes' CPU time from /proc over that
+ * time.  Each holds one slot of four, so each gets about a quarter of
+ * it; a callee that also ran through the caller's slots would get twice
+ * the caller's.  Returns the calls answered exactly, and the ticks.
+ */
+static int
+spun(uint32_t target, pid_t callee_pid, long ms, long *callee_t,
+    long *caller_t, int *calls)
+{
+	struct exo_callchan	*ch;
+	struct exo_cap		 cap;
+	struct exo		*e;
+	uint64_t		 end, next;
+	long			 c0, a0;
+	int			 go[2], p[2], okc = 0, n = 0;
+	char			 c = 'g';
+	pid_t			 pid;
+
+	if (pipe(p) == -1 || pipe(go) == -1)
+		sysbail("pipe");
+	if ((pid = ch_fork()) == 0) {
+		close(p[0]);
+		close(go[0]);
+		exo_disconnect(s);
+		if (exo_connect(d.sock, "caller", &e) != 0 ||
+		    claim0(e, &cap) != 0 ||
+		    exo_callchan_bind(e, target, &ch) != 0)
+			_exit(90);
+		(void)exact(ch, 1);	/* waits for the callee to accept */
+		if (write(go[1], &c, 1) != 1)
+			_exit(91);
+		end = ch_now() + (uint64_t)ms * CH_MS;
+		for (next = ch_now(); ch_now() < end; ) {
+			if (ch_now() >= next) {
+				okc += exact(ch, 64);
+				n++;
+				next = ch_now() + 5 * CH_MS;
+			}
+		}
+		okc = okc == n ? n : -n;
+		if (write(p[1], &okc, sizeof okc) != sizeof okc)
+			_exit(92);
+		_exit(0);
+	}
+	close(p[1]);
+	close(go[1]);
+	if (read(go[0], &c, 1) != 1)
+		bail("the spinning caller did not start");
+	close(go[0]);
+	c0 = cpu_ticks(callee_pid);
+	a0 = cpu_ticks(pid);
+	if (read(p[0], calls, sizeof *calls) != sizeof *calls)
+		*calls = 0;
+	*callee_t = cpu_ticks(callee_pid) - c0;
+	*caller_t = cpu_ticks(pid) - a0;
+	close(p[0]);
+	ch_reap(pid, 10000);
+	return (c0 >= 0 && a0 >= 0);
+}
+
 int
 main(void)
 {
@@ -229,7 +398,7 @@ main(void)
 	int			 fd, i, n, rc, fds0, answered, in;
 	pid_t			 echo, k, c, killer;
 
-	plan(36);
+	plan(42);
 	th_exod_start(&d, "-n", "4", "-q", "40", "-b", "2", "-c", "1500",
 	    (char *)NULL);
 	if (pipe(entered) == -1)
@@ -395,6 +564,53 @@ main(void)
 	    "window: the callee ran on the caller's slice");
 	kill(echo, SIGKILL);
 	ch_reap(echo, 5000);
+
+	/* Lent only inside calls: a callee that spins outside them. */
+	echo = callee(SPINNER, 2, &echo_id);
+	{
+		long	ct, at;
+		int	calls;
+
+		ok(spun(echo_id, echo, 3000, &ct, &at, &calls), "the CPU "
+		    "times of both can be read");
+		ok(calls > 100, "a caller in slot 0 spinning through its "
+		    "slots, calling every 5 ms: %d calls, all answered "
+		    "exactly", calls);
+		diag("over 3 s: callee %ld ticks, caller %ld ticks", ct, at);
+		ok(at > 0 && ct > 0 && ct * 2 < at * 3, "a callee in slot 2 "
+		    "that spins outside its calls gets no CPU in the caller's "
+		    "slots: its CPU time %ld ticks, the caller's %ld (at "
+		    "most 1.5 times; twice if it ran through them)", ct, at);
+	}
+	kill(echo, SIGKILL);
+	ch_reap(echo, 5000);
+
+	/* With slots too, the deadline holds and a death fails the call. */
+	k = callee(STUCK, 2, &k_id);
+	{
+		long	ms;
+
+		rc = slotted_call(k_id, &ms);
+		is_int(-EXO_ETIMEDOUT, rc, "a callee in slot 2 that never "
+		    "answers a caller in slot 0: EXO_ETIMEDOUT");
+		ok(ms >= 1500, "  not before the deadline (%ld ms)", ms);
+		(void)wait_entered(1000);
+		kill(k, SIGKILL);
+		ch_reap(k, 5000);
+		k = callee(STUCK, 2, &k_id);
+		if ((killer = ch_fork()) == 0) {
+			if (!wait_entered(10000))
+				_exit(1);
+			ch_sleep_ms(50);
+			kill(k, SIGKILL);
+			_exit(0);
+		}
+		rc = slotted_call(k_id, &ms);
+		is_int(-EXO_EDIED, rc, "  such a callee killed inside "
+		    "the call: EXO_EDIED (%ld ms)", ms);
+		ch_reap(killer, 5000);
+		ch_reap(k, 5000);
+	}
 	exo_callchan_close(ch);
 
 	/* Nothing left behind. */
