@@ -17,12 +17,15 @@
  * When nothing can run the libOS gives its CPU back: exo_wait(3) until
  * exod has something for it, or, while a process waits for the console or
  * for a tick, a poll of the console (no slots) or exo_yield(3) (slots),
- * which give up the CPU until the next tick or the next turn.
+ * which give up the CPU until the next tick or the next turn.  If exod is
+ * gone every wait fails at once; nothing can wake a sleeper again, so the
+ * libOS ends (sched_lost) rather than spin.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -221,6 +224,16 @@ sched_tick_sleepers(void)
 	return (0);
 }
 
+/* A wait for exod failed: if the connection is gone, so is the libOS. */
+static void
+sched_lost(int error)
+{
+	if (error != -EXO_ECONN)
+		return;
+	unix_log("lost its exod: %s", exo_strerror(error));
+	exit(1);
+}
+
 /* Nothing can run: give the CPU back until something may. */
 static void
 sched_idle(void)
@@ -229,16 +242,16 @@ sched_idle(void)
 
 	frame_trim(0);		/* idle: hold no frame nobody uses */
 	if (net_sleepers()) {	/* a packet, or a receive's timeout */
-		(void)exo_wait_until(unix_exo, sched_now_ns() +
-		    SCHED_TICK_MS * 1000000ULL);
+		sched_lost(exo_wait_until(unix_exo, sched_now_ns() +
+		    SCHED_TICK_MS * 1000000ULL));
 		return;
 	}
 	if (!console_waiting() && !sched_tick_sleepers()) {
-		(void)exo_wait(unix_exo);
+		sched_lost(exo_wait(unix_exo));
 		return;
 	}
 	if (sched.nslots > 0) {
-		(void)exo_yield(unix_exo);
+		sched_lost(exo_yield(unix_exo));
 		return;
 	}
 	pfd.fd = 0;
