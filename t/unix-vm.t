@@ -331,3 +331,6 @@ ok $( { grep -q '^pagetest: 16 MiB seed 6 checked 60 times ok$' "$d/rv2.out" ||
     ! grep -v 'was taken by exod before it could be saved: killed$' \
     "$d/rv2.err" | grep -q . && { [ "$st" -eq 0 ] || [ "$st" -eq 255 ]; }
     echo $?) "the processes that lost a page are killed with a message, nothing else happens (status $st)"
+echo "# $(grep -c 'before it could be saved: killed$' "$d/rv2.err") pages lost; any other message:"
+grep -v 'was taken by exod before it could be saved: killed$' "$d/rv2.err" |
+    sed 's/^/# stderr: /' | head -20

@@ -93,6 +93,7 @@ void		 pageout_frames(const uint32_t *, uint32_t *, unsigned);
 /* revoke.c: exod's revocations, answered by paging out */
 void		 revoke_intr(const struct exo_intr *);
 void		 revoke_serve(void);
+void		 revoke_refused(uint32_t);
 extern volatile unsigned revoke_npending;
 
 /* syscall.c: dispatch and the arguments of a call */

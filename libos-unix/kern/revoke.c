@@ -40,7 +40,9 @@
 #include "swap.h"
 #include "vm.h"
 
-#define REVOKE_PENDING	1024	/* queued entries */
+/* Queued entries: a revocation and its repossession for each of 2,048
+ * frames.  One dropped past that is found again by revoke_refused. */
+#define REVOKE_PENDING	4096
 
 struct revoke_entry {
 	int		 kind;	/* EXO_INTR_REVOKE or EXO_INTR_REPOSSESSED */
@@ -146,6 +148,31 @@ revoke_mask(int how)
 	sigemptyset(&set);
 	sigaddset(&set, EXO_SIG_UPCALL);
 	(void)sigprocmask(how, &set, NULL);
+}
+
+/*
+ * exod refused frame id, ours under its current generation, as stale
+ * (vm.c, loading a translation): it was taken, and its repossession is
+ * one the queue had no room for.  Queue it as if it had come, so that
+ * revoke_serve settles its pages as it would have.  Kernel context.
+ */
+void
+revoke_refused(uint32_t id)
+{
+	struct revoke_entry	*r;
+
+	revoke_mask(SIG_BLOCK);
+	if (revoke_npending < REVOKE_PENDING) {
+		r = &revoke_q[revoke_npending++];
+		memset(r, 0, sizeof *r);
+		r->kind = EXO_INTR_REPOSSESSED;
+		r->id = id;
+		r->gen = frame_cap(id)->gen;
+		r->autosave = EXO_NO_BLOCK;
+		r->ours = 1;
+		frame_mark_revoking(id);
+	}
+	revoke_mask(SIG_UNBLOCK);
 }
 
 /* Is frame id still the binding r names? */

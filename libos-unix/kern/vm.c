@@ -372,6 +372,7 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 	uint64_t	*pte = vm_pte(vm, va, 0);
 	unsigned	 rights;
 	int64_t		 f;
+	int		 error;
 
 	if (pte != NULL && (*pte & PTE_S)) {
 		if (access & VM_POOLED)
@@ -405,11 +406,17 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 	vm->faults++;
 	swap_st.faults++;
 	rights = vm_rights(*pte);
-	if (exo_tlb_install(unix_exo, (void *)VM_PAGE(va),
-	    frame_cap(PTE_FRAME(*pte)), rights) != 0)
+	if ((error = exo_tlb_install(unix_exo, (void *)VM_PAGE(va),
+	    frame_cap(PTE_FRAME(*pte)), rights)) != 0) {
 		/* exod took the frame: its repossession is on its way
-		 * (revoke.c), and only the libOS proper can serve it. */
-		return ((access & VM_POOLED) ? 1 : VM_TAKEN);
+		 * (revoke.c), and only the libOS proper can serve it --
+		 * or was dropped, and the refusal stands for it. */
+		if (access & VM_POOLED)
+			return (1);
+		if (error == -EXO_ESTALE)
+			revoke_refused(PTE_FRAME(*pte));
+		return (VM_TAKEN);
+	}
 	vm_ws_note(vm, VM_PAGE(va));
 	return (0);
 }
