@@ -268,11 +268,12 @@ pids+=($busy)
 sleep 0.5
 # As t/rt.t does: a host too busy to give exod and libos-rt a CPU when
 # they need one (more than 5% of the run spent waiting) tests nothing.
-# A loaded run is run again, up to three times, since the load of a
-# shared host comes and goes: a run with every deadline met passes, a
-# miss on a host that was not loaded fails at once, and only when every
-# run was loaded is the check skipped.
+# A run is run again, up to three times, since the load of a shared host
+# comes and goes and a burst of it shorter than that 5% still costs a
+# deadline: a run with every deadline met passes; three runs that miss
+# fail, unless every one of them was loaded, when the check is skipped.
 rt_verdict=
+rt_failed=
 for try in 1 2 3; do
 	timeout -k 5 60 "$RT" --json -S "$sock" -d 3 \
 	    "ctl:period=60ms,budget=1ms,work=control" \
@@ -291,15 +292,16 @@ for try in 1 2 3; do
 		rt_verdict=$verdict;;
 	"misses 0")
 		[ "$st" -eq 0 ] && { rt_verdict="0 misses 0"; break; }
-		rt_verdict="$st $verdict"
-		cp "$d/rt.err" "$d/rt.fail"
-		break;;
+		rt_failed="$st $verdict"
+		cp "$d/rt.err" "$d/rt.fail";;
 	*)
-		rt_verdict="$st $verdict"
-		cp "$d/rt.err" "$d/rt.fail"
-		break;;
+		rt_failed="$st $verdict"
+		cp "$d/rt.err" "$d/rt.fail";;
 	esac
 done
+# A run that missed on a host that was not loaded outweighs loaded ones.
+[ "$rt_verdict" != "0 misses 0" ] && [ -n "$rt_failed" ] &&
+    rt_verdict=$rt_failed
 case $rt_verdict in
 loaded*)
 	skip 1 "libos-rt missed deadlines in 3 runs, but the host kept it\
