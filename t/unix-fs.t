@@ -195,8 +195,14 @@ done
 # --- the same with exod killed: kill -9 of exod itself mid-workload -----
 # The libOS loses its exod and must end; exod restarts on the same image,
 # which holds what every flush had made durable.
+# Under AddressSanitizer the leak check at exit of a libOS that lost its
+# exod mid-request runs for longer than the 30 s allowed here (measured:
+# 100 % CPU, LeakSanitizer's tracer attached); what it would report is
+# the in-flight state the lost exod strands, so it is turned off for
+# these runs only.
 for i in $(seq 1 $EXOD_CRASHES); do
-	"$UNIX" -S "$sock" -n crash -c "kt_churn 100000 x$i" \
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    "$UNIX" -S "$sock" -n crash -c "kt_churn 100000 x$i" \
 	    >"$d/rec" 2>"$err" &
 	bg=$!
 	# Kill it mid-workload: once the record has begun, a while later.
