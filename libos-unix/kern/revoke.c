@@ -92,6 +92,27 @@ revoke_seed(unsigned first)
 	}
 }
 
+/* Queue an entry (signal-safe: plain stores); -1 when the queue is full. */
+static int
+revoke_push(int kind, uint32_t id, uint64_t gen, uint64_t autosave, int ours)
+{
+	struct revoke_entry	*r;
+
+	if (revoke_npending == REVOKE_PENDING)
+		return (-1);
+	r = &revoke_q[revoke_npending];
+	memset(r, 0, sizeof *r);
+	r->kind = kind;
+	r->id = id;
+	r->gen = gen;
+	r->autosave = autosave;
+	r->ours = ours;
+	if (ours)
+		frame_mark_revoking(id);
+	revoke_npending++;
+	return (0);
+}
+
 /*
  * The interrupt entry's share (trap.c): in signal context, or run by
  * libexo at the end of one of the kernel's own requests (exo_request(3)
@@ -103,7 +124,6 @@ void
 revoke_intr(const struct exo_intr *in)
 {
 	static volatile int	 busy;
-	struct revoke_entry	*r;
 	unsigned		 first = revoke_npending;
 	uint32_t		 i;
 
@@ -117,20 +137,10 @@ revoke_intr(const struct exo_intr *in)
 		 */
 		if (in->vec[i].cap.type != EXO_RES_FRAME)
 			continue;
-		if (revoke_npending == REVOKE_PENDING) {
+		if (revoke_push(in->kind, (uint32_t)in->vec[i].cap.id,
+		    in->vec[i].cap.gen, in->vec[i].autosave,
+		    frame_owns(&in->vec[i].cap)) != 0)
 			revoke_overflow++;
-			continue;
-		}
-		r = &revoke_q[revoke_npending];
-		memset(r, 0, sizeof *r);
-		r->kind = in->kind;
-		r->id = (uint32_t)in->vec[i].cap.id;
-		r->gen = in->vec[i].cap.gen;
-		r->autosave = in->vec[i].autosave;
-		r->ours = frame_owns(&in->vec[i].cap);
-		if (r->ours)
-			frame_mark_revoking(r->id);
-		revoke_npending++;
 	}
 	if (in->kind == EXO_INTR_REVOKE && !busy) {
 		busy = 1;
@@ -159,19 +169,9 @@ revoke_mask(int how)
 void
 revoke_refused(uint32_t id)
 {
-	struct revoke_entry	*r;
-
 	revoke_mask(SIG_BLOCK);
-	if (revoke_npending < REVOKE_PENDING) {
-		r = &revoke_q[revoke_npending++];
-		memset(r, 0, sizeof *r);
-		r->kind = EXO_INTR_REPOSSESSED;
-		r->id = id;
-		r->gen = frame_cap(id)->gen;
-		r->autosave = EXO_NO_BLOCK;
-		r->ours = 1;
-		frame_mark_revoking(id);
-	}
+	(void)revoke_push(EXO_INTR_REPOSSESSED, id, frame_cap(id)->gen,
+	    EXO_NO_BLOCK, 1);	/* full: the next refusal tries again */
 	revoke_mask(SIG_UNBLOCK);
 }
 
