@@ -13,6 +13,10 @@
  *				vs plain pwrite/pread of 64 KiB at the same
  *				offsets of the same image file (the slow
  *				path: a DISK_IO request each)
+ *				and, for the microkernel column, the same
+ *				through a disk server process (userver.c)
+ *				that preads or pwrites them for us, the data
+ *				in the request or the reply
  *	ring write, read	the same 64 KiB through the disk ring
  *				(exo_disk_ring(3)) at queue depths 1, 8
  *				and 32, vs the same plain pwrite/pread
@@ -30,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +42,7 @@
 
 #include "exo.h"
 #include "benchlib.h"
+#include "userver.h"
 
 #define IO_PAIRS	16		/* 64 KiB per request */
 #define IO_REQS		256		/* 16 MiB per pass */
@@ -242,6 +248,57 @@ raw_pass(int fd, uint32_t op, const struct exo_cap *blocks, void *buf)
 	return ((double)(bl_now() - t));
 }
 
+/* The disk server's request: an op, an offset, a write's data. */
+struct dsrv_req {
+	uint32_t	 op;		/* EXO_DISK_READ or EXO_DISK_WRITE */
+	uint32_t	 pad;
+	uint64_t	 off;		/* bytes into the image */
+	unsigned char	 data[IO_PAIRS * EXO_BLOCK_SIZE];
+};
+
+/* The disk server: pwrite the request's data, or pread into the reply. */
+static ssize_t
+dsrv_serve(void *arg, const unsigned char *msg, size_t len,
+    unsigned char *reply)
+{
+	const struct dsrv_req	*q = (const struct dsrv_req *)msg;
+	size_t			 hdr = offsetof(struct dsrv_req, data);
+	int			 fd = *(int *)arg;
+	int32_t			 r;
+
+	if (len < hdr)
+		return (-1);
+	if (q->op == EXO_DISK_READ)
+		return (pread(fd, reply, sizeof q->data, (off_t)q->off));
+	r = (int32_t)pwrite(fd, q->data, len - hdr, (off_t)q->off);
+	memcpy(reply, &r, sizeof r);
+	return (sizeof r);
+}
+
+/* raw_pass's requests through the disk server; ns for the pass. */
+static double
+micro_pass(struct userver *s, uint32_t op, const struct exo_cap *blocks,
+    struct dsrv_req *q)
+{
+	size_t		 hdr = offsetof(struct dsrv_req, data);
+	uint64_t	 t = bl_now();
+	int32_t		 r;
+	int		 i;
+
+	for (i = 0; i < IO_REQS; i++) {
+		q->op = op;
+		q->off = blocks[(size_t)i * IO_PAIRS].id * EXO_BLOCK_SIZE;
+		if (op == EXO_DISK_WRITE) {
+			if (us_call(s, q, sizeof *q, &r, sizeof r) !=
+			    sizeof r || r != (int32_t)sizeof q->data)
+				bl_die("disk server: write failed");
+		} else if (us_call(s, q, hdr, q->data, sizeof q->data) !=
+		    sizeof q->data)
+			bl_die("disk server: read failed");
+	}
+	return ((double)(bl_now() - t));
+}
+
 /* IO_REQS entries through a ring of depth entries; ns for the pass. */
 static double
 ring_pass(struct exo_disk_ring *r, uint32_t op, const struct exo_cap *blocks,
@@ -333,7 +390,10 @@ bench_io(int quick)
 	struct exo_frame	 frames[IO_PAIRS];
 	struct exo		*e;
 	struct bfig		*f;
+	struct userver		 srv;
+	struct dsrv_req		*q;
 	double			 ew[16], rw[16], er[16], rr[16];
+	double			 mw[16], mr[16];
 	char			 img[200];
 	void			*buf;
 	unsigned		 i;
@@ -360,14 +420,22 @@ bench_io(int quick)
 	    == NULL)
 		bl_die("malloc");
 	memset(buf, 7, IO_PAIRS * EXO_FRAME_SIZE);
+	if ((q = malloc(sizeof *q)) == NULL)
+		bl_die("malloc");
+	memset(q, 7, sizeof *q);
+	us_start(&srv, dsrv_serve, &fd);
 	(void)io_pass(e, EXO_DISK_WRITE, blocks, frames);	/* warm */
 	(void)raw_pass(fd, EXO_DISK_WRITE, blocks, buf);
 	for (k = 0; k < rounds; k++) {
 		rw[k] = raw_pass(fd, EXO_DISK_WRITE, blocks, buf);
 		ew[k] = io_pass(e, EXO_DISK_WRITE, blocks, frames);
+		mw[k] = micro_pass(&srv, EXO_DISK_WRITE, blocks, q);
 		rr[k] = raw_pass(fd, EXO_DISK_READ, blocks, buf);
 		er[k] = io_pass(e, EXO_DISK_READ, blocks, frames);
+		mr[k] = micro_pass(&srv, EXO_DISK_READ, blocks, q);
 	}
+	us_stop(&srv);
+	free(q);
 	f = bl_fig("disk_write", "disk write, 64 KiB requests", "MiB/s");
 	f->exo = 16.0 / (bl_median(ew, (size_t)rounds) / 1e9);
 	f->base = 16.0 / (bl_median(rw, (size_t)rounds) / 1e9);
@@ -380,6 +448,16 @@ bench_io(int quick)
 	f->what = "pread of 64 KiB, same file and offsets";
 	f->target = "ratio >= 0.8";
 	f->met = f->exo / f->base >= 0.8;
+	f = bl_fig("disk_write_ipc", "disk write, 64 KiB, microkernel",
+	    "MiB/s");
+	f->exo = 16.0 / (bl_median(ew, (size_t)rounds) / 1e9);
+	f->base = 16.0 / (bl_median(mw, (size_t)rounds) / 1e9);
+	f->what = "a disk server process pwrites each request's 64 KiB";
+	f = bl_fig("disk_read_ipc", "disk read, 64 KiB, microkernel",
+	    "MiB/s");
+	f->exo = 16.0 / (bl_median(er, (size_t)rounds) / 1e9);
+	f->base = 16.0 / (bl_median(mr, (size_t)rounds) / 1e9);
+	f->what = "a disk server process preads 64 KiB into its reply";
 	bench_ring(e, fd, blocks, frames, buf, rounds);
 	free(buf);
 	close(fd);

@@ -15,7 +15,10 @@
  *				per transaction during the create loop
  *
  * The FS runs in this process with no kernel (no processes: every disk
- * wait is exo_wait).  Targets are reported, never asserted.
+ * wait is exo_wait).  The microkernel column of create+write+unlink is a
+ * file server process (userver.c) doing the host's calls on the
+ * client's behalf, one request each: open, write of 4 KiB carried in
+ * the message, fsync, close, unlink.  Targets are reported, never asserted.
  *
  *	exobench-fs [--json] [--quick]
  */
@@ -23,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +34,7 @@
 
 #include "exo.h"
 #include "benchlib.h"
+#include "userver.h"
 #include "bdev.h"
 #include "fsys.h"
 #include "log.h"
@@ -112,6 +117,89 @@ host_create(int n, const char *path)
 	return ((double)(bl_now() - t0) / n);
 }
 
+/* The file server's requests: an op, a handle, and the op's bytes. */
+enum { FSRV_OPEN, FSRV_WRITE, FSRV_FSYNC, FSRV_CLOSE, FSRV_UNLINK };
+
+struct fsrv_req {
+	uint8_t		 op;		/* FSRV_* */
+	int32_t		 fd;		/* the handle OPEN answered */
+	unsigned char	 data[4096];	/* a path (NUL-ended) or the data */
+};
+
+/* The file server: each request one host call; the answer its result. */
+static ssize_t
+fsrv_serve(void *arg, const unsigned char *msg, size_t len,
+    unsigned char *reply)
+{
+	struct fsrv_req	 q;
+	size_t		 hdr = offsetof(struct fsrv_req, data);
+	int32_t		 r = -1;
+
+	(void)arg;
+	if (len < hdr || len > sizeof q)
+		return (-1);
+	memset(&q, 0, sizeof q);
+	memcpy(&q, msg, len);
+	if (q.op != FSRV_WRITE)
+		q.data[sizeof q.data - 1] = '\0';	/* a path ends */
+	switch (q.op) {
+	case FSRV_OPEN:
+		r = open((char *)q.data, O_CREAT | O_WRONLY, 0644);
+		break;
+	case FSRV_WRITE:
+		r = (int32_t)write(q.fd, q.data, len - hdr);
+		break;
+	case FSRV_FSYNC:
+		r = fsync(q.fd);
+		break;
+	case FSRV_CLOSE:
+		r = close(q.fd);
+		break;
+	case FSRV_UNLINK:
+		r = unlink((char *)q.data);
+		break;
+	}
+	memcpy(reply, &r, sizeof r);
+	return (sizeof r);
+}
+
+static int32_t
+fsrv_call(struct userver *s, int op, int32_t fd, const void *data,
+    size_t len)
+{
+	struct fsrv_req	 q;
+	int32_t		 r;
+
+	q.op = (uint8_t)op;
+	q.fd = fd;
+	memcpy(q.data, data, len);
+	if (us_call(s, &q, offsetof(struct fsrv_req, data) + len, &r,
+	    sizeof r) != sizeof r)
+		bl_die("file server: short answer");
+	return (r);
+}
+
+/* ns per create+write+fsync+close+unlink through the file server. */
+static double
+micro_create(struct userver *s, int n, const char *path)
+{
+	uint64_t	t0 = bl_now();
+	size_t		plen = strlen(path) + 1;
+	int32_t		fd;
+	int		i;
+
+	for (i = 0; i < n; i++) {
+		if ((fd = fsrv_call(s, FSRV_OPEN, -1, path, plen)) < 0 ||
+		    fsrv_call(s, FSRV_WRITE, fd, buf, 4096) != 4096 ||
+		    fsrv_call(s, FSRV_FSYNC, fd, NULL, 0) != 0)
+			bl_die("file server: create");
+		(void)fsrv_call(s, FSRV_CLOSE, fd, NULL, 0);
+		if (fsrv_call(s, FSRV_UNLINK, -1, path, plen) != 0)
+			bl_die("file server: unlink");
+	}
+	return ((double)(bl_now() - t0) / n);
+}
+
 /* ns for 16 MiB written (w) or read (r). */
 static double
 fs_seq(int write)
@@ -164,8 +252,10 @@ main(int argc, char **argv)
 	struct bfig	*f;
 	struct exo	*e;
 	struct bdev	*d;
-	char		 err[256], hpath[1024], hseq[1024];
-	double		 fc[16], hc[16], fw[16], hw[16], fr[16], hr[16];
+	struct userver	 srv;
+	char		 err[256], hpath[1024], hseq[1024], mpath[1024];
+	double		 fc[16], hc[16], mc[16], fw[16], hw[16], fr[16];
+	double		 hr[16];
 	double		 tx = 0, blk = 0, t_create = 0;
 	int		 json, quick, rounds, n, k, error;
 
@@ -187,7 +277,9 @@ main(int argc, char **argv)
 		bl_die("mount: %s", err);
 	snprintf(hpath, sizeof hpath, "%s/host-c", bl_dir());
 	snprintf(hseq, sizeof hseq, "%s/host-seq", bl_dir());
+	snprintf(mpath, sizeof mpath, "%s/micro-c", bl_dir());
 	memset(buf, 'x', sizeof buf);
+	us_start(&srv, fsrv_serve, NULL);
 	for (k = 0; k < rounds; k++) {
 		log_stats(&ls0);
 		fc[k] = fs_create(n);
@@ -196,6 +288,7 @@ main(int argc, char **argv)
 		blk += (double)(ls1.blocks - ls0.blocks);
 		t_create += fc[k] * n;
 		hc[k] = host_create(n, hpath);
+		mc[k] = micro_create(&srv, n, mpath);
 		fw[k] = fs_seq(1);
 		hw[k] = host_seq(1, hseq);
 		fr[k] = fs_seq(0);
@@ -205,6 +298,11 @@ main(int argc, char **argv)
 	f->exo = bl_median(fc, (size_t)rounds) / 1e3;
 	f->base = bl_median(hc, (size_t)rounds) / 1e3;
 	f->what = "the host, with fsync before close";
+	f = bl_fig("fs_create_ipc", "fs: create+write+unlink, microkernel",
+	    "us");
+	f->exo = bl_median(fc, (size_t)rounds) / 1e3;
+	f->base = bl_median(mc, (size_t)rounds) / 1e3;
+	f->what = "a file server process, a request per host call";
 	f = bl_fig("fs_seq_write", "fs: sequential write, 16 MiB", "MiB/s");
 	f->exo = SEQ_MB / (bl_median(fw, (size_t)rounds) / 1e9);
 	f->base = SEQ_MB / (bl_median(hw, (size_t)rounds) / 1e9);
@@ -221,6 +319,7 @@ main(int argc, char **argv)
 	f->exo = tx / (t_create / 1e9);
 	f = bl_fig("fs_log_blocks", "fs log: blocks per transaction", "blocks");
 	f->exo = tx > 0 ? blk / tx : 0;
+	us_stop(&srv);
 	fs_unmount();
 	bdev_close(d);
 	exo_disconnect(e);

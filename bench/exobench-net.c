@@ -6,7 +6,11 @@
  *			installed filters (UDP and TCP ports on one
  *			address), merged and run one after another, beside
  *			libpcap's own filter (pcap_offline_filter) run over
- *			the same packets one filter after another
+ *			the same packets one filter after another; and
+ *			for the microkernel column, with 1 and 256, a
+ *			packet-filter server process (userver.c) that
+ *			compiles the same filters with libpcap and runs
+ *			them one after another on each packet sent to it
  *	delivery	from the wire to a running libOS's handler, to a
  *			descheduled one's at its next slot, and to a native
  *			handler inside exod (netlat.c)
@@ -29,6 +33,7 @@
 #include "net.h"
 #include "benchlib.h"
 #include "netlat.h"
+#include "userver.h"
 #include "../t/pkt.h"
 
 #define NPKTS	256
@@ -79,6 +84,94 @@ run_pcap(struct bpf_program *bp, unsigned nf, int rounds, unsigned long *hits)
 			for (k = 0; k < nf; k++)
 				if (pcap_offline_filter(&bp[k], &h, pkts[i]))
 					(*hits)++;
+		}
+	return ((double)(bl_now() - t0) / (rounds * NPKTS));
+}
+
+/*
+ * The packet-filter server.  'i' and an expression: compile it with
+ * libpcap and install it after the others; 'z': drop them all; 'p' and
+ * a packet: run every filter on it, answer how many accept it.
+ */
+static struct {
+	pcap_t			*pc;
+	struct bpf_program	 bp[256];
+	unsigned		 n;		/* installed, in bp[0..n-1] */
+} psrv;
+
+static ssize_t
+psrv_serve(void *arg, const unsigned char *msg, size_t len,
+    unsigned char *reply)
+{
+	struct pcap_pkthdr	 h;
+	char			 expr[128];
+	uint32_t		 r = 0;
+	unsigned		 k;
+
+	(void)arg;
+	if (len < 1)
+		return (-1);
+	switch (msg[0]) {
+	case 'i':
+		if (psrv.pc == NULL &&
+		    (psrv.pc = pcap_open_dead(DLT_EN10MB, 65535)) == NULL)
+			return (-1);
+		snprintf(expr, sizeof expr, "%.*s", (int)(len - 1),
+		    (const char *)msg + 1);
+		if (psrv.n == 256 || pcap_compile(psrv.pc, &psrv.bp[psrv.n],
+		    expr, 1, PCAP_NETMASK_UNKNOWN) != 0)
+			r = 1;
+		else
+			psrv.n++;
+		break;
+	case 'z':
+		while (psrv.n > 0)
+			pcap_freecode(&psrv.bp[--psrv.n]);
+		break;
+	case 'p':
+		memset(&h, 0, sizeof h);
+		h.caplen = h.len = (bpf_u_int32)(len - 1);
+		for (k = 0; k < psrv.n; k++)
+			if (pcap_offline_filter(&psrv.bp[k], &h, msg + 1))
+				r++;
+		break;
+	default:
+		return (-1);
+	}
+	memcpy(reply, &r, sizeof r);
+	return (sizeof r);
+}
+
+static void
+psrv_install(struct userver *s, const char *expr)
+{
+	char		msg[128];
+	uint32_t	r;
+	int		n;
+
+	n = snprintf(msg, sizeof msg, "i%s", expr);
+	if (us_call(s, msg, (size_t)n, &r, sizeof r) != sizeof r || r != 0)
+		bl_die("packet-filter server: cannot install %s", expr);
+}
+
+/* ns per packet sent to the server and answered. */
+static double
+run_server(struct userver *s, int rounds, unsigned long *hits)
+{
+	unsigned char	 msg[1 + PKT_MAX];
+	uint64_t	 t0 = bl_now();
+	uint32_t	 r;
+	unsigned	 i;
+	int		 k;
+
+	msg[0] = 'p';
+	for (k = 0; k < rounds; k++)
+		for (i = 0; i < NPKTS; i++) {
+			memcpy(msg + 1, pkts[i], plen[i]);
+			if (us_call(s, msg, 1 + plen[i], &r, sizeof r) !=
+			    sizeof r)
+				bl_die("packet-filter server: no answer");
+			*hits += r;
 		}
 	return ((double)(bl_now() - t0) / (rounds * NPKTS));
 }
@@ -134,6 +227,19 @@ demux_figs(unsigned s, double *merged, double *unmerged, double *lib,
 	f->what = what;
 }
 
+/* The microkernel figure of 1 or 256 filters: merged against the server. */
+static void
+demux_fig_ipc(unsigned s, double *merged, double *server, int n)
+{
+	struct bfig	*f;
+
+	f = bl_fig(s == 0 ? "demux_1_ipc" : "demux_256_ipc", s == 0 ?
+	    "demux, 1 filter, microkernel" : "demux, 256, microkernel", "ns");
+	f->exo = bl_median(merged, (size_t)n);
+	f->base = bl_median(server, (size_t)n);
+	f->what = "a packet-filter server process, libpcap's filters";
+}
+
 /* Demultiplexing: returns 0, or -1 when the three ways disagree. */
 static int
 demux_bench(int quick)
@@ -152,15 +258,21 @@ demux_bench(int quick)
 	double			*m = bl_samples(pl->batches);
 	double			*u = bl_samples(pl->batches);
 	double			*l = bl_samples(pl->batches);
+	double			*v = bl_samples(pl->batches);
 	double			 m1 = 0, m256 = 0, u256 = 0;
-	unsigned long		 hm = 0, hu = 0, hp = 0;
+	unsigned long		 hm = 0, hu = 0, hp = 0, hs = 0, hl = 0, hi = 0;
+	struct userver		 srv;
+	uint32_t		 r;
+	int			 ipc;
 	unsigned		 s, k, n;
 	int			 b;
 
 	if (pc == NULL || demux_templates_init() != 0)
 		bl_die("no filter templates");
 	demux_packets();
+	us_start(&srv, psrv_serve, NULL);
 	for (s = 0; s < NSIZES; s++) {
+		ipc = s == 0 || s == NSIZES - 1;
 		demux_init(&dm, 1);
 		demux_init(&du, 0);
 		for (k = 0; k < sizes[s]; k++) {
@@ -178,14 +290,26 @@ demux_bench(int quick)
 			fu[k] = fm[k];
 			demux_add(&dm, &fm[k]);
 			demux_add(&du, &fu[k]);
+			if (ipc)
+				psrv_install(&srv, expr);
 		}
-		/* Interleaved, so that a burst of noise hits all three. */
+		/* Interleaved, so that a burst of noise hits all of them. */
 		for (b = 0; b < pl->batches; b++) {
 			m[b] = run_demux(&dm, pl->rounds, &hm);
 			u[b] = run_demux(&du, pl->rounds, &hu);
+			hl = hp;
 			l[b] = run_pcap(bp, sizes[s], pl->rounds, &hp);
+			if (ipc) {
+				hi += hp - hl;	/* what the server must match */
+				v[b] = run_server(&srv, pl->rounds, &hs);
+			}
 		}
 		demux_figs(s, m, u, l, pl->batches);
+		if (ipc) {
+			demux_fig_ipc(s, m, v, pl->batches);
+			if (us_call(&srv, "z", 1, &r, sizeof r) != sizeof r)
+				bl_die("packet-filter server: no answer");
+		}
 		if (s == 0)
 			m1 = bl_median(m, (size_t)pl->batches);
 		if (s == NSIZES - 1) {
@@ -214,9 +338,12 @@ demux_bench(int quick)
 	free(m);
 	free(u);
 	free(l);
-	if (hm != hu || hu != hp) {
+	free(v);
+	us_stop(&srv);
+	if (hm != hu || hu != hp || hs != hi) {
 		fprintf(stderr, "exobench-net: decisions differ: merged %lu, "
-		    "one by one %lu, libpcap %lu\n", hm, hu, hp);
+		    "one by one %lu, libpcap %lu; the server %lu where "
+		    "libpcap %lu\n", hm, hu, hp, hs, hi);
 		return (-1);
 	}
 	return (0);

@@ -18,6 +18,13 @@
  *				against one of anonymous memory
  *	COW fault		a child's first write to a shared page
  *
+ * The microkernel column of fork+exit+wait, pipe throughput and the COW
+ * fault is a server process (userver.c) doing the host's primitive on
+ * the client's behalf: a process server that forks, exits and waits; a
+ * pipe server that holds the pipe's 64 KiB and relays the writer's data
+ * to the reader; an external pager that copies the page into memory the
+ * client maps.
+ *
  * libos-unix's side runs as the program kt_bench inside libos-unix,
  * holding every slot, on a private exod; both sides are timed with the cycle counter, so the
  * ratios need no conversion.  Targets are reported, never asserted.
@@ -32,12 +39,15 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "benchlib.h"
+#include "userver.h"
 
 #define PAGE	4096
 /*
@@ -263,6 +273,290 @@ host_cow(void)
 	return (v);
 }
 
+/* The process server: fork a child that exits at once, and wait. */
+static ssize_t
+micro_serve_fork(void *arg, const unsigned char *req, size_t len,
+    unsigned char *reply)
+{
+	int	st = -1;
+	pid_t	pid;
+
+	(void)arg;
+	(void)req;
+	(void)len;
+	if ((pid = fork()) == 0)
+		_exit(0);
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+			;
+	memcpy(reply, &st, sizeof st);
+	return (sizeof st);
+}
+
+/* fork+exit+wait as n requests to the process server. */
+static double
+micro_forks(int n)
+{
+	struct userver	 s;
+	uint64_t	 t0;
+	int		 k, st;
+
+	us_start(&s, micro_serve_fork, NULL);
+	t0 = tsc();
+	for (k = 0; k < n; k++)
+		if (us_call(&s, "f", 1, &st, sizeof st) != sizeof st ||
+		    !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			bl_die("process server: fork failed");
+	t0 = tsc() - t0;
+	us_stop(&s);
+	return ((double)t0 / n);
+}
+
+/*
+ * The pipe server: the pipe's 64 KiB (the host pipe's capacity) live in
+ * the server.  The writer's request is 'w' and up to 64 KiB, answered
+ * once the data is in the pipe; the reader's is 'r', answered with what
+ * the pipe holds.  A write to a full pipe, a read of an empty one, waits
+ * in the server as it would in the host kernel.  Ends when the reader
+ * goes.
+ */
+static void __attribute__((noreturn))
+micro_pipe_server(int wfd, int rfd)
+{
+	static unsigned char	 slot[65536], in[65536 + 1];
+	struct pollfd		 p[2];
+	size_t			 held = 0, pending = 0;
+	ssize_t			 n;
+	int			 rwait = 0, wopen = 1;
+	char			 c = 'k';
+
+	for (;;) {
+		p[0].fd = wfd;
+		p[0].events = wopen && pending == 0 ? POLLIN : 0;
+		p[1].fd = rfd;
+		p[1].events = POLLIN;
+		if (poll(p, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		if (p[0].revents != 0) {
+			if ((n = recv(wfd, in, sizeof in, 0)) <= 1)
+				wopen = 0;
+			else if (rwait) {
+				if (send(rfd, in + 1, (size_t)n - 1, 0) == -1 ||
+				    send(wfd, &c, 1, 0) != 1)
+					_exit(1);
+				rwait = 0;
+			} else if (held == 0) {
+				memcpy(slot, in + 1, (size_t)n - 1);
+				held = (size_t)n - 1;
+				if (send(wfd, &c, 1, 0) != 1)
+					_exit(1);
+			} else
+				pending = (size_t)n - 1;
+		}
+		if (p[1].revents != 0) {
+			if (recv(rfd, &c, 1, 0) != 1)
+				_exit(0);
+			c = 'k';
+			if (held == 0) {
+				rwait = 1;
+				continue;
+			}
+			if (send(rfd, slot, held, 0) != (ssize_t)held)
+				_exit(1);
+			held = 0;
+			if (pending > 0) {
+				memcpy(slot, in + 1, pending);
+				held = pending;
+				pending = 0;
+				if (send(wfd, &c, 1, 0) != 1)
+					_exit(1);
+			}
+		}
+	}
+}
+
+/* 16 MiB in 64 KiB writes through the pipe server; cycles per MiB. */
+static double
+micro_throughput(void)
+{
+	static unsigned char	 buf[65536 + 1];
+	int			 w[2], r[2], i;
+	size_t			 total, got;
+	uint64_t		 t0;
+	pid_t			 srv, wr;
+	char			 c;
+
+	us_pair(w);
+	us_pair(r);
+	if ((srv = fork()) == 0) {
+		close(w[0]);
+		close(r[0]);
+		micro_pipe_server(w[1], r[1]);
+	}
+	bl_track(srv);
+	close(w[1]);
+	close(r[1]);
+	if ((wr = fork()) == 0) {
+		close(r[0]);
+		buf[0] = 'w';
+		for (i = 0; i < 256; i++)
+			if (send(w[0], buf, sizeof buf, 0) !=
+			    (ssize_t)sizeof buf || recv(w[0], &c, 1, 0) != 1)
+				break;
+		_exit(0);
+	}
+	bl_track(wr);
+	close(w[0]);
+	t0 = tsc();
+	for (total = 0; total < 256 * (sizeof buf - 1); total += got) {
+		c = 'r';
+		if (send(r[0], &c, 1, 0) != 1)
+			bl_die("pipe server: %s", strerror(errno));
+		if ((got = (size_t)recv(r[0], buf, sizeof buf, 0)) == 0 ||
+		    got > sizeof buf)
+			bl_die("pipe server: no data");
+	}
+	t0 = tsc() - t0;
+	close(r[0]);
+	waitpid(wr, NULL, 0);
+	waitpid(srv, NULL, 0);
+	bl_untrack(wr);
+	bl_untrack(srv);
+	return ((double)t0 / 16);
+}
+
+/*
+ * The external pager's COW fault.  The parent's pages are in one
+ * shared-memory file, the child's copies in another, both mapped in the
+ * pager.  The child maps the parent's pages read-only; its first write
+ * to one traps to its SIGSEGV handler, which asks the pager for the
+ * page; the pager copies it into the child's file and answers; the
+ * handler maps that page writable in its place and the write is done
+ * again.
+ */
+#define COW_PAGES	1024
+
+static struct {
+	char		*region;	/* the child's view, COW_PAGES pages */
+	int		 copies;	/* the memfd of the child's copies */
+	int		 srv;		/* the pager's socket */
+	int		 bad;		/* a fault the pager could not serve */
+} cow;
+
+struct cow_maps {
+	const char	*parent;	/* the pages as forked */
+	char		*copy;		/* the child's own copies */
+};
+
+static ssize_t
+micro_serve_cow(void *arg, const unsigned char *req, size_t len,
+    unsigned char *reply)
+{
+	const struct cow_maps	*m = arg;
+	uint32_t		 i;
+
+	if (len != sizeof i)
+		return (-1);
+	memcpy(&i, req, sizeof i);
+	reply[0] = i < COW_PAGES;
+	if (reply[0])
+		memcpy(m->copy + (size_t)i * PAGE, m->parent + (size_t)i *
+		    PAGE, PAGE);
+	return (1);
+}
+
+static void
+micro_cow_fault(int sig, siginfo_t *si, void *uc)
+{
+	char		*a = si->si_addr;
+	uint32_t	 i;
+	char		 ok = 0;
+
+	(void)uc;
+	if (a < cow.region || a >= cow.region + COW_PAGES * PAGE)
+		goto die;
+	i = (uint32_t)((size_t)(a - cow.region) / PAGE);
+	if (send(cow.srv, &i, sizeof i, 0) != sizeof i ||
+	    recv(cow.srv, &ok, 1, 0) != 1 || !ok ||
+	    mmap(cow.region + (size_t)i * PAGE, PAGE, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_FIXED, cow.copies, (off_t)i * PAGE) == MAP_FAILED)
+		goto die;
+	return;
+die:
+	cow.bad = 1;
+	signal(sig, SIG_DFL);	/* the retried access ends us */
+}
+
+static int
+micro_memfd(const char *name, char **map)
+{
+	int	fd;
+
+	if ((fd = memfd_create(name, 0)) == -1 ||
+	    ftruncate(fd, (off_t)COW_PAGES * PAGE) == -1 ||
+	    (*map = mmap(NULL, (size_t)COW_PAGES * PAGE, PROT_READ |
+	    PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED)
+		bl_die("memfd: %s", strerror(errno));
+	return (fd);
+}
+
+static double
+micro_cow(void)
+{
+	struct sigaction	 sa, old;
+	struct cow_maps		 m;
+	struct userver		 s;
+	char			*parent, *copy;
+	volatile char		 sink;
+	uint64_t		 t0;
+	size_t			 size = (size_t)COW_PAGES * PAGE, i;
+	int			 pfd;
+
+	pfd = micro_memfd("exobench-parent", &parent);
+	cow.copies = micro_memfd("exobench-copies", &copy);
+	for (i = 0; i < COW_PAGES; i++) {
+		parent[i * PAGE] = 1;
+		parent[i * PAGE + 1] = (char)i;
+	}
+	m.parent = parent;
+	m.copy = copy;
+	us_start(&s, micro_serve_cow, &m);
+	cow.srv = s.fd;
+	cow.bad = 0;
+	if ((cow.region = mmap(NULL, size, PROT_READ, MAP_SHARED, pfd, 0)) ==
+	    MAP_FAILED)
+		bl_die("mmap: %s", strerror(errno));
+	for (i = 0; i < COW_PAGES; i++)	/* mapped, as a forked child's are */
+		sink = cow.region[i * PAGE];
+	(void)sink;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = micro_cow_fault;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &old) == -1)
+		bl_die("sigaction: %s", strerror(errno));
+	t0 = tsc();
+	for (i = 0; i < COW_PAGES; i++)
+		cow.region[i * PAGE] = 2;
+	t0 = tsc() - t0;
+	sigaction(SIGSEGV, &old, NULL);
+	for (i = 0; i < COW_PAGES; i++)
+		if (cow.region[i * PAGE] != 2 ||
+		    cow.region[i * PAGE + 1] != (char)i ||
+		    parent[i * PAGE] != 1)
+			bl_die("external pager: page %zu wrong", i);
+	us_stop(&s);
+	munmap(cow.region, size);
+	munmap(parent, size);
+	munmap(copy, size);
+	close(pfd);
+	close(cow.copies);
+	return ((double)t0 / COW_PAGES);
+}
+
 /* The first touch of each page of fresh anonymous memory. */
 static double
 host_zero(void)
@@ -321,6 +615,10 @@ main(int argc, char **argv)
 	fig("unix_fork", "unix: fork+exit+wait", unix_get("fork_exit_wait"),
 	    host_forks(n / 100, 0, 0), "the host's fork, _exit, waitpid",
 	    NULL, 0, 0);
+	fig("unix_fork_ipc", "unix: fork+exit+wait, microkernel column",
+	    unix_get("fork_exit_wait"), micro_forks(n / 100),
+	    "a process server forks, exits and waits for the client", NULL,
+	    0, 0);
 	fig("unix_fork_exec", "unix: fork+exec+wait",
 	    unix_get("fork_exec_wait"), host_forks(n / 200, 1, 0),
 	    "the host's fork, execve of true, waitpid", NULL, 0, 0);
@@ -337,11 +635,18 @@ main(int argc, char **argv)
 	fig("unix_pipe_mib", "unix: pipe, 64 KiB writes, per MiB",
 	    unix_get("pipe_mib"), host_throughput(), "the host's pipe",
 	    NULL, 0, 0);
+	fig("unix_pipe_mib_ipc", "unix: pipe per MiB, microkernel column",
+	    unix_get("pipe_mib"), micro_throughput(),
+	    "a pipe server relays the 64 KiB writes", NULL, 0, 0);
 	fig("unix_zero_fault", "unix: minor fault (zero-fill)",
 	    unix_get("zero_fault"), host_zero(),
 	    "the host's first touch of anonymous memory", "ratio <= 2", 2, 0);
 	fig("unix_cow", "unix: COW fault", unix_get("cow_fault"), host_cow(),
 	    "the host's first write after fork", NULL, 0, 0);
+	fig("unix_cow_ipc", "unix: COW fault, microkernel column",
+	    unix_get("cow_fault"), micro_cow(),
+	    "an external pager copies the page, the client maps it", NULL,
+	    0, 0);
 	bl_exod_stop();
 	bl_print(json);
 	return (0);

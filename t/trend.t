@@ -2,7 +2,8 @@
 #
 # trend.t - exobench --trend: the table and the JSON of one run agree
 # figure by figure; every column of every row is measured or says why
-# not; --save and --load give the same figures back; a part's broken
+# not, and every server process of the microkernel column measures its
+# cell; --save and --load give the same figures back; a part's broken
 # output leaves its rows saying why instead of taking a wrong figure; a
 # figure a part starts printing under a row's name is picked up; the
 # code-size table is counted or says why; --plot draws a PNG.  Speed is
@@ -159,6 +160,13 @@ for k in null_call exception; do
 		case $v in why:*|"") r=1 ;; *) r=0 ;; esac
 		ok $r "$k, $c: measured ($v)"
 	done
+done
+# Each server process the microkernel column needs is built (userver.c).
+for k in cow_fault fork pipe_mib fs_create demux1 demux256 disk_write \
+    disk_read; do
+	v=$(row "$d/j" $k microkernel)
+	case $v in why:*|"") r=1 ;; *) r=0 ;; esac
+	ok $r "$k, microkernel: a server process measured it ($v)"
 done
 grep -q '^exokernel: exod  *[0-9][0-9]*  *[0-9][0-9][0-9][0-9]' "$d/table"
 ok $? "the size table counts exod"
