@@ -170,9 +170,13 @@ fsrv_call(struct userver *s, int op, int32_t fd, const void *data,
 	struct fsrv_req	 q;
 	int32_t		 r;
 
+	if (len > sizeof q.data)
+		bl_die("file server: a request of %zu bytes", len);
+	memset(&q, 0, offsetof(struct fsrv_req, data));	/* and the padding */
 	q.op = (uint8_t)op;
 	q.fd = fd;
-	memcpy(q.data, data, len);
+	if (len > 0)	/* FSYNC and CLOSE carry nothing: data is NULL */
+		memcpy(q.data, data, len);
 	if (us_call(s, &q, offsetof(struct fsrv_req, data) + len, &r,
 	    sizeof r) != sizeof r)
 		bl_die("file server: short answer");
