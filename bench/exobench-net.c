@@ -150,6 +150,8 @@ psrv_install(struct userver *s, const char *expr)
 	int		n;
 
 	n = snprintf(msg, sizeof msg, "i%s", expr);
+	if (n < 0 || (size_t)n >= sizeof msg)	/* the server's expr[128] too */
+		bl_die("packet-filter server: filter too long: %s", expr);
 	if (us_call(s, msg, (size_t)n, &r, sizeof r) != sizeof r || r != 0)
 		bl_die("packet-filter server: cannot install %s", expr);
 }
