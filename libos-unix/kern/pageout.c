@@ -23,7 +23,9 @@
  * paged out at once.
  *
  * Kernel context only: it writes to the disk through exod.  The entry the
- * kernel is in the middle of changing (vm_busy) is never a victim.
+ * kernel is in the middle of changing (vm_busy) is never a victim, nor a
+ * page the clock keeps (pageout_kept: pinned, or mapped shared by more
+ * than one process).
  */
 #include "config.h"
 
@@ -109,7 +111,7 @@ pageout_victims(struct pageout_victim *v, unsigned n, int *full)
 		s = frame_slot(f);
 		pageout_untlb(v[i].vm, v[i].va);
 		*v[i].pte = PTE_MAKE(s, (*v[i].pte &
-		    (PTE_W | PTE_X | PTE_COW)) | PTE_V | PTE_S);
+		    PTE_KEEP) | PTE_V | PTE_S);
 		swap_ref(s);
 		v[i].vm->pageouts++;
 		if (frame_refs(f) == 1)
@@ -117,6 +119,20 @@ pageout_victims(struct pageout_victim *v, unsigned n, int *full)
 		frame_unref(f);		/* the link goes with the last one */
 	}
 	return (freed);
+}
+
+/*
+ * Does the clock pass this resident page by?  A pinned one (the
+ * application's hint), and a MAP_SHARED page that other processes map
+ * too: its sharers must all leave it at once, or a store through one of
+ * them would leave the others naming a stale copy (exod's revocation,
+ * pageout_frames, does take them all at once).
+ */
+static int
+pageout_kept(uint64_t pte)
+{
+	return ((pte & PTE_P) ||
+	    ((pte & PTE_SHM) && frame_refs(PTE_FRAME(pte)) > 1));
 }
 
 /* Is pte among the n victims already (the hand came round again)? */
@@ -176,7 +192,8 @@ pageout_evict(void)
 				continue;
 			}
 			pte = &leaf[hand.page % VM_LEAF];
-			if (PTE_RESIDENT(*pte) && pte != vm_busy) {
+			if (PTE_RESIDENT(*pte) && pte != vm_busy &&
+			    !pageout_kept(*pte)) {
 				if (*pte & PTE_A) {
 					*pte &= ~(uint64_t)PTE_A;
 					pageout_untlb(vm,
@@ -274,12 +291,13 @@ pageout_frames(const uint32_t *ids, uint32_t *slots, unsigned n)
 					    "was taken by exod before it could "
 					    "be saved: killed", p->pid, p->name,
 					    (unsigned long)va);
+					if (*pte & PTE_P)
+						mmap_pinned--;
 					*pte = 0;
 					vm->npages--;
 				} else {
 					*pte = PTE_MAKE(slots[k], (*pte &
-					    (PTE_W | PTE_X | PTE_COW)) | PTE_V |
-					    PTE_S);
+					    PTE_KEEP) | PTE_V | PTE_S);
 					swap_ref(slots[k]);
 					vm->pageouts++;
 				}
