@@ -17,11 +17,11 @@
  * are loaded into the TLB read-only until their first store, which sets
  * PTE_D (vm_fill): the page is dirty, and munmap, exit and exec write it
  * back to the file, up to the file's size (a mapping never makes a file
- * longer).  A page that several processes map shared never goes to swap
- * through the clock (pageout.c), only through exod's revocation, which
- * takes every sharer's entry at once; when one sharer reads it back from
- * swap, every other sharer's entry is made to name the same frame again
- * (mmap_share), so that no sharer is left with a stale copy.  Two
+ * longer).  A page that several processes map shared leaves memory from
+ * every sharer's table at once, whether the clock or exod's revocation
+ * takes it (pageout.c), and when one sharer reads it back from swap,
+ * every other sharer's entry is made to name the same frame again
+ * (mmap_share), so that no sharer is ever left with a stale copy.  Two
  * processes that map one file each on their own have their own pages:
  * there is no cache of file pages shared between unrelated mappings.
  *

@@ -629,6 +629,8 @@ vm_count(const struct vm *vm, struct vm_census *c)
 			continue;
 		for (i = 0; i < VM_LEAF; i++) {
 			pte = vm->dir[d][i];
+			if (pte & PTE_P)
+				c->pinned++;
 			if (pte & PTE_S)
 				c->swapped++;
 			else if (PTE_RESIDENT(pte)) {

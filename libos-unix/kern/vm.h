@@ -74,6 +74,7 @@ struct vm_census {
 	uint64_t	 resident;	/* pages with a frame (gate excluded) */
 	uint64_t	 swapped;	/* pages in swap */
 	uint64_t	 shared;	/* resident, on a frame others map too */
+	uint64_t	 pinned;	/* with PTE_P, resident or not */
 };
 
 /* The entry the kernel is changing: the clock passes it by. */

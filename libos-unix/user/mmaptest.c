@@ -20,6 +20,7 @@
 #define FAILED	((char *)-1)
 
 static const char	*mt_case = "?";
+static char		 buf_skip[PAGE];
 
 static void
 mt_fail(const char *why)
@@ -457,6 +458,90 @@ c_advise(void)
 	sbrk(-64 * 1024 * 1024);
 }
 
+/* The value of word w of page pg of the swap case, for writer who. */
+static uint64
+mt_word(int pg, int w, int who)
+{
+	return ((uint64)pg << 32 | (uint64)who << 16 | (uint64)w);
+}
+
+/* Check (and with set, write) words 0 and 511 of every page of p. */
+static int
+mt_pages(uint64 *p, int npages, int every, int first, int who, int set)
+{
+	int	pg;
+
+	for (pg = first; pg < npages; pg += every) {
+		if (set) {
+			p[pg * 512] = mt_word(pg, 0, who);
+			p[pg * 512 + 511] = mt_word(pg, 511, who);
+		} else if (p[pg * 512] != mt_word(pg, 0, who) ||
+		    p[pg * 512 + 511] != mt_word(pg, 511, who))
+			return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A shared mapping of 2 MiB, more than a libos-unix of -M 1M holds:
+ * written, shared with a child that rewrites every other page, checked
+ * by both while the pages go to swap and come back, and found in the
+ * file after munmap; then a private mapping of it, changed, leaving the
+ * file as it was.
+ */
+#define MT_SWAP_PAGES	512
+static void
+c_swap(void)
+{
+	uint64	*p, w[2];
+	int	 pg, fd, st = -1;
+
+	mt_file("big", MT_SWAP_PAGES * PAGE, 0);
+	p = (uint64 *)mt_map(MT_SWAP_PAGES * PAGE, PROT_READ | PROT_WRITE,
+	    MAP_SHARED, "big", O_RDWR);
+	mt_pages(p, MT_SWAP_PAGES, 1, 0, 1, 1);
+	if (fork() == 0) {
+		if (mt_pages(p, MT_SWAP_PAGES, 1, 0, 1, 0) != 0)
+			exit(2);
+		mt_pages(p, MT_SWAP_PAGES, 2, 1, 2, 1);
+		exit(mt_pages(p, MT_SWAP_PAGES, 2, 1, 2, 0) != 0 ? 3 : 0);
+	}
+	wait(&st);
+	if (st != 0)
+		mt_fail("the child saw a wrong word");
+	if (mt_pages(p, MT_SWAP_PAGES, 2, 0, 1, 0) != 0 ||
+	    mt_pages(p, MT_SWAP_PAGES, 2, 1, 2, 0) != 0)
+		mt_fail("the parent saw a wrong word after the child's stores");
+	munmap(p, MT_SWAP_PAGES * PAGE);
+	if ((fd = open("big", O_RDONLY)) < 0)
+		mt_fail("open");
+	for (pg = 0; pg < MT_SWAP_PAGES; pg++) {
+		if (read(fd, &w[0], 8) != 8)
+			mt_fail("read");
+		if (w[0] != mt_word(pg, 0, pg % 2 ? 2 : 1))
+			mt_fail("the file lost a store");
+		if (read(fd, buf_skip, PAGE - 16) != PAGE - 16 ||
+		    read(fd, &w[1], 8) != 8)
+			mt_fail("read");
+		if (w[1] != mt_word(pg, 511, pg % 2 ? 2 : 1))
+			mt_fail("the file lost a store at a page's end");
+	}
+	close(fd);
+	p = (uint64 *)mt_map(MT_SWAP_PAGES * PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE, "big", O_RDONLY);
+	mt_pages(p, MT_SWAP_PAGES, 1, 0, 3, 1);
+	if (mt_pages(p, MT_SWAP_PAGES, 1, 0, 3, 0) != 0)
+		mt_fail("a private mapping lost a store");
+	munmap(p, MT_SWAP_PAGES * PAGE);
+	p = (uint64 *)mt_map(MT_SWAP_PAGES * PAGE, PROT_READ, MAP_PRIVATE,
+	    "big", O_RDONLY);
+	if (mt_pages(p, MT_SWAP_PAGES, 2, 0, 1, 0) != 0 ||
+	    mt_pages(p, MT_SWAP_PAGES, 2, 1, 2, 0) != 0)
+		mt_fail("a private mapping's stores reached the file");
+	munmap(p, MT_SWAP_PAGES * PAGE);
+	unlink("big");
+}
+
 static const struct {
 	const char	*name;
 	void		(*fn)(void);
@@ -472,6 +557,7 @@ static const struct {
 	{ "bad", c_bad },
 	{ "layout", c_layout },
 	{ "advise", c_advise },
+	{ "swap", c_swap },
 };
 #define MT_NCASES	(int)(sizeof mt_cases / sizeof mt_cases[0])
 
