@@ -17,6 +17,10 @@
  *	minor fault		the first touch of a page of lazy heap,
  *				against one of anonymous memory
  *	COW fault		a child's first write to a shared page
+ *	hints			hintbench in a libos-unix held to -M 4M: a
+ *				sequential and a random workload of 2x and
+ *				4x that, with the application's paging hints
+ *				(MADV_PIN, MADV_DONTNEED) against without
  *
  * The microkernel column of fork+exit+wait, pipe throughput and the COW
  * fault is a server process (userver.c) doing the host's primitive on
@@ -86,24 +90,27 @@ unix_get(const char *name)
 	bl_die("kt_bench printed no %s:\n%s", name, unix_out);
 }
 
+/* Run libos-unix -c cmd (with -M limit if not NULL); its output in
+ * unix_out. */
 static void
-unix_run(int n)
+unix_run_cmd(const char *cmd, const char *limit)
 {
-	char	 count[16], progs[1024];
+	char	 progs[1024];
 	char	*argv[] = { "libos-unix", "-S", NULL, "-s", UNIX_SLOTS, "-c",
-		    NULL, NULL, NULL };
-	char	 cmd[64];
+		    NULL, NULL, NULL, NULL, NULL };
 	size_t	 off = 0;
 	ssize_t	 got;
-	int	 fd, st;
+	int	 fd, st, a = 6;
 	pid_t	 pid;
 
-	snprintf(count, sizeof count, "%d", n);
-	snprintf(cmd, sizeof cmd, "kt_bench %s", count);
 	snprintf(progs, sizeof progs, "%s", bl_path("libos-unix/user"));
 	argv[2] = (char *)bl_sock();
-	argv[6] = cmd;
-	argv[7] = progs;
+	argv[a++] = (char *)cmd;
+	if (limit != NULL) {
+		argv[a++] = "-M";
+		argv[a++] = (char *)limit;
+	}
+	argv[a] = progs;
 	pid = bl_spawn("libos-unix/libos-unix", argv, &fd);
 	while (off + 1 < sizeof unix_out && (got = read(fd, unix_out + off,
 	    sizeof unix_out - 1 - off)) != 0) {
@@ -118,7 +125,46 @@ unix_run(int n)
 	waitpid(pid, &st, 0);
 	bl_untrack(pid);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		bl_die("libos-unix -c kt_bench failed:\n%s", unix_out);
+		bl_die("libos-unix -c '%s' failed:\n%s", cmd, unix_out);
+}
+
+static void
+unix_run(int n)
+{
+	char	cmd[64];
+
+	snprintf(cmd, sizeof cmd, "kt_bench %d", n);
+	unix_run_cmd(cmd, NULL);
+}
+
+/*
+ * The paging hints: hintbench's cycles per page of one workload at one
+ * overcommit, with hints (*hinted) and without (*plain), in one
+ * libos-unix held to HINT_LIMIT.
+ */
+#define HINT_LIMIT	"4M"
+#define HINT_LIMIT_MIB	4
+
+static void
+unix_hints(const char *mode, int over, int rounds, double *plain,
+    double *hinted)
+{
+	char	 cmd[160], want[64], *p;
+	int	 h, c;
+
+	snprintf(cmd, sizeof cmd, "hintbench %s %d %d 0; "
+	    "hintbench %s %d %d 1", mode, over * HINT_LIMIT_MIB, rounds,
+	    mode, over * HINT_LIMIT_MIB, rounds);
+	unix_run_cmd(cmd, HINT_LIMIT);
+	for (h = 0; h < 2; h++) {
+		snprintf(want, sizeof want, "hintbench %s %d hint=%d cycles=",
+		    mode, over * HINT_LIMIT_MIB, h);
+		if ((p = strstr(unix_out, want)) == NULL ||
+		    sscanf(p + strlen(want), "%d", &c) != 1)
+			bl_die("hintbench printed no '%s':\n%s", want,
+			    unix_out);
+		*(h ? hinted : plain) = c;
+	}
 }
 
 static double
@@ -592,6 +638,31 @@ fig(const char *key, const char *label, double exo, double base,
 	}
 }
 
+/* Sequential and random, at 2x and 4x -M: hinted against plain. */
+static void
+hint_figs(int quick)
+{
+	static const struct {
+		const char	*key, *label, *mode;
+		int		 over;
+	} w[] = {
+		{ "unix_hint_seq2", "unix: hints, sequential, 2x -M", "seq", 2 },
+		{ "unix_hint_seq4", "unix: hints, sequential, 4x -M", "seq", 4 },
+		{ "unix_hint_rand2", "unix: hints, random, 2x -M", "rand", 2 },
+		{ "unix_hint_rand4", "unix: hints, random, 4x -M", "rand", 4 },
+	};
+	double	plain, hinted;
+	size_t	i;
+
+	for (i = 0; i < sizeof w / sizeof w[0]; i++) {
+		unix_hints(w[i].mode, w[i].over, quick ? 1 : 3, &plain,
+		    &hinted);
+		fig(w[i].key, w[i].label, hinted, plain,
+		    "per page, the same workload without the hints",
+		    "ratio <= 0.95", 0.95, 0);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -647,6 +718,7 @@ main(int argc, char **argv)
 	    unix_get("cow_fault"), micro_cow(),
 	    "an external pager copies the page, the client maps it", NULL,
 	    0, 0);
+	hint_figs(quick);
 	bl_exod_stop();
 	bl_print(json);
 	return (0);

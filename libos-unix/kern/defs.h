@@ -129,6 +129,11 @@ int64_t		 sys_link(void);
 int64_t		 sys_mkdir(void);
 int64_t		 sys_symlink(void);
 
+/* sysmmap.c: mappings and paging hints (mmap.c does the work) */
+int64_t		 sys_mmap(void);
+int64_t		 sys_munmap(void);
+int64_t		 sys_madvise(void);
+
 /* sysnet.c: sockets and the network (net.h is the stack) */
 int64_t		 sys_socket(void);
 int64_t		 sys_connect(void);

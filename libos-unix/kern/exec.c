@@ -112,6 +112,7 @@ exec_run(struct proc *p, const char *name, char **argv)
 	old = p->vm;
 	p->vm = vm;
 	vm_tlb_flush();
+	mmap_release(old);	/* shared pages written back: may sleep */
 	vm_free(old);
 	last = strrchr(name, '/');
 	last = last != NULL ? last + 1 : name;

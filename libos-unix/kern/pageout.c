@@ -16,14 +16,17 @@
  * batch; then each victim's entry is made to name the slot and its frame
  * loses a reference.  A frame that several processes share (after fork)
  * is free only once the hand has passed every entry that maps it; the
- * first of them pays the write and the others find the clean copy.
+ * first of them pays the write and the others find the clean copy.  A
+ * page of a MAP_SHARED mapping is the exception: all its sharers leave
+ * together (pageout_sharers), since they must go on seeing one page.
  *
  * pageout_frames serves exod's revocations (revoke.c): there the frames
  * are chosen by exod, not by the hand, and every entry that maps one is
  * paged out at once.
  *
  * Kernel context only: it writes to the disk through exod.  The entry the
- * kernel is in the middle of changing (vm_busy) is never a victim.
+ * kernel is in the middle of changing (vm_busy) is never a victim, nor a
+ * page the clock keeps (pageout_kept: pinned by the application).
  */
 #include "config.h"
 
@@ -71,6 +74,74 @@ pageout_untlb(struct vm *vm, uintptr_t va)
 	vm_ws_drop(vm, va);
 }
 
+/* The resident entry pte (va of vm) names slot s now: 1 if that freed
+ * its frame. */
+static unsigned
+pageout_entry(struct vm *vm, uintptr_t va, uint64_t *pte, uint32_t s)
+{
+	uint32_t	f = PTE_FRAME(*pte);
+	unsigned	freed = frame_refs(f) == 1;
+
+	pageout_untlb(vm, va);
+	*pte = PTE_MAKE(s, (*pte & PTE_KEEP) | PTE_V | PTE_S);
+	swap_ref(s);
+	vm->pageouts++;
+	frame_unref(f);		/* the link goes with the last one */
+	return (freed);
+}
+
+/*
+ * The entry of process p's table that maps shared frame f at va (a fork
+ * keeps the address), or NULL.
+ */
+static uint64_t *
+pageout_sharer(struct proc *p, uintptr_t va, uint32_t f)
+{
+	uint64_t	*pte;
+
+	if (p->state == PROC_S_UNUSED || p->vm == NULL ||
+	    (pte = vm_pte(p->vm, va, 0)) == NULL || !PTE_RESIDENT(*pte) ||
+	    !(*pte & PTE_SHM) || PTE_FRAME(*pte) != f)
+		return (NULL);
+	return (pte);
+}
+
+/*
+ * May the clock take the MAP_SHARED page f at va?  Every sharer leaves
+ * with it, so none may be the entry the kernel is changing.
+ */
+static int
+pageout_sharers_free(uintptr_t va, uint32_t f)
+{
+	struct proc	*p;
+	int		 i;
+
+	for (i = 0; (p = proc_slot(i)) != NULL; i++)
+		if (pageout_sharer(p, va, f) == vm_busy && vm_busy != NULL)
+			return (0);
+	return (1);
+}
+
+/*
+ * Shared page f at va goes to slot s from every table but vm's (whose
+ * entry the caller pages out): they must all leave at once, or a store
+ * through one left behind would leave the others naming a stale copy.
+ * The frames freed.
+ */
+static unsigned
+pageout_sharers(struct vm *vm, uintptr_t va, uint32_t f, uint32_t s)
+{
+	struct proc	*p;
+	uint64_t	*pte;
+	unsigned	 freed = 0;
+	int		 i;
+
+	for (i = 0; (p = proc_slot(i)) != NULL; i++)
+		if (p->vm != vm && (pte = pageout_sharer(p, va, f)) != NULL)
+			freed += pageout_entry(p->vm, va, pte, s);
+	return (freed);
+}
+
 /*
  * Write the victims' frames that have no clean copy to fresh slots, then
  * make every victim's entry name its slot.  Returns the frames freed; the
@@ -105,18 +176,28 @@ pageout_victims(struct pageout_victim *v, unsigned n, int *full)
 	}
 	swap_st.reclaims += n - nw;
 	for (i = 0; i < n; i++) {
+		if (!PTE_RESIDENT(*v[i].pte))
+			continue;	/* a sharer, gone with another victim */
 		f = PTE_FRAME(*v[i].pte);
 		s = frame_slot(f);
-		pageout_untlb(v[i].vm, v[i].va);
-		*v[i].pte = PTE_MAKE(s, (*v[i].pte &
-		    (PTE_W | PTE_X | PTE_COW)) | PTE_V | PTE_S);
-		swap_ref(s);
-		v[i].vm->pageouts++;
-		if (frame_refs(f) == 1)
-			freed++;
-		frame_unref(f);		/* the link goes with the last one */
+		if (*v[i].pte & PTE_SHM)
+			freed += pageout_sharers(v[i].vm, v[i].va, f, s);
+		freed += pageout_entry(v[i].vm, v[i].va, v[i].pte, s);
 	}
 	return (freed);
+}
+
+/*
+ * Does the clock pass this resident page by (va's)?  A pinned one (the
+ * application's hint), and a MAP_SHARED page one of whose sharers the
+ * kernel is changing: its sharers all leave at once (pageout_sharers).
+ */
+static int
+pageout_kept(uintptr_t va, uint64_t pte)
+{
+	return ((pte & PTE_P) || ((pte & PTE_SHM) &&
+	    frame_refs(PTE_FRAME(pte)) > 1 &&
+	    !pageout_sharers_free(va, PTE_FRAME(pte))));
 }
 
 /* Is pte among the n victims already (the hand came round again)? */
@@ -176,7 +257,8 @@ pageout_evict(void)
 				continue;
 			}
 			pte = &leaf[hand.page % VM_LEAF];
-			if (PTE_RESIDENT(*pte) && pte != vm_busy) {
+			if (PTE_RESIDENT(*pte) && pte != vm_busy &&
+			    !pageout_kept(pageout_va(hand.page), *pte)) {
 				if (*pte & PTE_A) {
 					*pte &= ~(uint64_t)PTE_A;
 					pageout_untlb(vm,
@@ -274,12 +356,13 @@ pageout_frames(const uint32_t *ids, uint32_t *slots, unsigned n)
 					    "was taken by exod before it could "
 					    "be saved: killed", p->pid, p->name,
 					    (unsigned long)va);
+					if (*pte & PTE_P)
+						mmap_pinned--;
 					*pte = 0;
 					vm->npages--;
 				} else {
 					*pte = PTE_MAKE(slots[k], (*pte &
-					    (PTE_W | PTE_X | PTE_COW)) | PTE_V |
-					    PTE_S);
+					    PTE_KEEP) | PTE_V | PTE_S);
 					swap_ref(slots[k]);
 					vm->pageouts++;
 				}

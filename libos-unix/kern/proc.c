@@ -191,6 +191,7 @@ proc_exit(int status)
 			file_close(p->ofile[fd]);
 			p->ofile[fd] = NULL;
 		}
+	mmap_release(p->vm);	/* shared pages written back: may sleep */
 	vm_tlb_flush();
 	vm_free(p->vm);
 	p->vm = NULL;

@@ -183,6 +183,7 @@ sys_vmstat(void)
 		vs.revoked = swap_st.revoked;
 		vs.lost = swap_st.lost;
 		vs.oom = swap_st.oom;
+		vs.pinned = mmap_pinned;
 		for (pid = 0; (p = proc_slot(pid)) != NULL; pid++)
 			if (p->state != PROC_S_UNUSED && p->vm != NULL) {
 				vm_count(p->vm, &c);
@@ -198,6 +199,7 @@ sys_vmstat(void)
 		vs.faults = p->vm->faults;
 		vs.pageins = p->vm->pageins;
 		vs.pageouts = p->vm->pageouts;
+		vs.pinned = c.pinned;
 	}
 	if (vm_copyout(proc_cur->vm, addr, &vs, sizeof vs) != 0)
 		return (-1);

@@ -308,18 +308,36 @@ trap_fault(struct proc *p)
 	return (-1);
 }
 
+/* A fault the process may not make: it dies, saying where. */
+static void
+trap_kernel_exception(struct proc *p)
+{
+	unix_log("pid %d (%s): %s at %#lx (%s, pc %#lx): killed",
+	    p->pid, p->name, trap_signame(p->trap_signo),
+	    (unsigned long)p->trap_addr,
+	    (p->trap_write & VM_WRITE) ? "write" :
+	    (p->trap_write & VM_EXEC) ? "execute" : "read",
+	    (unsigned long)p->tf->rip);
+	p->killed = 1;
+}
+
 /* In the libOS, on the process's kernel stack: what the signal path left. */
 void
 trap_kernel(void)
 {
 	struct proc	*p = proc_cur;
+	int		 r;
 
 	switch (p->trap) {
 	case PROC_T_PREEMPT:
 		sched_need_resched = 1;
 		break;
 	case PROC_T_FAULT:
-		if (trap_fault(p) != 0) {
+		if ((r = trap_fault(p)) == VM_DENIED) {
+			p->trap = PROC_T_EXCEPTION;
+			p->trap_signo = SIGSEGV;
+			trap_kernel_exception(p);
+		} else if (r != 0) {
 			unix_log("pid %d (%s): out of memory at %#lx: killed",
 			    p->pid, p->name, (unsigned long)p->trap_addr);
 			p->killed = 1;
@@ -332,13 +350,7 @@ trap_kernel(void)
 		p->killed = 1;
 		break;
 	case PROC_T_EXCEPTION:
-		unix_log("pid %d (%s): %s at %#lx (%s, pc %#lx): killed",
-		    p->pid, p->name, trap_signame(p->trap_signo),
-		    (unsigned long)p->trap_addr,
-		    (p->trap_write & VM_WRITE) ? "write" :
-		    (p->trap_write & VM_EXEC) ? "execute" : "read",
-		    (unsigned long)p->tf->rip);
-		p->killed = 1;
+		trap_kernel_exception(p);
 		break;
 	case PROC_T_NONE:
 		break;

@@ -18,12 +18,15 @@
  * what went away meanwhile, and traps only for pages new to it.
  *
  * Heap and stack pages are made on first touch, zero-filled (vm_lazy);
- * text and data are loaded by exec.
+ * text and data are loaded by exec; the pages of a file's mapping are
+ * read from the file on first touch (mmap.c).
  *
  * fork copies the table, not the memory: every writable page becomes
  * PTE_COW in both tables and its frame gains a reference; the first write
  * to it faults and vm_fill copies the page (or, if this table holds the
- * last reference, makes it writable again).
+ * last reference, makes it writable again).  A page of a MAP_SHARED
+ * mapping (PTE_SHM) is the exception: both tables map the one frame, as
+ * it is, so that each sees the other's stores.
  *
  * A page may be swapped out (pageout.c chooses, swap.c keeps the area):
  * its entry then has PTE_S and names a swap slot instead of a frame, and
@@ -43,7 +46,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/fcntl.h"
 #include "defs.h"
+#include "file.h"
 #include "swap.h"
 #include "vm.h"
 
@@ -126,6 +131,9 @@ vm_free(struct vm *vm)
 
 	if (vm == NULL)
 		return;
+	for (i = 0; i < VM_NMAP; i++)
+		if (vm->map[i].len != 0)
+			file_close(vm->map[i].file);	/* no write-back */
 	for (d = 0; d < VM_NDIR; d++) {
 		if (vm->dir[d] == NULL)
 			continue;
@@ -133,6 +141,8 @@ vm_free(struct vm *vm)
 			if (!(vm->dir[d][i] & PTE_V) ||
 			    (vm->dir[d][i] & PTE_GATE))
 				continue;
+			if (vm->dir[d][i] & PTE_P)
+				mmap_pinned--;
 			/* A swapped page of the dead costs no write. */
 			if (vm->dir[d][i] & PTE_S)
 				swap_unref(PTE_SLOT(vm->dir[d][i]));
@@ -189,10 +199,11 @@ vm_fork(struct vm *parent)
 			pte = parent->dir[d][i];
 			if (!(pte & PTE_V) || (pte & PTE_GATE))
 				continue;
-			if (pte & (PTE_W | PTE_COW))
+			if ((pte & (PTE_W | PTE_COW)) && !(pte & PTE_SHM))
 				pte = (pte & ~(uint64_t)PTE_W) | PTE_COW;
 			parent->dir[d][i] = pte;
-			child->dir[d][i] = pte;
+			child->dir[d][i] = pte & ~(uint64_t)PTE_P; /* pins
+							   are not inherited */
 			if (pte & PTE_S)
 				swap_ref(PTE_SLOT(pte));
 			else
@@ -200,6 +211,7 @@ vm_fork(struct vm *parent)
 			child->npages++;
 		}
 	}
+	mmap_fork(child, parent);
 	return (child);
 }
 
@@ -240,7 +252,7 @@ vm_in_stack(uintptr_t va)
  * and the heap below the break: sbrk only moves the break (lazy
  * allocation), so a heap page is a frame only once it is touched.
  */
-static int
+int
 vm_lazy(const struct vm *vm, uintptr_t va)
 {
 	return (vm_in_stack(va) || (va >= vm->heap0 && va < vm->sz));
@@ -249,13 +261,16 @@ vm_lazy(const struct vm *vm, uintptr_t va)
 /*
  * The TLB's rights for the resident page behind pte.  A page with a
  * clean copy in swap is not writable there: its first store must trap.
+ * Nor is a page of a MAP_SHARED mapping not yet dirty: its first store
+ * sets PTE_D, which is what munmap writes back.
  */
 static unsigned
 vm_rights(uint64_t pte)
 {
 	unsigned	rights = EXO_RIGHT_READ;
 
-	if ((pte & PTE_W) && frame_slot(PTE_FRAME(pte)) == SWAP_NONE)
+	if ((pte & PTE_W) && frame_slot(PTE_FRAME(pte)) == SWAP_NONE &&
+	    (pte & (PTE_SHM | PTE_D)) != PTE_SHM)
 		rights |= EXO_RIGHT_WRITE;
 	if (pte & PTE_X)
 		rights |= EXO_TLB_EXEC;
@@ -300,10 +315,10 @@ vm_ws_drop(struct vm *vm, uintptr_t va)
  * read failed).
  */
 static int
-vm_swapin(struct vm *vm, uint64_t *pte)
+vm_swapin(struct vm *vm, uintptr_t va, uint64_t *pte)
 {
 	uint32_t	s = PTE_SLOT(*pte), f;
-	uint64_t	flags = *pte & (PTE_W | PTE_X | PTE_COW);
+	uint64_t	flags = *pte & PTE_KEEP;
 	int64_t		nf;
 
 	if ((f = swap_frame(s)) != SWAP_NONE)
@@ -321,6 +336,8 @@ vm_swapin(struct vm *vm, uint64_t *pte)
 	}
 	*pte = PTE_MAKE(f, PTE_V | flags);
 	swap_unref(s);		/* the link keeps it, as a clean copy */
+	if (flags & PTE_SHM)
+		mmap_share(va, s, f);	/* every sharer on f again */
 	return (0);
 }
 
@@ -362,14 +379,16 @@ vm_tlb_switch(struct vm *vm)
  * copied; a swapped page is read back.  0 when the access may run again;
  * 1 when it needs a frame or the disk and VM_POOLED forbade either;
  * VM_TAKEN when exod took the page's frame and the libOS has not yet
- * heard (it serves the repossession and tries again); -1
- * when the access is not allowed, or there is no memory (the process
- * dies).
+ * heard (it serves the repossession and tries again); VM_DENIED when
+ * the access is not allowed (no page there, or not with these rights),
+ * -1 when there is no memory or the page could not be read (either way
+ * the process dies).
  */
 int
 vm_fill(struct vm *vm, uintptr_t va, int access)
 {
 	uint64_t	*pte = vm_pte(vm, va, 0);
+	struct vm_map	*m;
 	unsigned	 rights;
 	int64_t		 f;
 	int		 error;
@@ -377,11 +396,19 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 	if (pte != NULL && (*pte & PTE_S)) {
 		if (access & VM_POOLED)
 			return (1);
-		if (vm_swapin(vm, pte) != 0)
+		if (vm_swapin(vm, va, pte) != 0)
+			return (-1);
+	} else if ((pte == NULL || !(*pte & PTE_V)) &&
+	    (m = mmap_find(vm, va)) != NULL) {
+		if (m->prot == PROT_NONE)
+			return (VM_DENIED);
+		if (access & VM_POOLED)
+			return (1);	/* the file is read in kernel context */
+		if (mmap_fill(vm, m, va, &pte) != 0)
 			return (-1);
 	} else if (pte == NULL || !(*pte & PTE_V)) {
 		if (!vm_lazy(vm, va))
-			return (-1);
+			return (VM_DENIED);
 		if ((pte = vm_pte(vm, va, 1)) == NULL)
 			return ((access & VM_POOLED) ? 1 : -1);
 		f = (access & VM_POOLED) ? frame_alloc_pooled() :
@@ -392,15 +419,18 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 		vm->npages++;
 	}
 	if ((access & VM_EXEC) && !(*pte & PTE_X))
-		return (-1);
+		return (VM_DENIED);
 	if ((access & VM_WRITE) && !(*pte & PTE_W)) {
 		if (!(*pte & PTE_COW))
-			return (-1);
+			return (VM_DENIED);
 		if (vm_cow(pte, access & VM_POOLED) != 0)
 			return ((access & VM_POOLED) ? 1 : -1);
 	}
-	if (access & VM_WRITE)
+	if (access & VM_WRITE) {
 		swap_unlink_frame(PTE_FRAME(*pte));	/* its copy goes stale */
+		if (*pte & PTE_SHM)
+			*pte |= PTE_D;
+	}
 	if (!(*pte & PTE_GATE))
 		*pte |= PTE_A;
 	vm->faults++;
@@ -421,18 +451,27 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 	return (0);
 }
 
-/* The kernel mapping of va's byte, the page made writable if write. */
-static unsigned char *
+/*
+ * The kernel mapping of va's byte, the page made writable if write: made,
+ * read from its file or from swap first if need be.  NULL if va is no
+ * page of vm's, or there is no memory.  Valid until the kernel sleeps.
+ */
+unsigned char *
 vm_kaddr(struct vm *vm, uintptr_t va, int write)
 {
 	uint64_t	*pte = vm_pte(vm, va, 0);
+	struct vm_map	*m;
 
-	if (pte == NULL || !(*pte & PTE_V)) {
+	if ((pte == NULL || !(*pte & PTE_V)) &&
+	    (m = mmap_find(vm, va)) != NULL) {
+		if (mmap_fill(vm, m, va, &pte) != 0)
+			return (NULL);
+	} else if (pte == NULL || !(*pte & PTE_V)) {
 		if (!vm_lazy(vm, va) ||
 		    vm_map_zero(vm, VM_PAGE(va), PTE_W) != 0)
 			return (NULL);
 		pte = vm_pte(vm, va, 0);
-	} else if ((*pte & PTE_S) && vm_swapin(vm, pte) != 0)
+	} else if ((*pte & PTE_S) && vm_swapin(vm, va, pte) != 0)
 		return (NULL);
 	if ((*pte & PTE_GATE) && write)
 		return (NULL);
@@ -442,8 +481,11 @@ vm_kaddr(struct vm *vm, uintptr_t va, int write)
 		/* The TLB may still translate va to the old frame. */
 		(void)exo_tlb_protect(unix_exo, (void *)VM_PAGE(va), 1, 0);
 	}
-	if (write)
+	if (write) {
 		swap_unlink_frame(PTE_FRAME(*pte));
+		if (*pte & PTE_SHM)
+			*pte |= PTE_D;
+	}
 	if (!(*pte & PTE_GATE))
 		*pte |= PTE_A;
 	return ((unsigned char *)frame_kva(PTE_FRAME(*pte)) +
@@ -525,31 +567,47 @@ vm_copyinstr(struct vm *vm, char *dst, uintptr_t va, size_t max)
 int
 vm_sbrk(struct vm *vm, int64_t n, uint64_t *old)
 {
-	uint64_t	 sz = vm->sz, nsz, va, *pte;
+	uint64_t	 sz = vm->sz, nsz, va;
 
 	*old = sz;
 	if (n >= 0) {
-		if ((uint64_t)n > UNIX_STACK_LOW - UNIX_PAGE_SIZE - sz)
-			return (-1);	/* a guard page below the stack */
+		/* a guard page below the stack, or the lowest mapping */
+		if ((uint64_t)n > mmap_low(vm) - UNIX_PAGE_SIZE - sz)
+			return (-1);
 		vm->sz = sz + (uint64_t)n;
 		return (0);
 	}
 	if ((uint64_t)-n > sz - vm->heap0)
 		return (-1);
 	nsz = sz - (uint64_t)-n;
-	for (va = VM_ROUNDUP(nsz); va < sz; va += UNIX_PAGE_SIZE) {
-		if ((pte = vm_pte(vm, va, 0)) == NULL || !(*pte & PTE_V))
-			continue;
-		if (*pte & PTE_S)
-			swap_unref(PTE_SLOT(*pte));
-		else
-			frame_unref(PTE_FRAME(*pte));
-		*pte = 0;
-		vm->npages--;
-		(void)exo_tlb_protect(unix_exo, (void *)va, 1, 0);
-	}
+	for (va = VM_ROUNDUP(nsz); va < sz; va += UNIX_PAGE_SIZE)
+		vm_drop(vm, va);
 	vm->sz = nsz;
 	return (0);
+}
+
+/*
+ * Page va of vm is no more: its frame or swap slot loses the reference,
+ * its pin goes, and the TLB forgets it.  Nothing is written anywhere.
+ */
+void
+vm_drop(struct vm *vm, uintptr_t va)
+{
+	uint64_t	*pte = vm_pte(vm, va, 0);
+
+	if (pte == NULL || !(*pte & PTE_V) || (*pte & PTE_GATE))
+		return;
+	if (*pte & PTE_S)
+		swap_unref(PTE_SLOT(*pte));
+	else
+		frame_unref(PTE_FRAME(*pte));
+	if (*pte & PTE_P)
+		mmap_pinned--;
+	*pte = 0;
+	vm->npages--;
+	if (vm == sched_tlb_vm())
+		(void)exo_tlb_protect(unix_exo, (void *)VM_PAGE(va), 1, 0);
+	vm_ws_drop(vm, VM_PAGE(va));
 }
 
 void
@@ -571,6 +629,8 @@ vm_count(const struct vm *vm, struct vm_census *c)
 			continue;
 		for (i = 0; i < VM_LEAF; i++) {
 			pte = vm->dir[d][i];
+			if (pte & PTE_P)
+				c->pinned++;
 			if (pte & PTE_S)
 				c->swapped++;
 			else if (PTE_RESIDENT(pte)) {

@@ -45,12 +45,13 @@ main(int argc, char *argv[])
 	}
 	printf("all: resident=%d swapped=%d shared=%d faults=%d pageins=%d "
 	    "pageouts=%d reclaims=%d limit=%d held=%d peak=%d slots=%d "
-	    "used=%d revoked=%d lost=%d oom=%d\n", (int)vs.resident, (int)vs.swapped,
+	    "used=%d revoked=%d lost=%d oom=%d pinned=%d\n", (int)vs.resident,
+	    (int)vs.swapped,
 	    (int)vs.shared, (int)vs.faults, (int)vs.pageins,
 	    (int)vs.pageouts, (int)vs.reclaims, (int)vs.limit, (int)vs.held,
 	    (int)vs.peak,
 	    (int)vs.slots, (int)vs.slots_used, (int)vs.revoked, (int)vs.lost,
-	    (int)vs.oom);
+	    (int)vs.oom, (int)vs.pinned);
 	printf("PID\tRES\tSWAP\tSHR\tFAULTS\tPGIN\tPGOUT\tNAME\n");
 	if (argc > 1) {
 		for (i = 1; i < argc; i++)

@@ -31,6 +31,7 @@ struct vmstat {
 	uint64	revoked;	/* pid 0: frames exod revoked, paged out */
 	uint64	lost;		/* pid 0: frames exod took by force first */
 	uint64	oom;		/* pid 0: evictions that found no room */
+	uint64	pinned;		/* pages pinned by madvise(MADV_PIN) */
 };
 
 #endif

@@ -9,6 +9,10 @@
 #ifndef USER_USER_H
 #define USER_USER_H
 
+/* The mmap lab's own names for the arguments of mmap and munmap. */
+typedef unsigned long size_t;
+typedef long int off_t;
+
 struct stat;
 struct procinfo;
 
@@ -53,10 +57,13 @@ int memcmp(const void *, const void *, uint);
 void *memcpy(void *, const void *, uint);
 
 /*
- * libos-unix's additions (kernel/syscall.h numbers 22 and up).  The calls
- * of later parts (mmap, sockets) are declared when they exist.
+ * libos-unix's additions (kernel/syscall.h numbers 22 and up).
  */
 int symlink(const char*, const char*);		/* part 2: symbolic links */
+/* part 3: mappings of files and paging hints (kernel/fcntl.h) */
+void *mmap(void *, size_t, int, int, int, off_t);
+int munmap(void *, size_t);
+int madvise(void *, size_t, int);
 int procinfo(int, struct procinfo*);		/* kernel/procinfo.h */
 int nop(void);					/* the null system call */
 struct vmstat;
