@@ -125,8 +125,9 @@ static const struct trow trows[] = {
 	      "two processes ping-ponging 16 bytes over pipes" },
 	    { P_FOUND, "figures.null_rtt.baseline",
 	      "a server process answering over SOCK_SEQPACKET" },
-	    { P_CPU, "call_rtt.exo",
-	      "exo_call() into a libOS waiting in exo_wait" } },
+	    { P_CPU, "bound_call_rtt.exo",
+	      "exo_callchan_call() over a bound call channel into a libOS "
+	      "serving it, exod off the path" } },
 	  NULL, NONE, PRIM, 1 },
 	{ "ipc_rtt", "IPC round trip", "us", C_SAME,
 	  { { P_CPU, "call_rtt.base",
@@ -148,17 +149,16 @@ static const struct trow trows[] = {
 	  NONE, APPL, 0 },
 	{ "appel2", "Appel-Li appel2", "us", C_SAME, VM("appel2"), NULL,
 	  NONE, APPL, 0 },
-	{ "page_fault", "page fault, libOS pages", "cycles", C_SAME,
-	  { { P_UNIX, "unix_page_fault.base|unix_pagein.base",
-	      "the host's first touch of a page not yet in memory" },
-	    NOT("not measured: no external pager paging to a host swap "
-		"file is built; it waits for the libOS figure"),
-	    { P_UNIX, "unix_page_fault.exo|unix_pagein.exo",
-	      "libos-unix's fault handler brings the page in" } },
-	  "not measured: libos-unix pages now (libos-unix -M, swap on "
-	  "exod's disk) but nothing times one page-in; kt_bench in "
-	  "libos-unix/user would have to",
-	  NONE, NONE, 0 },
+	{ "page_fault", "page fault, zero-fill", "cycles", C_SAME,
+	  { { P_UNIX, "unix_zero_fault.base",
+	      "the host's first touch of fresh anonymous memory" },
+	    { P_UNIX, "unix_zero_fault_ipc.base",
+	      "an external pager process zero-fills the page, the client "
+	      "maps it" },
+	    { P_UNIX, "unix_zero_fault.exo",
+	      "libos-unix's page-fault handler maps a zeroed frame of its "
+	      "own" } },
+	  NULL, NONE, NONE, 0 },
 	{ "cow_fault", "COW fault", "cycles", C_SAME,
 	  { { P_UNIX, "unix_cow.base", "the host's first write after fork" },
 	    { P_UNIX, "unix_cow_ipc.base",

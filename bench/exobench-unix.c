@@ -15,19 +15,20 @@
  *				processes; IPC: the same through a server
  *	pipe throughput		16 MiB in 64 KiB writes
  *	minor fault		the first touch of a page of lazy heap,
- *				against one of anonymous memory
+ *				against one of anonymous memory; IPC: an
+ *				external pager zero-fills the page
  *	COW fault		a child's first write to a shared page
  *	hints			hintbench in a libos-unix held to -M 4M: a
  *				sequential and a random workload of 2x and
  *				4x that, with the application's paging hints
  *				(MADV_PIN, MADV_DONTNEED) against without
  *
- * The microkernel column of fork+exit+wait, pipe throughput and the COW
- * fault is a server process (userver.c) doing the host's primitive on
- * the client's behalf: a process server that forks, exits and waits; a
- * pipe server that holds the pipe's 64 KiB and relays the writer's data
- * to the reader; an external pager that copies the page into memory the
- * client maps.
+ * The microkernel column of fork+exit+wait, pipe throughput, the minor
+ * fault and the COW fault is a server process (userver.c) doing the
+ * host's primitive on the client's behalf: a process server that forks,
+ * exits and waits; a pipe server that holds the pipe's 64 KiB and relays
+ * the writer's data to the reader; an external pager that zero-fills, or
+ * copies, the page into memory the client maps.
  *
  * libos-unix's side runs as the program kt_bench inside libos-unix,
  * holding every slot, on a private exod; both sides are timed with the cycle counter, so the
@@ -475,22 +476,22 @@ micro_throughput(void)
 }
 
 /*
- * The external pager's COW fault.  The parent's pages are in one
- * shared-memory file, the child's copies in another, both mapped in the
- * pager.  The child maps the parent's pages read-only; its first write
- * to one traps to its SIGSEGV handler, which asks the pager for the
- * page; the pager copies it into the child's file and answers; the
- * handler maps that page writable in its place and the write is done
- * again.
+ * The external pager's faults, the COW fault and the zero-fill fault.
+ * The client's pages are in a shared-memory file mapped in the pager;
+ * the client's region maps none of them writable.  Its first write to a
+ * page traps to its SIGSEGV handler, which sends the page's number to
+ * the pager; the pager fills that page of the file (a copy of the
+ * parent's page, or zeros) and answers; the handler maps that page
+ * writable in its place and the write is done again.
  */
 #define COW_PAGES	1024
 
 static struct {
-	char		*region;	/* the child's view, COW_PAGES pages */
-	int		 copies;	/* the memfd of the child's copies */
+	char		*region;	/* the client's view, COW_PAGES pages */
+	int		 copies;	/* the memfd of the client's pages */
 	int		 srv;		/* the pager's socket */
 	int		 bad;		/* a fault the pager could not serve */
-} cow;
+} pager;
 
 struct cow_maps {
 	const char	*parent;	/* the pages as forked */
@@ -515,24 +516,24 @@ micro_serve_cow(void *arg, const unsigned char *req, size_t len,
 }
 
 static void
-micro_cow_fault(int sig, siginfo_t *si, void *uc)
+micro_pager_fault(int sig, siginfo_t *si, void *uc)
 {
 	char		*a = si->si_addr;
 	uint32_t	 i;
 	char		 ok = 0;
 
 	(void)uc;
-	if (a < cow.region || a >= cow.region + COW_PAGES * PAGE)
+	if (a < pager.region || a >= pager.region + COW_PAGES * PAGE)
 		goto die;
-	i = (uint32_t)((size_t)(a - cow.region) / PAGE);
-	if (send(cow.srv, &i, sizeof i, 0) != sizeof i ||
-	    recv(cow.srv, &ok, 1, 0) != 1 || !ok ||
-	    mmap(cow.region + (size_t)i * PAGE, PAGE, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_FIXED, cow.copies, (off_t)i * PAGE) == MAP_FAILED)
+	i = (uint32_t)((size_t)(a - pager.region) / PAGE);
+	if (send(pager.srv, &i, sizeof i, 0) != sizeof i ||
+	    recv(pager.srv, &ok, 1, 0) != 1 || !ok ||
+	    mmap(pager.region + (size_t)i * PAGE, PAGE, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_FIXED, pager.copies, (off_t)i * PAGE) == MAP_FAILED)
 		goto die;
 	return;
 die:
-	cow.bad = 1;
+	pager.bad = 1;
 	signal(sig, SIG_DFL);	/* the retried access ends us */
 }
 
@@ -562,7 +563,7 @@ micro_cow(void)
 	int			 pfd;
 
 	pfd = micro_memfd("exobench-parent", &parent);
-	cow.copies = micro_memfd("exobench-copies", &copy);
+	pager.copies = micro_memfd("exobench-copies", &copy);
 	for (i = 0; i < COW_PAGES; i++) {
 		parent[i * PAGE] = 1;
 		parent[i * PAGE + 1] = (char)i;
@@ -570,36 +571,99 @@ micro_cow(void)
 	m.parent = parent;
 	m.copy = copy;
 	us_start(&s, micro_serve_cow, &m);
-	cow.srv = s.fd;
-	cow.bad = 0;
-	if ((cow.region = mmap(NULL, size, PROT_READ, MAP_SHARED, pfd, 0)) ==
+	pager.srv = s.fd;
+	pager.bad = 0;
+	if ((pager.region = mmap(NULL, size, PROT_READ, MAP_SHARED, pfd, 0)) ==
 	    MAP_FAILED)
 		bl_die("mmap: %s", strerror(errno));
 	for (i = 0; i < COW_PAGES; i++)	/* mapped, as a forked child's are */
-		sink = cow.region[i * PAGE];
+		sink = pager.region[i * PAGE];
 	(void)sink;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = micro_cow_fault;
+	sa.sa_sigaction = micro_pager_fault;
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGSEGV, &sa, &old) == -1)
 		bl_die("sigaction: %s", strerror(errno));
 	t0 = tsc();
 	for (i = 0; i < COW_PAGES; i++)
-		cow.region[i * PAGE] = 2;
+		pager.region[i * PAGE] = 2;
 	t0 = tsc() - t0;
 	sigaction(SIGSEGV, &old, NULL);
 	for (i = 0; i < COW_PAGES; i++)
-		if (cow.region[i * PAGE] != 2 ||
-		    cow.region[i * PAGE + 1] != (char)i ||
+		if (pager.region[i * PAGE] != 2 ||
+		    pager.region[i * PAGE + 1] != (char)i ||
 		    parent[i * PAGE] != 1)
 			bl_die("external pager: page %zu wrong", i);
 	us_stop(&s);
-	munmap(cow.region, size);
+	munmap(pager.region, size);
 	munmap(parent, size);
 	munmap(copy, size);
 	close(pfd);
-	close(cow.copies);
+	close(pager.copies);
+	return ((double)t0 / COW_PAGES);
+}
+
+/* The zero-fill pager: page i of the client's file, zeroed. */
+static ssize_t
+micro_serve_zero(void *arg, const unsigned char *req, size_t len,
+    unsigned char *reply)
+{
+	char		*pages = arg;
+	uint32_t	 i;
+
+	if (len != sizeof i)
+		return (-1);
+	memcpy(&i, req, sizeof i);
+	reply[0] = i < COW_PAGES;
+	if (reply[0])
+		memset(pages + (size_t)i * PAGE, 0, PAGE);
+	return (1);
+}
+
+/*
+ * The first touch of each page of fresh memory, served by an external
+ * pager: the client's region is reserved (PROT_NONE), so every first
+ * touch traps to the handler that asks the pager (micro_pager_fault), and
+ * the pager zero-fills the page in a fresh shared-memory file, its own
+ * first touch of it.  The same work as host_zero's and kt_bench's.
+ */
+static double
+micro_zero(void)
+{
+	struct sigaction	 sa, old;
+	struct userver		 s;
+	char			*pages;
+	uint64_t		 t0;
+	size_t			 size = (size_t)COW_PAGES * PAGE, i, k;
+
+	pager.copies = micro_memfd("exobench-zero", &pages);
+	us_start(&s, micro_serve_zero, pages);
+	pager.srv = s.fd;
+	pager.bad = 0;
+	if ((pager.region = mmap(NULL, size, PROT_NONE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+		bl_die("mmap: %s", strerror(errno));
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = micro_pager_fault;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &old) == -1)
+		bl_die("sigaction: %s", strerror(errno));
+	t0 = tsc();
+	for (i = 0; i < COW_PAGES; i++)
+		pager.region[i * PAGE] = 1;
+	t0 = tsc() - t0;
+	sigaction(SIGSEGV, &old, NULL);
+	for (i = 0; i < COW_PAGES; i++)
+		for (k = 0; k < PAGE; k += 512)
+			if (pager.region[i * PAGE + k] != (k == 0) ||
+			    pages[i * PAGE + k] != (k == 0))
+				bl_die("zero-fill pager: page %zu wrong", i);
+	us_stop(&s);
+	munmap(pager.region, size);
+	munmap(pages, size);
+	close(pager.copies);
 	return ((double)t0 / COW_PAGES);
 }
 
@@ -712,6 +776,10 @@ main(int argc, char **argv)
 	fig("unix_zero_fault", "unix: minor fault (zero-fill)",
 	    unix_get("zero_fault"), host_zero(),
 	    "the host's first touch of anonymous memory", "ratio <= 2", 2, 0);
+	fig("unix_zero_fault_ipc", "unix: minor fault, microkernel column",
+	    unix_get("zero_fault"), micro_zero(),
+	    "an external pager zero-fills the page, the client maps it", NULL,
+	    0, 0);
 	fig("unix_cow", "unix: COW fault", unix_get("cow_fault"), host_cow(),
 	    "the host's first write after fork", NULL, 0, 0);
 	fig("unix_cow_ipc", "unix: COW fault, microkernel column",
