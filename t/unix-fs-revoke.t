@@ -104,6 +104,10 @@ run() {
 		[ $((k % PAR)) -eq 0 ] && wait_revokes
 	done
 	wait_revokes
+	# A revocation in flight when the workload ends is answered by the
+	# libOS's exit, not by its cache: at most the last batch.
+	late=0
+	kill -0 "$bg" 2>/dev/null || late=$PAR
 	wait "$bg"
 	st=$?
 	bg=
@@ -141,8 +145,8 @@ ok $([ $((4 * given)) -ge $((3 * landed)) ]; echo $?) \
     "with a deadline of 2 s, most are given back ($given given back, $forced taken)"
 line=$(cache_line)
 g=$(printf '%s' "$line" | sed -n 's/.*cache: \([0-9]*\) frames given.*/\1/p')
-ok $([ "${g:-0}" -ge "$given" ]; echo $?) \
-    "the cache counts them given back too (${line#*cache: })"
+ok $([ "${g:-0}" -ge $((given - late)) ]; echo $?) \
+    "the cache counts them given back too, all but $late at its exit (${line#*cache: })"
 out=$("$UNIX" -S "$sock" -n rv --fsck 2>"$err")
 ok $? "fsck is clean after the polite revocations ($out)"
 out=$("$UNIX" -S "$sock" -n rv -c "kt_cksum -v $((ROUNDS - 1)) 4 256" \
