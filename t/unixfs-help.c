@@ -14,6 +14,8 @@
 
 static struct bdev	*uf_dev;
 
+volatile int	uf_deaf;
+
 static int
 uf_intr(struct exo *e, const struct exo_intr *in, void *arg)
 {
@@ -23,9 +25,10 @@ uf_intr(struct exo *e, const struct exo_intr *in, void *arg)
 	 * FS code is running, so the cache can be told at once. */
 	if (in->kind == EXO_INTR_DISK)
 		bdev_exo_intr(in);
-	else if (in->kind == EXO_INTR_REVOKE)
+	else if (in->kind == EXO_INTR_REVOKE && !(uf_deaf & UF_DEAF_REVOKE))
 		fs_revoke(in->vec, in->count);
-	else if (in->kind == EXO_INTR_REPOSSESSED)
+	else if (in->kind == EXO_INTR_REPOSSESSED &&
+	    !(uf_deaf & UF_DEAF_REPOSSESSED))
 		fs_repossessed(in->vec, in->count);
 	return (0);
 }

@@ -15,6 +15,11 @@
 /* Connect as name with an interrupt handler for the disk; NULL on
  * failure (no bail: a crash test's child uses it too). */
 struct exo	*uf_connect(const char *, const char *);
+/* Upcalls the handler does not pass on (a libOS too slow to answer, or
+ * one that never hears it lost a frame): UF_DEAF_* bits. */
+extern volatile int	uf_deaf;
+#define UF_DEAF_REVOKE		0x01
+#define UF_DEAF_REPOSSESSED	0x02
 /* mkfs on nblocks fresh blocks; then mount (nbuf buffers, 0 default).
  * 0, or -1 with the reason shown. */
 int		 uf_mkfs(struct exo *, uint32_t, uint32_t);

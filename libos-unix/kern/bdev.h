@@ -18,10 +18,17 @@
 
 #include "exo.h"
 
-/* The memory of one cache buffer: a frame on exod, plain memory else. */
+/*
+ * The memory of one cache buffer: a frame on exod, plain memory else.
+ * A frame exod took by force (the abort protocol) is gone: its mapping
+ * stays valid memory with the frame's last contents (exo_revoke(3)), so
+ * va still holds the block, but its capability is stale and no transfer
+ * may name it; bdev_io moves a gone buffer through the bounce frame.
+ */
 struct bdev_mem {
 	void			*va;	/* BSIZE bytes; NULL when not held */
 	struct exo_frame	 frame;	/* exod backend: the frame mapped at va */
+	int			 gone;	/* taken by force; va kept until forgotten */
 };
 
 struct bdev;
@@ -36,6 +43,12 @@ struct bdev_ops {
 	/* everything written so far is durable: 0 or -1 */
 	int	(*flush)(struct bdev *);
 	void	(*close)(struct bdev *);
+	/* is the memory still bound to us: 1, 0 (taken), -1 (cannot say) */
+	int	(*held)(struct bdev *, const struct bdev_mem *);
+	/* drop gone memory locally: va becomes NULL */
+	void	(*forget)(struct bdev *, struct bdev_mem *);
+	/* never to be revoked (exod's protected minimum): 0 or -1 */
+	int	(*protect)(struct bdev *, struct bdev_mem *);
 };
 
 #define BDEV_READ	1
@@ -49,7 +62,13 @@ struct bdev {
 	uint64_t		 writes;	/* blocks written */
 	uint64_t		 requests;	/* io calls */
 	uint64_t		 flushes;
+	uint64_t		 gone;		/* memory found taken by force */
+	uint64_t		 bounced;	/* blocks moved through bounce */
 	uint32_t		 mem_held;	/* buffers of memory held now */
+	/* The bounce frame, in the protected minimum if exod let us (then
+	 * never revoked), or NULL va (bound again when wanted). */
+	struct bdev_mem		 bounce;
+	int			 bounce_protected;
 	void			*priv;		/* the backend's */
 };
 
@@ -59,6 +78,18 @@ int	 bdev_write(struct bdev *, const uint32_t *, struct bdev_mem *const *,
 	    unsigned);
 int	 bdev_flush(struct bdev *);
 void	 bdev_close(struct bdev *);
+/* The bounce frame (bound and protected now, best effort), and its end. */
+void	 bdev_bounce_init(struct bdev *);
+void	 bdev_bounce_fini(struct bdev *);
+/* Memory taken by force: mark it gone (it stays readable until
+ * bdev_mem_release).  Idempotent. */
+void	 bdev_mem_gone(struct bdev *, struct bdev_mem *);
+/* Let memory go: freed if bound, forgotten if gone. */
+void	 bdev_mem_release(struct bdev *, struct bdev_mem *);
+/* Does m hold the frame cap names (any generation)? */
+int	 bdev_mem_is(const struct bdev_mem *, const struct exo_cap *);
+/* A revocation or repossession entry for the bounce frame: dealt with. */
+int	 bdev_bounce_revoke(struct bdev *, const struct exo_cap *, int);
 
 /* exod's disk (bdev_exo.c).  open finds the file system the libOS owns
  * (after a restart too: BLOCK_LIST and the map); create frees the blocks

@@ -149,6 +149,7 @@ bdev_exo_mem_alloc(struct bdev *d, struct bdev_mem *m, unsigned n)
 		if (exo_frame_alloc_batch(x->e, f, k) != 0)
 			goto fail;
 		for (i = 0; i < k; i++) {
+			m[done + i].gone = 0;
 			m[done + i].frame = f[i];
 			m[done + i].va = exo_frame_map(&m[done + i].frame,
 			    PROT_READ | PROT_WRITE);
@@ -174,14 +175,49 @@ bdev_exo_mem_free(struct bdev *d, struct bdev_mem *m, unsigned n)
 {
 	struct bdev_exo	*x = d->priv;
 	unsigned	 i;
+	int		 error;
 
 	for (i = 0; i < n; i++) {
 		if (m[i].va == NULL)
 			continue;
-		exo_frame_free(x->e, &m[i].frame);
+		/* Refused (exod took it meanwhile): let go of it here. */
+		if ((error = exo_frame_free(x->e, &m[i].frame)) != 0) {
+			(void)exo_frame_forget(&m[i].frame);
+			if (error == -EXO_ESTALE)
+				d->gone++;
+		}
 		m[i].va = NULL;
 		d->mem_held--;
 	}
+}
+
+static int
+bdev_exo_held(struct bdev *d, const struct bdev_mem *m)
+{
+	struct bdev_exo	*x = d->priv;
+	int		 error;
+
+	error = exo_cap_check(x->e, &m->frame.cap, EXO_RIGHT_READ |
+	    EXO_RIGHT_WRITE);
+	if (error == 0)
+		return (1);
+	return (error == -EXO_ESTALE ? 0 : -1);
+}
+
+static void
+bdev_exo_forget(struct bdev *d, struct bdev_mem *m)
+{
+	(void)d;
+	(void)exo_frame_forget(&m->frame);
+	m->va = NULL;
+}
+
+static int
+bdev_exo_protect(struct bdev *d, struct bdev_mem *m)
+{
+	struct bdev_exo	*x = d->priv;
+
+	return (exo_frame_protect(x->e, &m->frame.cap, 1, 1) == 0 ? 0 : -1);
 }
 
 static int
@@ -204,7 +240,7 @@ bdev_exo_close(struct bdev *d)
 
 static const struct bdev_ops bdev_exo_ops = {
 	bdev_exo_mem_alloc, bdev_exo_mem_free, bdev_exo_io, bdev_exo_flush,
-	bdev_exo_close
+	bdev_exo_close, bdev_exo_held, bdev_exo_forget, bdev_exo_protect
 };
 
 /* Every block the libOS owns, by block number: count, or -1. */

@@ -16,6 +16,7 @@ bdev_mem_alloc(struct bdev *d, struct bdev_mem *m, unsigned n)
 	unsigned	i;
 
 	for (i = 0; i < n; i++) {
+		m[i].gone = 0;
 		if ((m[i].va = calloc(1, BSIZE)) == NULL) {
 			while (i-- > 0) {
 				free(m[i].va);
@@ -69,9 +70,34 @@ bdev_mem_close(struct bdev *d)
 	free(d);
 }
 
+/* Plain memory is never taken. */
+static int
+bdev_mem_held(struct bdev *d, const struct bdev_mem *m)
+{
+	(void)d;
+	(void)m;
+	return (1);
+}
+
+static void
+bdev_mem_forget(struct bdev *d, struct bdev_mem *m)
+{
+	(void)d;
+	free(m->va);
+	m->va = NULL;
+}
+
+static int
+bdev_mem_protect(struct bdev *d, struct bdev_mem *m)
+{
+	(void)d;
+	(void)m;
+	return (0);
+}
+
 static const struct bdev_ops bdev_mem_ops = {
 	bdev_mem_alloc, bdev_mem_free, bdev_mem_io, bdev_mem_flush,
-	bdev_mem_close
+	bdev_mem_close, bdev_mem_held, bdev_mem_forget, bdev_mem_protect
 };
 
 struct bdev *

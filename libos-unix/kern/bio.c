@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,6 @@ static struct {
 	unsigned	 nbuf;
 	unsigned	 hand;		/* CLOCK's hand */
 	struct buf	*hash[BIO_HASH];
-	int		 lost_dirty;	/* a dirty block's frame was taken */
 	struct bio_stats st;
 } bio;
 
@@ -91,6 +91,7 @@ bio_init(struct bdev *d, unsigned nbuf)
 	bio.dev = d;
 	bio.nbuf = nbuf;
 	bio.st.nbuf = nbuf;
+	bdev_bounce_init(d);
 	return (0);
 }
 
@@ -102,7 +103,8 @@ bio_shutdown(void)
 	if (bio.buf == NULL)
 		return;
 	for (i = 0; i < bio.nbuf; i++)
-		bio.dev->ops->mem_free(bio.dev, &bio.buf[i].mem, 1);
+		bdev_mem_release(bio.dev, &bio.buf[i].mem);
+	bdev_bounce_fini(bio.dev);
 	free(bio.buf);
 	memset(&bio, 0, sizeof bio);
 }
@@ -136,7 +138,7 @@ bio_victim(void)
 	for (i = 0; i < 2 * bio.nbuf; i++) {
 		b = &bio.buf[bio.hand];
 		bio.hand = (bio.hand + 1) % bio.nbuf;
-		if (b->refcnt != 0 || b->pin != 0)
+		if (b->refcnt != 0 || b->pin != 0 || b->mem.gone)
 			continue;
 		if (b->mem.va == NULL) {
 			if (bare == NULL)
@@ -274,16 +276,27 @@ bio_write(struct buf *b)
 	return (bdev_write(bio.dev, &b->blockno, &m, 1));
 }
 
-/* Give a buffer's frame back to exod. */
+/* Let a buffer's memory go: its frame back to exod, or, if exod took
+ * it, the memory that outlived it.  Its block goes with it. */
 static void
-bio_drop(struct buf *b)
+bio_forget(struct buf *b)
 {
 	if (b->hashed)
 		bio_unhash(b);
-	bio.dev->ops->mem_free(bio.dev, &b->mem, 1);
+	bdev_mem_release(bio.dev, &b->mem);
 	b->data = NULL;
 	b->revoked = 0;
-	bio.st.revoked++;
+}
+
+/* Give a buffer's frame back to exod (unless exod took it already). */
+static void
+bio_drop(struct buf *b)
+{
+	uint64_t	gone = bio.dev->gone;
+
+	bio_forget(b);
+	if (bio.dev->gone == gone)
+		bio.st.revoked++;
 }
 
 /* A dirty buffer whose frame is wanted back: move its contents into the
@@ -295,10 +308,14 @@ bio_move(struct buf *b)
 	struct buf	*v;
 	unsigned	 i;
 
+	if (b->mem.gone) {
+		b->revoked = 0;		/* taken already: nothing to give */
+		return (0);
+	}
 	for (i = 0; i < bio.nbuf; i++) {
 		v = &bio.buf[i];
 		if (v == b || v->refcnt != 0 || v->pin != 0 || v->revoked ||
-		    v->mem.va == NULL)
+		    v->mem.va == NULL || v->mem.gone)
 			continue;
 		memcpy(v->mem.va, b->mem.va, BSIZE);
 		tmp = v->mem;
@@ -319,7 +336,9 @@ bio_release(struct buf *b)
 {
 	b->busy = 0;
 	b->refcnt--;
-	if (b->refcnt == 0 && b->revoked) {
+	if (b->refcnt == 0 && b->pin == 0 && b->mem.gone)
+		bio_forget(b);		/* clean: read again when wanted */
+	else if (b->refcnt == 0 && b->revoked) {
 		if (b->pin == 0)
 			bio_drop(b);
 		else
@@ -334,11 +353,14 @@ bio_pin(struct buf *b)
 	b->pin++;
 }
 
+/* Unpinned: installed at its home (or its group forgotten). */
 void
 bio_unpin(struct buf *b)
 {
 	b->pin--;
-	if (b->pin == 0 && b->refcnt == 0 && b->revoked)
+	if (b->pin == 0 && b->refcnt == 0 && b->mem.gone)
+		bio_forget(b);
+	else if (b->pin == 0 && b->refcnt == 0 && b->revoked)
 		bio_drop(b);
 }
 
@@ -363,12 +385,8 @@ bio_by_frame(const struct exo_cap *cap)
 {
 	unsigned	i;
 
-	if (cap->type != EXO_RES_FRAME)
-		return (NULL);
 	for (i = 0; i < bio.nbuf; i++)
-		if (bio.buf[i].mem.va != NULL &&
-		    bio.buf[i].mem.frame.cap.id == cap->id &&
-		    bio.buf[i].mem.frame.cap.gen == cap->gen)
+		if (bdev_mem_is(&bio.buf[i].mem, cap))
 			return (&bio.buf[i]);
 	return (NULL);
 }
@@ -381,8 +399,12 @@ bio_revoke(const struct exo_revoke_entry *vec, unsigned n)
 	int		 given = 0;
 
 	for (i = 0; i < n; i++) {
-		if ((b = bio_by_frame(&vec[i].cap)) == NULL)
+		if (bdev_bounce_revoke(bio.dev, &vec[i].cap, 1)) {
+			given++;
 			continue;
+		}
+		if ((b = bio_by_frame(&vec[i].cap)) == NULL || b->mem.gone)
+			continue;	/* not ours, or taken already */
 		b->revoked = 1;
 		if (b->refcnt != 0)
 			continue;	/* at its release */
@@ -395,6 +417,15 @@ bio_revoke(const struct exo_revoke_entry *vec, unsigned n)
 	return (given);
 }
 
+/*
+ * Frames exod took by force.  What a buffer held is still in memory (the
+ * mapping outlives the frame, exo_revoke(3)), so nothing is lost: a
+ * buffer nobody holds or pins lets its memory go, and its block is read
+ * again when wanted; one held or pinned keeps its memory, gone, until
+ * it is released and unpinned, and meanwhile reaches the disk through
+ * the bounce frame (bdev.c).  A dirty buffer is pinned until its group
+ * is installed, so its contents reach both the log and its home.
+ */
 void
 bio_repossessed(const struct exo_revoke_entry *vec, unsigned n)
 {
@@ -402,27 +433,18 @@ bio_repossessed(const struct exo_revoke_entry *vec, unsigned n)
 	unsigned	 i;
 
 	for (i = 0; i < n; i++) {
-		if ((b = bio_by_frame(&vec[i].cap)) == NULL)
+		if (bdev_bounce_revoke(bio.dev, &vec[i].cap, 0))
 			continue;
-		if (b->pin != 0)
-			bio.lost_dirty = 1;
-		exo_frame_forget(&b->mem.frame);
-		b->mem.va = NULL;
-		b->data = NULL;
-		b->revoked = 0;
-		bio.dev->mem_held--;
+		if ((b = bio_by_frame(&vec[i].cap)) == NULL || b->mem.gone)
+			continue;
+		bdev_mem_gone(bio.dev, &b->mem);
 		bio.st.repossessed++;
-		if (b->refcnt == 0 && b->hashed)
-			bio_unhash(b);
+		b->revoked = 0;
+		if (b->refcnt == 0 && b->pin == 0)
+			bio_forget(b);
 		else
-			b->valid = 0;
+			bio.st.kept++;
 	}
-}
-
-int
-bio_lost_dirty(void)
-{
-	return (bio.lost_dirty);
 }
 
 void
@@ -430,4 +452,57 @@ bio_stats(struct bio_stats *st)
 {
 	*st = bio.st;
 	st->held = bio.dev != NULL ? bio.dev->mem_held : 0;
+	st->gone = bio.dev != NULL ? bio.dev->gone : 0;
+	st->bounced = bio.dev != NULL ? bio.dev->bounced : 0;
+	st->protected = bio.dev != NULL ? bio.dev->bounce_protected : 0;
+}
+
+/* The exod frame numbers of the buffers that hold one, in their order,
+ * runs of consecutive numbers (up or down) as "a-b": for libos-unix -v,
+ * which tells an administrator which frames exoctl(1) revoke would take
+ * from the cache. */
+void
+bio_frames(char *out, size_t len)
+{
+	uint64_t	 lo = 0, hi = 0, id;
+	size_t		 k = 0;
+	unsigned	 i;
+	int		 n = 0, dir = 0, w;
+
+	out[0] = '\0';
+	for (i = 0; i <= bio.nbuf; i++) {
+		if (i < bio.nbuf && (bio.buf[i].mem.va == NULL ||
+		    bio.buf[i].mem.gone))
+			continue;
+		id = i < bio.nbuf ? bio.buf[i].mem.frame.cap.id : 0;
+		if (n > 0 && i < bio.nbuf && (n == 1 || dir == 1) &&
+		    id == hi + 1) {
+			hi = id;
+			dir = 1;
+			n++;
+			continue;
+		}
+		if (n > 0 && i < bio.nbuf && (n == 1 || dir == -1) &&
+		    id + 1 == hi) {
+			hi = id;
+			dir = -1;
+			n++;
+			continue;
+		}
+		if (n > 0) {
+			w = n == 1 ? snprintf(out + k, len - k, "%s%llu",
+			    k ? " " : "", (unsigned long long)lo) :
+			    snprintf(out + k, len - k, "%s%llu-%llu",
+			    k ? " " : "", (unsigned long long)lo,
+			    (unsigned long long)hi);
+			if (w < 0 || (size_t)w >= len - k) {
+				out[k] = '\0';
+				return;
+			}
+			k += (size_t)w;
+		}
+		lo = hi = id;
+		n = 1;
+		dir = 0;
+	}
 }

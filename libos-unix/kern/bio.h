@@ -14,9 +14,11 @@
  * Under revocation (bio_revoke) the cache gives its frames back: a clean
  * buffer's at once; a dirty one's contents move to the frame of a clean
  * buffer first; a buffer someone holds gives its frame back at its
- * release.  A frame taken by force (bio_repossessed) loses the block it
- * held: a clean one is read again when next wanted, a dirty one breaks
- * the open transaction (log.c refuses to commit it).
+ * release.  A frame taken by force (bio_repossessed, or found stale by a
+ * transfer) loses nothing: its mapping keeps the block; a free clean
+ * buffer lets it go and is read again when wanted, a held or dirty one
+ * keeps it, and reaches the disk through the bounce frame, until it is
+ * released and installed.
  */
 #ifndef BIO_H
 #define BIO_H
@@ -42,7 +44,11 @@ struct buf {
 struct bio_stats {
 	uint64_t	hits, misses, evictions, prefetched;
 	uint64_t	revoked, revoke_moved, repossessed;
+	uint64_t	kept;		/* repossessed while held or dirty */
+	uint64_t	gone;		/* frames found taken (bdev.c) */
+	uint64_t	bounced;	/* blocks moved through the bounce */
 	uint32_t	nbuf, held;
+	int		protected;	/* the bounce frame is protected */
 };
 
 int		 bio_init(struct bdev *, unsigned);
@@ -62,6 +68,7 @@ void		 bio_stats(struct bio_stats *);
  * back now; the rest go back as their holders release them. */
 int		 bio_revoke(const struct exo_revoke_entry *, unsigned);
 void		 bio_repossessed(const struct exo_revoke_entry *, unsigned);
-int		 bio_lost_dirty(void);
+/* Frame ids of the buffers, as ranges "a-b c ...", for -v. */
+void		 bio_frames(char *, size_t);
 
 #endif

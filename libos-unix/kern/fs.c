@@ -211,8 +211,10 @@ fs_revoke(const struct exo_revoke_entry *vec, unsigned n)
 void
 fs_repossessed(const struct exo_revoke_entry *vec, unsigned n)
 {
-	if (fs.mounted)
-		bio_repossessed(vec, n);
+	if (!fs.mounted)
+		return;
+	log_repossessed(vec, n);
+	bio_repossessed(vec, n);
 }
 
 void

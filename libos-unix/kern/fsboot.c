@@ -82,6 +82,20 @@ fsboot_serve(int kind, const struct exo_revoke_entry *vec, unsigned n)
 		fs_repossessed(vec, n);
 }
 
+/* Is kept entry i's frame repossessed by a later kept entry? */
+static int
+fsboot_taken_later(unsigned i)
+{
+	unsigned	j;
+
+	for (j = i + 1; j < fsboot.npending; j++)
+		if (fsboot.kind[j] == EXO_INTR_REPOSSESSED &&
+		    fsboot.vec[j].cap.id == fsboot.vec[i].cap.id &&
+		    fsboot.vec[j].cap.gen == fsboot.vec[i].cap.gen)
+			return (1);
+	return (0);
+}
+
 /* Serve what was deferred; only with no process inside the FS. */
 static void
 fsboot_drain(void)
@@ -96,6 +110,9 @@ fsboot_drain(void)
 	for (i = 0; i < fsboot.npending; i++) {
 		e = fsboot.vec[i];
 		k = fsboot.kind[i];
+		/* Taken at the deadline meanwhile: only the repossession. */
+		if (k == EXO_INTR_REVOKE && fsboot_taken_later(i))
+			continue;
 		fsboot_serve(k, &e, 1);
 	}
 	fsboot.npending = 0;
@@ -120,51 +137,83 @@ fsboot_leave(void)
 	}
 }
 
+/* Keep an entry for later; blocks are not the cache's. */
+static void
+fsboot_defer(const struct exo_intr *in)
+{
+	unsigned	i;
+
+	for (i = 0; i < in->count; i++) {
+		if (in->vec[i].cap.type != EXO_RES_FRAME)
+			continue;
+		if (fsboot.npending == FSBOOT_PENDING) {
+			fsboot.overflow++;
+			continue;
+		}
+		fsboot.vec[fsboot.npending] = in->vec[i];
+		fsboot.kind[fsboot.npending] = in->kind;
+		fsboot.npending++;
+	}
+}
+
 /*
- * The interrupt entry's share (trap.c, or the tools' own handler): disk
- * completions wake their waiters; revocations reach the buffer cache now
- * or when the last process leaves the file system.
+ * The interrupt entry's share (trap.c): disk completions wake their
+ * waiters; revocations are only kept, never served here.  The upcall
+ * runs in the signal handler, on its own small stack, at any
+ * instruction, also of user code, and serving means asking exod (a
+ * frame freed, a frame bound), which is for kernel context: the
+ * scheduler serves them at its next pass (fsboot_poll), at the latest
+ * the next tick, or the last process to leave the file system does.
+ * An entry that does not fit is lost to the polite path only: its frame
+ * is taken at the deadline, and a transfer finds that out (bdev.c).
  */
 void
 fsboot_intr(const struct exo_intr *in)
 {
-	unsigned	i;
-
 	switch (in->kind) {
 	case EXO_INTR_DISK:
 		bdev_exo_intr(in);
 		break;
 	case EXO_INTR_REVOKE:
 	case EXO_INTR_REPOSSESSED:
-		if (fsboot.active == 0 && !fsboot.draining) {
-			fsboot.active++;
-			fsboot_drain();
-			fsboot_serve(in->kind, in->vec, in->count);
-			fsboot.active--;
-			break;
-		}
-		for (i = 0; i < in->count; i++) {
-			if (in->vec[i].cap.type != EXO_RES_FRAME)
-				continue;	/* blocks: not the cache's */
-			if (fsboot.npending == FSBOOT_PENDING) {
-				fsboot.overflow++;
-				continue;
-			}
-			fsboot.vec[fsboot.npending] = in->vec[i];
-			fsboot.kind[fsboot.npending] = in->kind;
-			fsboot.npending++;
-		}
+		fsboot_defer(in);
+		sched_need_resched = 1;
 		break;
 	}
 }
 
-/* The tools' interrupt handler: no kernel, no processes. */
+/* Kernel context, outside the file system: serve what was kept. */
+void
+fsboot_poll(void)
+{
+	if (fsboot.npending == 0 || fsboot.active != 0 || fsboot.draining)
+		return;
+	fsboot.active++;
+	fsboot_drain();
+	fsboot.active--;
+}
+
+/* The tools' interrupt handler: no kernel, no processes.  It runs only
+ * inside exo_wait(3) or a request of theirs, on the ordinary stack, so
+ * it may serve a revocation at once when the file system is idle. */
 static int
 fsboot_tool_intr(struct exo *e, const struct exo_intr *in, void *arg)
 {
 	(void)e;
 	(void)arg;
-	fsboot_intr(in);
+	if (in->kind == EXO_INTR_DISK) {
+		bdev_exo_intr(in);
+		return (0);
+	}
+	if (in->kind != EXO_INTR_REVOKE && in->kind != EXO_INTR_REPOSSESSED)
+		return (0);
+	if (fsboot.active == 0 && !fsboot.draining) {
+		fsboot.active++;
+		fsboot_drain();
+		fsboot_serve(in->kind, in->vec, in->count);
+		fsboot.active--;
+	} else
+		fsboot_defer(in);
 	return (0);
 }
 
@@ -253,6 +302,24 @@ fsboot_alone(struct exo *e, const char *name)
 	return (-1);
 }
 
+/* -v: which frames of exod's the cache holds, for exoctl revoke. */
+static void
+fsboot_tell_frames(void)
+{
+	struct bio_stats	 st;
+	char			*buf;
+	size_t			 len;
+
+	bio_stats(&st);
+	len = 12 * (size_t)st.nbuf + 1;
+	if ((buf = malloc(len)) == NULL)
+		return;
+	bio_frames(buf, len);
+	unix_log("cache: %u buffers, the bounce frame %sprotected; "
+	    "frames: %s", st.nbuf, st.protected ? "" : "not ", buf);
+	free(buf);
+}
+
 /* Mount what dev holds, with a cache of nbuf buffers (0: default). */
 static int
 fsboot_mount_dev(struct bdev *d, unsigned nbuf)
@@ -268,6 +335,8 @@ fsboot_mount_dev(struct bdev *d, unsigned nbuf)
 		return (-1);
 	}
 	fsboot.dev = d;
+	if (unix_verbose)
+		fsboot_tell_frames();
 	return (0);
 }
 
@@ -402,9 +471,24 @@ fsboot_boot(struct exo *e, const char *name, unsigned nbuf,
 void
 fsboot_shutdown(void)
 {
+	struct bio_stats	st;
+
 	if (fsboot.dev == NULL)
 		return;
 	fsboot_enter();
+	if (unix_verbose) {
+		bio_stats(&st);
+		unix_log("cache: %llu frames given back when revoked (%llu "
+		    "moved first); %llu taken by force in all (%llu told by "
+		    "the repossession, %llu of them kept while in use); %llu "
+		    "blocks through the bounce frame",
+		    (unsigned long long)st.revoked,
+		    (unsigned long long)st.revoke_moved,
+		    (unsigned long long)st.gone,
+		    (unsigned long long)st.repossessed,
+		    (unsigned long long)st.kept,
+		    (unsigned long long)st.bounced);
+	}
 	fs_unmount();
 	bdev_close(fsboot.dev);
 	fsboot.dev = NULL;

@@ -21,6 +21,7 @@
 void		 fsboot_enter(void);
 void		 fsboot_leave(void);
 void		 fsboot_intr(const struct exo_intr *);
+void		 fsboot_poll(void);
 
 uint64_t	 fsboot_parse_size(const char *);
 int		 fsboot_boot(struct exo *, const char *, unsigned,

@@ -196,6 +196,8 @@ log_init(const struct superblock *sb, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory for the log");
 		return (-1);
 	}
+	/* Best effort: unprotected, it is revoked and bound again. */
+	(void)bio_dev()->ops->protect(bio_dev(), &lg.hmem);
 	if (log_replay(err, errlen) != 0) {
 		log_shutdown();
 		return (-1);
@@ -207,8 +209,8 @@ log_init(const struct superblock *sb, char *err, size_t errlen)
 void
 log_shutdown(void)
 {
-	if (lg.hmem.va != NULL && bio_dev() != NULL)
-		bio_dev()->ops->mem_free(bio_dev(), &lg.hmem, 1);
+	if (bio_dev() != NULL)
+		bdev_mem_release(bio_dev(), &lg.hmem);
 	free(lg.block);
 	memset(&lg, 0, sizeof lg);
 }
@@ -216,7 +218,7 @@ log_shutdown(void)
 int
 log_broken(void)
 {
-	return (lg.broken || bio_lost_dirty());
+	return (lg.broken);
 }
 
 int
@@ -263,13 +265,25 @@ log_revoke(const struct exo_revoke_entry *vec, unsigned n)
 {
 	unsigned	i;
 
-	for (i = 0; i < n && lg.hmem.va != NULL; i++) {
-		if (vec[i].cap.type == EXO_RES_FRAME &&
-		    vec[i].cap.id == lg.hmem.frame.cap.id &&
-		    vec[i].cap.gen == lg.hmem.frame.cap.gen) {
-			bio_dev()->ops->mem_free(bio_dev(), &lg.hmem, 1);
-			lg.hmem.va = NULL;
-		}
+	for (i = 0; i < n; i++)
+		if (bdev_mem_is(&lg.hmem, &vec[i].cap) && !lg.hmem.gone)
+			bdev_mem_release(bio_dev(), &lg.hmem);
+}
+
+/* exod took the header's frame: the header is made afresh at every
+ * commit, so its memory goes now unless a commit is using it, which
+ * writes it through the bounce frame and lets it go after. */
+void
+log_repossessed(const struct exo_revoke_entry *vec, unsigned n)
+{
+	unsigned	i;
+
+	for (i = 0; i < n; i++) {
+		if (!bdev_mem_is(&lg.hmem, &vec[i].cap))
+			continue;
+		bdev_mem_gone(bio_dev(), &lg.hmem);
+		if (!lg.committing)
+			bdev_mem_release(bio_dev(), &lg.hmem);
 	}
 }
 
@@ -289,9 +303,13 @@ log_commit(void)
 	slot = calloc(lg.n, sizeof *slot);
 	if (data == NULL || b == NULL || slot == NULL || log_broken())
 		goto out;
-	if (lg.hmem.va == NULL &&
-	    bio_dev()->ops->mem_alloc(bio_dev(), &lg.hmem, 1) != 0)
-		goto out;
+	if (lg.hmem.gone)
+		bdev_mem_release(bio_dev(), &lg.hmem);
+	if (lg.hmem.va == NULL) {
+		if (bio_dev()->ops->mem_alloc(bio_dev(), &lg.hmem, 1) != 0)
+			goto out;
+		(void)bio_dev()->ops->protect(bio_dev(), &lg.hmem);
+	}
 	h = lg.hmem.va;
 	for (i = 0; i < lg.n; i++) {
 		/* Pinned, so cached, and valid. */

@@ -50,6 +50,7 @@ int	 log_end_op(void);
 void	 log_write(struct buf *);
 int	 log_broken(void);
 void	 log_revoke(const struct exo_revoke_entry *, unsigned);
+void	 log_repossessed(const struct exo_revoke_entry *, unsigned);
 void	 log_stats(struct log_stats *);
 
 #endif

@@ -73,7 +73,7 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: libos-unix [-hV] [-a addr/len [-g gateway]] [-b cache] "
+	    "usage: libos-unix [-hVv] [-a addr/len [-g gateway]] [-b cache] "
 	    "[-c command]\n                  [-M memory] [-n name] [-S socket] "
 	    "[-s slots] [program-dir]\n"
 	    "       libos-unix --mkfs [-b cache] [-n name] [-S socket] "
@@ -259,7 +259,7 @@ main(int argc, char **argv)
 	uint64_t	 mem = 0;
 	int		 ch, status;
 
-	while ((ch = getopt_long(argc, argv, "a:b:c:g:hM:n:S:s:Vz:",
+	while ((ch = getopt_long(argc, argv, "a:b:c:g:hM:n:S:s:vVz:",
 	    unix_longopts,
 	    NULL)) != -1) {
 		if (unix_fsopt(ch, optarg) == 0)
@@ -299,6 +299,9 @@ main(int argc, char **argv)
 				    EXO_SLOTS_MAX);
 				exit(2);
 			}
+			break;
+		case 'v':
+			unix_verbose = 1;
 			break;
 		case 'V':
 			printf("libos-unix %s\n", PACKAGE_VERSION);

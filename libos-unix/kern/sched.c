@@ -33,6 +33,7 @@
 #include "defs.h"
 #include "proc.h"
 #include "vm.h"
+#include "fsboot.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -209,6 +210,7 @@ sched_housekeeping(void)
 	if (console_waiting())
 		console_poll();
 	net_poll();
+	fsboot_poll();		/* revocations the interrupt kept */
 }
 
 static int
