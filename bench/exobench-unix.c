@@ -550,10 +550,35 @@ micro_memfd(const char *name, char **map)
 	return (fd);
 }
 
+/*
+ * Store v into the first byte of each page of pager.region with the
+ * pager's SIGSEGV handler in place: the cycles all the stores took,
+ * their faults included.
+ */
+static uint64_t
+micro_pager_touch(char v)
+{
+	struct sigaction	 sa, old;
+	uint64_t		 t0;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = micro_pager_fault;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &old) == -1)
+		bl_die("sigaction: %s", strerror(errno));
+	t0 = tsc();
+	for (i = 0; i < COW_PAGES; i++)
+		pager.region[i * PAGE] = v;
+	t0 = tsc() - t0;
+	sigaction(SIGSEGV, &old, NULL);
+	return (t0);
+}
+
 static double
 micro_cow(void)
 {
-	struct sigaction	 sa, old;
 	struct cow_maps		 m;
 	struct userver		 s;
 	char			*parent, *copy;
@@ -579,17 +604,7 @@ micro_cow(void)
 	for (i = 0; i < COW_PAGES; i++)	/* mapped, as a forked child's are */
 		sink = pager.region[i * PAGE];
 	(void)sink;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = micro_pager_fault;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGSEGV, &sa, &old) == -1)
-		bl_die("sigaction: %s", strerror(errno));
-	t0 = tsc();
-	for (i = 0; i < COW_PAGES; i++)
-		pager.region[i * PAGE] = 2;
-	t0 = tsc() - t0;
-	sigaction(SIGSEGV, &old, NULL);
+	t0 = micro_pager_touch(2);
 	for (i = 0; i < COW_PAGES; i++)
 		if (pager.region[i * PAGE] != 2 ||
 		    pager.region[i * PAGE + 1] != (char)i ||
@@ -631,7 +646,6 @@ micro_serve_zero(void *arg, const unsigned char *req, size_t len,
 static double
 micro_zero(void)
 {
-	struct sigaction	 sa, old;
 	struct userver		 s;
 	char			*pages;
 	uint64_t		 t0;
@@ -644,17 +658,7 @@ micro_zero(void)
 	if ((pager.region = mmap(NULL, size, PROT_NONE, MAP_PRIVATE |
 	    MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
 		bl_die("mmap: %s", strerror(errno));
-	memset(&sa, 0, sizeof sa);
-	sa.sa_sigaction = micro_pager_fault;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGSEGV, &sa, &old) == -1)
-		bl_die("sigaction: %s", strerror(errno));
-	t0 = tsc();
-	for (i = 0; i < COW_PAGES; i++)
-		pager.region[i * PAGE] = 1;
-	t0 = tsc() - t0;
-	sigaction(SIGSEGV, &old, NULL);
+	t0 = micro_pager_touch(1);
 	for (i = 0; i < COW_PAGES; i++)
 		for (k = 0; k < PAGE; k += 512)
 			if (pager.region[i * PAGE + k] != (k == 0) ||
