@@ -540,6 +540,29 @@ pt_text(void)
 		pt_fail("a store to the text did not kill");
 }
 
+/* A program that calls sigreturn with nothing to return from. */
+static void
+pt_hostile(void)
+{
+	volatile char	*p = pt_pages(1);
+	int		 i;
+
+	for (i = 0; i < 100; i++)
+		if (sigreturn() != -1)
+			pt_fail("sigreturn with no handler set");
+	sigsegv(pt_handler);
+	for (i = 0; i < 100; i++)
+		if (sigreturn() != -1)
+			pt_fail("sigreturn with a handler set, in none");
+	(void)mprotect((char *)p, PAGE, PROT_NONE);
+	p[1] = 1;
+	if (pt_traps != 1 || p[1] != 1)
+		pt_fail("a fault after the false sigreturns");
+	if (sigreturn() != -1)
+		pt_fail("sigreturn a second time for one fault");
+	sigsegv(0);
+}
+
 static const struct {
 	const char	*name;
 	void		(*fn)(void);
@@ -558,6 +581,7 @@ static const struct {
 	{ "exec", pt_exec },
 	{ "text", pt_text },
 	{ "swap", pt_swap },
+	{ "hostile", pt_hostile },
 };
 #define PT_NCASES	((int)(sizeof pt_cases / sizeof pt_cases[0]))
 
