@@ -18,6 +18,19 @@
  *				against one of anonymous memory; IPC: an
  *				external pager zero-fills the page
  *	COW fault		a child's first write to a shared page
+ *	Appel-Li		trap, prot1, prot100, unprot100, appel1 and
+ *				appel2 (exobench-vm's definitions) through
+ *				libos-unix's mprotect, sigsegv and sigreturn
+ *				(appelbench), against the host's mprotect(2)
+ *				and a SIGSEGV handler doing the same
+ *	swap fault		swapbench in a libos-unix held to -M 4M: a
+ *				16 MiB heap read in order, each touch a page
+ *				read back from swap, against the host's major
+ *				fault: a file on the disk image's file system,
+ *				fsync'd and dropped from the page cache with
+ *				posix_fadvise(POSIX_FADV_DONTNEED), mmap'd
+ *				with MADV_RANDOM (no read-ahead) and touched
+ *				page by page; cycles per page read each way
  *	hints			hintbench in a libos-unix held to -M 4M: a
  *				sequential and a random workload of 2x and
  *				4x that, with the application's paging hints
@@ -39,11 +52,13 @@
 #include "config.h"
 
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -691,6 +706,359 @@ host_zero(void)
 	return ((double)t0 / pages);
 }
 
+/*
+ * The Appel-Li primitives on the host, as exobench-vm's monolithic
+ * column has them and appelbench does inside libos-unix: the same pages,
+ * the same pseudo-random plan, medians of batches of cycles per op.
+ */
+#define AL_NPAGES	128
+#define AL_N100		100
+#define AL_NTRAP	32
+#define AL_APPEL1_N	64
+#define AL_NONE		PROT_NONE
+#define AL_RO		PROT_READ
+#define AL_RW		(PROT_READ | PROT_WRITE)
+
+static unsigned char	*al_base;
+static void		(*volatile al_policy)(size_t);
+static int		 al_appel1_prot[AL_APPEL1_N];
+static int		 al_appel1_page[AL_APPEL1_N];
+static volatile int	 al_appel1_k;
+static int		 al_appel2_order[AL_N100];
+static uint64_t		 al_rng = 0x2545f4914f6cdd1dULL;
+
+static uint32_t
+al_rnd(uint32_t n)
+{
+	uint64_t	x = al_rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	al_rng = x;
+	return ((uint32_t)(x % n));
+}
+
+static void
+al_prot(size_t pg, size_t n, int prot)
+{
+	if (mprotect(al_base + pg * PAGE, n * PAGE, prot) != 0)
+		bl_die("mprotect: %s", strerror(errno));
+}
+
+static void
+al_unprot_policy(size_t pg)
+{
+	al_prot(pg, 1, AL_RW);
+}
+
+static void
+al_appel1_policy(size_t pg)
+{
+	int	q = al_appel1_prot[al_appel1_k++];
+
+	al_prot(pg, 1, AL_RW);
+	if (q >= 0)
+		al_prot((size_t)q, 1, AL_NONE);
+}
+
+static void
+al_trap(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t	a = (uintptr_t)si->si_addr;
+
+	(void)uc;
+	if (a < (uintptr_t)al_base ||
+	    a >= (uintptr_t)al_base + AL_NPAGES * PAGE) {
+		signal(sig, SIG_DFL);
+		return;
+	}
+	al_policy((a - (uintptr_t)al_base) / PAGE);
+}
+
+static void
+al_touch_w(size_t pg)
+{
+	*(volatile unsigned char *)(al_base + pg * PAGE + 64) = 2;
+}
+
+static void
+al_touch_r(size_t pg)
+{
+	(void)*(volatile unsigned char *)(al_base + pg * PAGE + 64);
+}
+
+static double
+al_b_trap(int reps)
+{
+	uint64_t	t, sum = 0;
+	size_t		i;
+	int		r;
+
+	for (r = 0; r < reps; r++) {
+		al_prot(0, AL_NTRAP, AL_NONE);
+		t = tsc();
+		for (i = 0; i < AL_NTRAP; i++)
+			al_touch_w(i);
+		sum += tsc() - t;
+	}
+	return ((double)sum / (reps * AL_NTRAP));
+}
+
+static double
+al_b_prot1(int reps)
+{
+	uint64_t	t, sum = 0;
+	size_t		i;
+	int		r;
+
+	for (r = 0; r < reps; r++) {
+		al_prot(0, AL_NTRAP, AL_RW);
+		for (i = 0; i < AL_NTRAP; i++)
+			al_touch_w(i);
+		t = tsc();
+		for (i = 0; i < AL_NTRAP; i++)
+			al_prot(i, 1, AL_RO);
+		sum += tsc() - t;
+	}
+	return ((double)sum / (reps * AL_NTRAP));
+}
+
+static double
+al_b_prot100(int reps)
+{
+	uint64_t	t, sum = 0;
+	size_t		i;
+	int		r;
+
+	for (r = 0; r < reps; r++) {
+		al_prot(0, AL_N100, AL_RW);
+		for (i = 0; i < AL_N100; i++)
+			al_touch_w(i);
+		t = tsc();
+		al_prot(0, AL_N100, AL_RO);
+		sum += tsc() - t;
+	}
+	return ((double)sum / reps);
+}
+
+static double
+al_b_unprot100(int reps)
+{
+	uint64_t	t, sum = 0;
+	size_t		i;
+	int		r;
+
+	for (r = 0; r < reps; r++) {
+		al_prot(0, AL_N100, AL_RW);
+		for (i = 0; i < AL_N100; i++)
+			al_touch_r(i);
+		al_prot(0, AL_N100, AL_RO);
+		t = tsc();
+		al_prot(0, AL_N100, AL_RW);
+		sum += tsc() - t;
+	}
+	return ((double)sum / reps);
+}
+
+static void
+al_appel1_plan(void)
+{
+	unsigned char	prot[AL_N100];
+	int		k, p, q, nun;
+
+	memset(prot, 1, sizeof prot);
+	for (k = 0; k < AL_APPEL1_N; k++) {
+		do
+			p = (int)al_rnd(AL_N100);
+		while (!prot[p]);
+		prot[p] = 0;
+		for (nun = 0, q = 0; q < AL_N100; q++)
+			nun += !prot[q] && q != p;
+		q = -1;
+		if (nun > 0) {
+			do
+				q = (int)al_rnd(AL_N100);
+			while (prot[q] || q == p);
+			prot[q] = 1;
+		}
+		al_appel1_page[k] = p;
+		al_appel1_prot[k] = q;
+	}
+}
+
+static double
+al_b_appel1(int reps)
+{
+	uint64_t	t, sum = 0;
+	int		r, k;
+
+	for (r = 0; r < reps; r++) {
+		al_prot(0, AL_N100, AL_NONE);
+		al_appel1_k = 0;
+		al_policy = al_appel1_policy;
+		t = tsc();
+		for (k = 0; k < AL_APPEL1_N; k++)
+			al_touch_w((size_t)al_appel1_page[k]);
+		sum += tsc() - t;
+		al_policy = al_unprot_policy;
+		if (al_appel1_k != AL_APPEL1_N)
+			bl_die("appel1: %d traps, not %d", al_appel1_k,
+			    AL_APPEL1_N);
+	}
+	return ((double)sum / (reps * AL_APPEL1_N));
+}
+
+static double
+al_b_appel2(int reps)
+{
+	uint64_t	t, sum = 0;
+	int		r, k;
+
+	for (r = 0; r < reps; r++) {
+		t = tsc();
+		al_prot(0, AL_N100, AL_NONE);
+		for (k = 0; k < AL_N100; k++)
+			al_touch_w((size_t)al_appel2_order[k]);
+		sum += tsc() - t;
+	}
+	return ((double)sum / (reps * AL_N100));
+}
+
+static const struct {
+	const char	*key, *label, *unix_name, *what;
+	double		(*fn)(int);
+} al_benches[] = {
+	{ "unix_appel_trap", "unix: Appel-Li trap", "appel_trap",
+	    "the host's SIGSEGV handler unprotecting the page", al_b_trap },
+	{ "unix_appel_prot1", "unix: Appel-Li prot1", "appel_prot1",
+	    "the host's mprotect(2) of one page", al_b_prot1 },
+	{ "unix_appel_prot100", "unix: Appel-Li prot100", "appel_prot100",
+	    "the host's mprotect(2) of 100 pages", al_b_prot100 },
+	{ "unix_appel_unprot100", "unix: Appel-Li unprot100",
+	    "appel_unprot100", "the host's mprotect(2) of 100 pages back",
+	    al_b_unprot100 },
+	{ "unix_appel_appel1", "unix: Appel-Li appel1", "appel_appel1",
+	    "the host's trap, prot1 and unprot, per trap", al_b_appel1 },
+	{ "unix_appel_appel2", "unix: Appel-Li appel2", "appel_appel2",
+	    "the host's protN, trap and unprot, per page", al_b_appel2 },
+};
+#define AL_NBENCH	((int)(sizeof al_benches / sizeof al_benches[0]))
+
+/* The host's medians, in al_benches' order. */
+static void
+host_appel(int batches, int reps, double *out)
+{
+	struct sigaction	 sa, old;
+	double			*v[AL_NBENCH];
+	int			 b, k, i, c;
+
+	al_base = mmap(NULL, AL_NPAGES * PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (al_base == MAP_FAILED)
+		bl_die("mmap: %s", strerror(errno));
+	memset(al_base, 1, AL_NPAGES * PAGE);
+	al_policy = al_unprot_policy;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = al_trap;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &old) == -1)
+		bl_die("sigaction: %s", strerror(errno));
+	al_appel1_plan();
+	for (k = 0; k < AL_N100; k++)
+		al_appel2_order[k] = k;
+	for (k = AL_N100 - 1; k > 0; k--) {
+		i = (int)al_rnd((uint32_t)k + 1);
+		c = al_appel2_order[k];
+		al_appel2_order[k] = al_appel2_order[i];
+		al_appel2_order[i] = c;
+	}
+	for (b = 0; b < AL_NBENCH; b++) {
+		v[b] = bl_samples(batches);
+		(void)al_benches[b].fn(1);	/* warm up */
+	}
+	for (k = 0; k < batches; k++)
+		for (b = 0; b < AL_NBENCH; b++) {
+			al_policy = al_unprot_policy;
+			v[b][k] = al_benches[b].fn(reps);
+		}
+	for (b = 0; b < AL_NBENCH; b++)
+		out[b] = bl_median(v[b], (size_t)batches);
+	sigaction(SIGSEGV, &old, NULL);
+	munmap(al_base, AL_NPAGES * PAGE);
+}
+
+/*
+ * The host's major fault: pages of a file on the file system of exod's
+ * disk image, not in the page cache (fsync, then POSIX_FADV_DONTNEED,
+ * which drops this file's clean pages and no one else's), mapped with
+ * MADV_RANDOM so that each fault reads its one page.  Cycles per major
+ * fault (getrusage's count), over rounds of the whole file.
+ */
+#define MAJ_MIB		16
+
+static double
+host_major(int rounds)
+{
+	static char	 buf[65536];
+	struct rusage	 r0, r1;
+	char		 path[1024];
+	volatile char	*m;
+	size_t		 size = (size_t)MAJ_MIB << 20, i;
+	uint64_t	 t, cycles = 0;
+	long		 maj = 0;
+	int		 fd, k;
+
+	snprintf(path, sizeof path, "%s/major.dat", bl_dir());
+	if ((fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) ==
+	    -1)
+		bl_die("%s: %s", path, strerror(errno));
+	for (i = 0; i < size; i += sizeof buf) {
+		memset(buf, (int)(i / PAGE), sizeof buf);
+		if (write(fd, buf, sizeof buf) != (ssize_t)sizeof buf)
+			bl_die("%s: %s", path, strerror(errno));
+	}
+	for (k = 0; k < rounds; k++) {
+		if (fsync(fd) != 0 ||
+		    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0)
+			bl_die("%s: fsync, fadvise: %s", path, strerror(errno));
+		m = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED)
+			bl_die("mmap: %s", strerror(errno));
+		(void)madvise((void *)m, size, MADV_RANDOM);
+		getrusage(RUSAGE_SELF, &r0);
+		t = tsc();
+		for (i = 0; i < size; i += PAGE)
+			(void)m[i];
+		cycles += tsc() - t;
+		getrusage(RUSAGE_SELF, &r1);
+		maj += r1.ru_majflt - r0.ru_majflt;
+		munmap((void *)m, size);
+	}
+	close(fd);
+	unlink(path);
+	if (maj <= 0)
+		bl_die("no major fault on %s: the page cache kept it", path);
+	return ((double)cycles / (double)maj);
+}
+
+/* swapbench's cycles per page-in, in a libos-unix held to -M 4M. */
+static double
+unix_swap(int rounds)
+{
+	char	 cmd[64], *p;
+	int	 c;
+
+	snprintf(cmd, sizeof cmd, "swapbench %d %d", 4 * HINT_LIMIT_MIB,
+	    rounds);
+	unix_run_cmd(cmd, HINT_LIMIT);
+	if ((p = strstr(unix_out, "cycles=")) == NULL ||
+	    sscanf(p, "cycles=%d", &c) != 1)
+		bl_die("swapbench printed no cycles:\n%s", unix_out);
+	return (c);
+}
+
 static void
 fig(const char *key, const char *label, double exo, double base,
     const char *what, const char *target, double want, int lower)
@@ -704,6 +1072,23 @@ fig(const char *key, const char *label, double exo, double base,
 		f->target = target;
 		f->met = lower ? exo * want <= base : exo <= base * want;
 	}
+}
+
+/* The six Appel-Li figures: appelbench inside, the host's outside. */
+static void
+appel_figs(int quick)
+{
+	double	host[AL_NBENCH];
+	char	cmd[64];
+	int	b, batches = quick ? 5 : 21, reps = quick ? 5 : 20;
+
+	snprintf(cmd, sizeof cmd, "appelbench %d %d", batches, reps);
+	unix_run_cmd(cmd, NULL);
+	host_appel(batches, reps, host);
+	for (b = 0; b < AL_NBENCH; b++)
+		fig(al_benches[b].key, al_benches[b].label,
+		    unix_get(al_benches[b].unix_name), host[b],
+		    al_benches[b].what, NULL, 0, 0);
 }
 
 /* Sequential and random, at 2x and 4x -M: hinted against plain. */
@@ -790,6 +1175,11 @@ main(int argc, char **argv)
 	    unix_get("cow_fault"), micro_cow(),
 	    "an external pager copies the page, the client maps it", NULL,
 	    0, 0);
+	appel_figs(quick);
+	fig("unix_swap_fault", "unix: page fault from swap",
+	    unix_swap(quick ? 1 : 3), host_major(quick ? 1 : 3),
+	    "the host's major fault of a file page, cache dropped by "
+	    "posix_fadvise(POSIX_FADV_DONTNEED) after fsync", NULL, 0, 0);
 	hint_figs(quick);
 	bl_exod_stop();
 	bl_print(json);

@@ -44,6 +44,7 @@ void		 swtch(uint64_t *, uint64_t, void *, void *);
 int		 trap_init(void);
 void		 trap_kernel(void);
 void		 trap_user_return(struct proc *);
+int64_t		 trap_sigreturn(struct proc *);
 int		 trap_in_region(uintptr_t);
 void		 trap_block(void);
 void		 trap_unblock(void);
@@ -133,6 +134,9 @@ int64_t		 sys_symlink(void);
 int64_t		 sys_mmap(void);
 int64_t		 sys_munmap(void);
 int64_t		 sys_madvise(void);
+int64_t		 sys_mprotect(void);
+int64_t		 sys_sigsegv(void);
+int64_t		 sys_sigreturn(void);
 
 /* sysnet.c: sockets and the network (net.h is the stack) */
 int64_t		 sys_socket(void);

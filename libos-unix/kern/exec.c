@@ -111,6 +111,8 @@ exec_run(struct proc *p, const char *name, char **argv)
 	/* The point of no return. */
 	old = p->vm;
 	p->vm = vm;
+	p->sig_handler = 0;	/* the handler was the old image's */
+	p->sig_active = 0;
 	vm_tlb_flush();
 	mmap_release(old);	/* shared pages written back: may sleep */
 	vm_free(old);

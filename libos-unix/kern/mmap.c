@@ -168,7 +168,7 @@ mmap_fill(struct vm *vm, struct vm_map *m, uintptr_t va, uint64_t **ptep)
 		flags |= PTE_X;
 	if (m->flags & MAP_SHARED)
 		flags |= PTE_SHM;
-	*pte = PTE_MAKE(f, flags);
+	*pte = PTE_MAKE(f, flags | (*pte & PTE_PROT));
 	vm->npages++;
 	*ptep = pte;
 	return (0);
@@ -226,7 +226,7 @@ mmap_cut(struct vm *vm, struct vm_map *m, uint64_t a, uint64_t b)
 	for (va = a; va < b; va += UNIX_PAGE_SIZE) {
 		if (m->flags & MAP_SHARED)
 			mmap_writeback(vm, m, va);
-		vm_drop(vm, va);
+		vm_unmap(vm, va);
 	}
 }
 

@@ -169,6 +169,10 @@ proc_fork(void)
 	*np->tf = *p->tf;
 	np->tf->rax = 0;
 	np->tf->fpvalid = 0;
+	/* The handler, the protections (vm_fork), and a handler's state. */
+	np->sig_handler = p->sig_handler;
+	np->sig_active = p->sig_active;
+	np->sig_tf = p->sig_tf;
 	for (fd = 0; fd < NOFILE; fd++)
 		if (p->ofile[fd] != NULL)
 			np->ofile[fd] = file_dup(p->ofile[fd]);

@@ -56,7 +56,9 @@ enum proc_trap {
 	PROC_T_PREEMPT,		/* the tick: give the CPU up */
 	PROC_T_FAULT,		/* a page fault the signal path left to us */
 	PROC_T_SYSCALL,		/* a raw host system call (SIGSYS) */
-	PROC_T_EXCEPTION	/* any other fault: the process dies */
+	PROC_T_EXCEPTION,	/* any other fault: the process dies */
+	PROC_T_PROT		/* a protection fault (mprotect): to the
+				   process's sigsegv handler, if any */
 };
 
 struct proc {
@@ -81,6 +83,11 @@ struct proc {
 	int		 trap_write;	/* FAULT: 1 for a write */
 	int		 trap_signo;	/* EXCEPTION, SYSCALL: what came */
 	uint64_t	 trap_nr;	/* SYSCALL: the host call's number */
+	/* sigsegv(2) and sigreturn(2): kept by the kernel, never in user
+	 * memory, so that the program cannot forge the context resumed */
+	uint64_t	 sig_handler;	/* its protection-fault handler, or 0 */
+	int		 sig_active;	/* in the handler: sig_tf is valid */
+	struct trapframe sig_tf;	/* the context the fault interrupted */
 } __attribute__((aligned(16)));
 
 /*

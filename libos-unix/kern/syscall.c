@@ -53,6 +53,9 @@ static int64_t (*const syscall_tab[SYS_MAX + 1])(void) = {
 	[SYS_arpinfo] = sys_arpinfo,
 	[SYS_uptimeus] = sys_uptimeus,
 	[SYS_vmstat] = sys_vmstat,
+	[SYS_mprotect] = sys_mprotect,
+	[SYS_sigsegv] = sys_sigsegv,
+	[SYS_sigreturn] = sys_sigreturn,
 };
 
 void

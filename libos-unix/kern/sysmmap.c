@@ -98,3 +98,27 @@ sys_madvise(void)
 		return (-1);
 	return (mmap_advise(proc_cur->vm, va, len, advice));
 }
+
+/*
+ * int mprotect(void *addr, int len, int prot): the program's own
+ * protection of [addr, addr + len), len rounded up to whole pages; prot
+ * is PROT_NONE, PROT_READ or PROT_READ | PROT_WRITE.  -1 for an addr not
+ * page-aligned, a len not above 0, another prot, or a page of the range
+ * that is not the process's (vm_protect).
+ */
+int64_t
+sys_mprotect(void)
+{
+	uint64_t	va, len;
+	int		n, prot;
+
+	(void)argaddr(0, &va);
+	(void)argint(1, &n);
+	(void)argint(2, &prot);
+	if ((va & (SYSMMAP_PAGE - 1)) != 0 || n <= 0 ||
+	    sysmmap_len((uint64_t)n, &len) != 0 || !vm_user_range(va, len) ||
+	    (prot != PROT_NONE && prot != PROT_READ &&
+	    prot != (PROT_READ | PROT_WRITE)))
+		return (-1);
+	return (vm_protect(proc_cur->vm, va, len / SYSMMAP_PAGE, prot));
+}

@@ -205,3 +205,27 @@ sys_vmstat(void)
 		return (-1);
 	return (0);
 }
+
+/*
+ * int sigsegv(void (*handler)(void *addr)): the handler of the process's
+ * protection faults from now on; 0 takes it away.  -1 for an address
+ * that is not the process's (below its text, or outside the region).
+ */
+int64_t
+sys_sigsegv(void)
+{
+	uint64_t	h;
+
+	(void)argaddr(0, &h);
+	if (h != 0 && (h < UNIX_USER_MIN || !vm_user_range(h, 1)))
+		return (-1);
+	proc_cur->sig_handler = h;
+	return (0);
+}
+
+/* int sigreturn(void): from the handler, back to the faulting access. */
+int64_t
+sys_sigreturn(void)
+{
+	return (trap_sigreturn(proc_cur));
+}

@@ -145,7 +145,8 @@ trap_addressing(struct exo *e, const struct exo_trap *t, void *arg)
 		return (0);
 	p->trap_addr = (uintptr_t)t->addr;
 	p->trap_write = access & ~VM_POOLED;
-	trap_enter(uc, r == 1 ? PROC_T_FAULT : PROC_T_EXCEPTION, SIGSEGV);
+	trap_enter(uc, r == 1 ? PROC_T_FAULT : r == VM_PROT ? PROC_T_PROT :
+	    PROC_T_EXCEPTION, SIGSEGV);
 	return (0);
 }
 
@@ -312,13 +313,63 @@ trap_fault(struct proc *p)
 static void
 trap_kernel_exception(struct proc *p)
 {
-	unix_log("pid %d (%s): %s at %#lx (%s, pc %#lx): killed",
+	unix_log("pid %d (%s): %s at %#lx (%s, pc %#lx)%s: killed",
 	    p->pid, p->name, trap_signame(p->trap_signo),
 	    (unsigned long)p->trap_addr,
 	    (p->trap_write & VM_WRITE) ? "write" :
 	    (p->trap_write & VM_EXEC) ? "execute" : "read",
-	    (unsigned long)p->tf->rip);
+	    (unsigned long)p->tf->rip,
+	    p->sig_active ? " in its sigsegv handler" : "");
 	p->killed = 1;
+}
+
+/*
+ * A protection fault (the program's own mprotect refused the access):
+ * run the process's handler, as a C call handler(addr) on its own stack
+ * below the red zone, returning to the gate's sigreturn stub; the context
+ * it interrupted stays here, in the kernel, for sigreturn(2).  Without a
+ * handler, in the handler already, or with a stack the return address
+ * cannot be pushed on, the process dies as of any bad access.
+ */
+static void
+trap_deliver(struct proc *p)
+{
+	struct trapframe	*tf = p->tf;
+	uint64_t		 sp, ret = UNIX_GATE_VA + VM_GATE_SIGRET;
+
+	p->trap_signo = SIGSEGV;
+	if (p->sig_handler == 0 || p->sig_active) {
+		trap_kernel_exception(p);
+		return;
+	}
+	sp = ((tf->rsp - 128) & ~(uint64_t)15) - sizeof ret;
+	if (vm_copyout(p->vm, (uintptr_t)sp, &ret, sizeof ret) != 0) {
+		unix_log("pid %d (%s): no stack for its sigsegv handler at "
+		    "%#lx: killed", p->pid, p->name, (unsigned long)sp);
+		p->killed = 1;
+		return;
+	}
+	p->sig_tf = *tf;		/* fpvalid: all of it comes back */
+	p->sig_active = 1;
+	tf->rsp = sp;
+	tf->rip = p->sig_handler;
+	tf->rdi = p->trap_addr;
+	tf->rflags &= ~(uint64_t)0x40500;	/* AC, DF, TF: a C call */
+}
+
+/*
+ * sigreturn(2): back to the context of the protection fault, the access
+ * made again.  -1 (nothing changes) if the process is in no handler.
+ */
+int64_t
+trap_sigreturn(struct proc *p)
+{
+	if (!p->sig_active)
+		return (-1);
+	*p->tf = p->sig_tf;
+	p->tf->fpvalid = 1;		/* every register, not a C return */
+	p->sig_active = 0;
+	return ((int64_t)p->tf->rax);	/* syscall_entry puts it back */
 }
 
 /* In the libOS, on the process's kernel stack: what the signal path left. */
@@ -332,8 +383,13 @@ trap_kernel(void)
 	case PROC_T_PREEMPT:
 		sched_need_resched = 1;
 		break;
+	case PROC_T_PROT:
+		trap_deliver(p);
+		break;
 	case PROC_T_FAULT:
-		if ((r = trap_fault(p)) == VM_DENIED) {
+		if ((r = trap_fault(p)) == VM_PROT)
+			trap_deliver(p);
+		else if (r == VM_DENIED) {
 			p->trap = PROC_T_EXCEPTION;
 			p->trap_signo = SIGSEGV;
 			trap_kernel_exception(p);

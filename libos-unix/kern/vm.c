@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "kernel/fcntl.h"
+#include "kernel/syscall.h"
 #include "defs.h"
 #include "file.h"
 #include "swap.h"
@@ -58,12 +59,15 @@ uint64_t	*vm_busy;	/* see vm.h */
 #define VM_PAGE(va)	((va) & ~(UNIX_PAGE_SIZE - 1))
 #define VM_ROUNDUP(va)	(((va) + UNIX_PAGE_SIZE - 1) & ~(UNIX_PAGE_SIZE - 1))
 
-/* The gate page: pop %r11; movabs $unix_gate_entry, %r10; jmp *%r10 */
+/* The gate page: pop %r11; movabs $unix_gate_entry, %r10; jmp *%r10,
+ * and the stub a sigsegv handler returns to. */
 int
 vm_gate_init(void)
 {
 	unsigned char	*p;
 	uint64_t	 target = (uint64_t)(uintptr_t)unix_gate_entry;
+	uint32_t	 sigret;
+	int32_t		 rel;
 
 	if ((vm_gate = frame_alloc(1)) < 0)
 		return (-1);
@@ -77,6 +81,13 @@ vm_gate_init(void)
 	p[2] = 0x49; p[3] = 0xba;
 	memcpy(p + 4, &target, sizeof target);
 	p[12] = 0x41; p[13] = 0xff; p[14] = 0xe2;
+	/* At VM_GATE_SIGRET: movl $SYS_sigreturn, %eax; call UNIX_GATE_VA */
+	p[VM_GATE_SIGRET] = 0xb8;
+	sigret = SYS_sigreturn;
+	memcpy(p + VM_GATE_SIGRET + 1, &sigret, sizeof sigret);
+	p[VM_GATE_SIGRET + 5] = 0xe8;
+	rel = -(int32_t)(VM_GATE_SIGRET + 10);
+	memcpy(p + VM_GATE_SIGRET + 6, &rel, sizeof rel);
 	return (0);
 }
 
@@ -165,7 +176,7 @@ vm_map_zero(struct vm *vm, uintptr_t va, uint64_t flags)
 		return (-1);
 	if ((f = frame_alloc(1)) < 0)
 		return (-1);
-	*pte = PTE_MAKE(f, PTE_V | flags);
+	*pte = PTE_MAKE(f, PTE_V | flags | (*pte & PTE_PROT));
 	vm->npages++;
 	return (0);
 }
@@ -197,7 +208,11 @@ vm_fork(struct vm *parent)
 		}
 		for (i = 0; i < VM_LEAF; i++) {
 			pte = parent->dir[d][i];
-			if (!(pte & PTE_V) || (pte & PTE_GATE))
+			if (!(pte & PTE_V)) {	/* a protection may stand */
+				child->dir[d][i] = pte & PTE_PROT;
+				continue;
+			}
+			if (pte & PTE_GATE)
 				continue;
 			if ((pte & (PTE_W | PTE_COW)) && !(pte & PTE_SHM))
 				pte = (pte & ~(uint64_t)PTE_W) | PTE_COW;
@@ -269,7 +284,10 @@ vm_rights(uint64_t pte)
 {
 	unsigned	rights = EXO_RIGHT_READ;
 
-	if ((pte & PTE_W) && frame_slot(PTE_FRAME(pte)) == SWAP_NONE &&
+	if (pte & PTE_NA)
+		return (0);		/* mprotect(PROT_NONE): not loaded */
+	if ((pte & PTE_W) && !(pte & PTE_RO) &&
+	    frame_slot(PTE_FRAME(pte)) == SWAP_NONE &&
 	    (pte & (PTE_SHM | PTE_D)) != PTE_SHM)
 		rights |= EXO_RIGHT_WRITE;
 	if (pte & PTE_X)
@@ -359,7 +377,7 @@ vm_tlb_switch(struct vm *vm)
 	for (i = 0; i < vm->nws; i++) {
 		pte = vm_pte(vm, vm->ws[i], 0);
 		if (pte == NULL || !(*pte & PTE_V) || (*pte & PTE_S) ||
-		    exo_tlb_install(unix_exo, (void *)vm->ws[i],
+		    vm_rights(*pte) == 0 || exo_tlb_install(unix_exo, (void *)vm->ws[i],
 		    frame_cap(PTE_FRAME(*pte)), vm_rights(*pte)) != 0)
 			continue;
 		if (!(*pte & PTE_GATE))
@@ -381,7 +399,8 @@ vm_tlb_switch(struct vm *vm)
  * VM_TAKEN when exod took the page's frame and the libOS has not yet
  * heard (it serves the repossession and tries again); VM_DENIED when
  * the access is not allowed (no page there, or not with these rights),
- * -1 when there is no memory or the page could not be read (either way
+ * VM_PROT when the program's own protection (mprotect) refuses it, which
+ * is checked first, before any page is made or read back; -1 when there is no memory or the page could not be read (either way
  * the process dies).
  */
 int
@@ -393,6 +412,9 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 	int64_t		 f;
 	int		 error;
 
+	if (pte != NULL && (*pte & PTE_PROT) &&
+	    ((*pte & PTE_NA) || (access & VM_WRITE)))
+		return (VM_PROT);
 	if (pte != NULL && (*pte & PTE_S)) {
 		if (access & VM_POOLED)
 			return (1);
@@ -415,7 +437,7 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
 		    frame_alloc(1);
 		if (f < 0)
 			return ((access & VM_POOLED) ? 1 : -1);
-		*pte = PTE_MAKE(f, PTE_V | PTE_W);
+		*pte = PTE_MAKE(f, PTE_V | PTE_W | (*pte & PTE_PROT));
 		vm->npages++;
 	}
 	if ((access & VM_EXEC) && !(*pte & PTE_X))
@@ -455,6 +477,7 @@ vm_fill(struct vm *vm, uintptr_t va, int access)
  * The kernel mapping of va's byte, the page made writable if write: made,
  * read from its file or from swap first if need be.  NULL if va is no
  * page of vm's, or there is no memory.  Valid until the kernel sleeps.
+ * The program's protection does not bind the kernel here (vm_uaddr).
  */
 unsigned char *
 vm_kaddr(struct vm *vm, uintptr_t va, int write)
@@ -492,6 +515,21 @@ vm_kaddr(struct vm *vm, uintptr_t va, int write)
 	    (va & (UNIX_PAGE_SIZE - 1)));
 }
 
+/*
+ * vm_kaddr for a pointer of the program's: NULL also where the program's
+ * own protection (mprotect) refuses the access, so that a system call
+ * gets -1 where the program's own load or store would have trapped.
+ */
+static unsigned char *
+vm_uaddr(struct vm *vm, uintptr_t va, int write)
+{
+	uint64_t	*pte = vm_pte(vm, va, 0);
+
+	if (pte != NULL && (*pte & PTE_PROT) && ((*pte & PTE_NA) || write))
+		return (NULL);
+	return (vm_kaddr(vm, va, write));
+}
+
 int
 vm_copyout(struct vm *vm, uintptr_t va, const void *src, size_t n)
 {
@@ -505,7 +543,7 @@ vm_copyout(struct vm *vm, uintptr_t va, const void *src, size_t n)
 		chunk = UNIX_PAGE_SIZE - (va & (UNIX_PAGE_SIZE - 1));
 		if (chunk > n)
 			chunk = n;
-		if ((k = vm_kaddr(vm, va, 1)) == NULL)
+		if ((k = vm_uaddr(vm, va, 1)) == NULL)
 			return (-1);
 		memcpy(k, s, chunk);
 		s += chunk;
@@ -527,7 +565,7 @@ vm_copyin(struct vm *vm, void *dst, uintptr_t va, size_t n)
 		chunk = UNIX_PAGE_SIZE - (va & (UNIX_PAGE_SIZE - 1));
 		if (chunk > n)
 			chunk = n;
-		if ((k = vm_kaddr(vm, va, 0)) == NULL)
+		if ((k = vm_uaddr(vm, va, 0)) == NULL)
 			return (-1);
 		memcpy(d, k, chunk);
 		d += chunk;
@@ -545,7 +583,7 @@ vm_copyinstr(struct vm *vm, char *dst, uintptr_t va, size_t max)
 	size_t		 i = 0;
 
 	while (i < max) {
-		if (!vm_user_range(va, 1) || (k = vm_kaddr(vm, va, 0)) == NULL)
+		if (!vm_user_range(va, 1) || (k = vm_uaddr(vm, va, 0)) == NULL)
 			return (-1);
 		do {
 			dst[i] = (char)*k;
@@ -581,7 +619,7 @@ vm_sbrk(struct vm *vm, int64_t n, uint64_t *old)
 		return (-1);
 	nsz = sz - (uint64_t)-n;
 	for (va = VM_ROUNDUP(nsz); va < sz; va += UNIX_PAGE_SIZE)
-		vm_drop(vm, va);
+		vm_unmap(vm, va);
 	vm->sz = nsz;
 	return (0);
 }
@@ -589,6 +627,8 @@ vm_sbrk(struct vm *vm, int64_t n, uint64_t *old)
 /*
  * Page va of vm is no more: its frame or swap slot loses the reference,
  * its pin goes, and the TLB forgets it.  Nothing is written anywhere.
+ * Its protection (mprotect) stays, for the page made again on the next
+ * touch (MADV_DONTNEED); vm_unmap takes that too.
  */
 void
 vm_drop(struct vm *vm, uintptr_t va)
@@ -603,11 +643,94 @@ vm_drop(struct vm *vm, uintptr_t va)
 		frame_unref(PTE_FRAME(*pte));
 	if (*pte & PTE_P)
 		mmap_pinned--;
-	*pte = 0;
+	*pte &= PTE_PROT;
 	vm->npages--;
 	if (vm == sched_tlb_vm())
 		(void)exo_tlb_protect(unix_exo, (void *)VM_PAGE(va), 1, 0);
 	vm_ws_drop(vm, VM_PAGE(va));
+}
+
+/* Page va of vm goes from the address space (sbrk, munmap): its
+ * protection too. */
+void
+vm_unmap(struct vm *vm, uintptr_t va)
+{
+	uint64_t	*pte;
+
+	vm_drop(vm, va);
+	if ((pte = vm_pte(vm, va, 0)) != NULL && !(*pte & PTE_V))
+		*pte = 0;
+}
+
+/* May the program protect page va: is it its own (not the gate)? */
+static int
+vm_own(struct vm *vm, uintptr_t va)
+{
+	uint64_t	*pte = vm_pte(vm, va, 0);
+
+	if (pte != NULL && (*pte & PTE_V))
+		return (!(*pte & PTE_GATE));
+	return (vm_lazy(vm, va) || mmap_find(vm, va) != NULL);
+}
+
+/*
+ * mprotect(2): the n pages from va (page-aligned, in the region: the
+ * caller checked) get the program's protection prot (PROT_NONE,
+ * PROT_READ, or PROT_READ | PROT_WRITE), which takes rights away from
+ * what each page otherwise allows and never adds any.  Every page must
+ * be vm's own: made, or one the next touch would make (heap below the
+ * break, stack, a mapping); else -1 and nothing changes.  If vm's pages
+ * are in the TLB, the TLB follows at once: what is taken is taken from
+ * it, and a resident page given rights back is loaded with them, so that
+ * the access the handler is about to resume does not trap again.
+ */
+int
+vm_protect(struct vm *vm, uintptr_t va, size_t n, int prot)
+{
+	uint64_t	*pte, old, bits;
+	uintptr_t	 a, run = 0;
+	size_t		 i, nrun = 0;
+	int		 tlb = vm == sched_tlb_vm();
+
+	bits = prot == PROT_NONE ? PTE_NA : prot == PROT_READ ? PTE_RO : 0;
+	for (i = 0; i < n; i++)
+		if (!vm_own(vm, va + i * UNIX_PAGE_SIZE) ||
+		    vm_pte(vm, va + i * UNIX_PAGE_SIZE, 1) == NULL)
+			return (-1);
+	for (i = 0; i < n; i++) {
+		a = va + i * UNIX_PAGE_SIZE;
+		pte = vm_pte(vm, a, 0);
+		old = *pte;
+		*pte = (old & ~(uint64_t)PTE_PROT) | bits;
+		if (!tlb || (old & PTE_PROT) == bits ||
+		    !(old & PTE_PROT) || !PTE_RESIDENT(*pte))
+			continue;
+		if (old & PTE_NA) {
+			/* Out of the TLB: load it with its rights now. */
+			if (exo_tlb_install(unix_exo, (void *)a,
+			    frame_cap(PTE_FRAME(*pte)), vm_rights(*pte)) == 0) {
+				*pte |= PTE_A;
+				vm_ws_note(vm, a);
+			}
+		} else if (bits == 0 && (vm_rights(*pte) & EXO_RIGHT_WRITE)) {
+			/* Read-only in the TLB, if there: writable again,
+			 * in runs of such pages. */
+			if (nrun > 0 && run + nrun * UNIX_PAGE_SIZE != a) {
+				(void)exo_tlb_unprotect(unix_exo, (void *)run,
+				    nrun, EXO_RIGHT_READ | EXO_RIGHT_WRITE);
+				nrun = 0;
+			}
+			if (nrun++ == 0)
+				run = a;
+		}
+	}
+	if (nrun > 0)
+		(void)exo_tlb_unprotect(unix_exo, (void *)run, nrun,
+		    EXO_RIGHT_READ | EXO_RIGHT_WRITE);
+	if (tlb && bits != 0)
+		(void)exo_tlb_protect(unix_exo, (void *)va, n,
+		    bits == PTE_NA ? 0 : EXO_RIGHT_READ);
+	return (0);
 }
 
 void

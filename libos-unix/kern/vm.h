@@ -28,8 +28,20 @@
 				   the page read-only so that a store traps */
 #define PTE_P		0x200	/* pinned by madvise(MADV_PIN): the clock
 				   passes it by (exod's revocation does not) */
+/*
+ * The program's own protection (mprotect(2)): rights taken away from
+ * what the page would otherwise allow, never rights added.  An access
+ * they refuse is a protection fault, delivered to the process's
+ * sigsegv(2) handler.  They may stand on an entry without PTE_V, for a
+ * page not made yet (lazy, or of a mapping), and are kept when the page
+ * is made, swapped and brought back, and across fork.
+ */
+#define PTE_RO		0x400	/* mprotect(PROT_READ): no store */
+#define PTE_NA		0x800	/* mprotect(PROT_NONE): no access at all */
+#define PTE_PROT	(PTE_RO | PTE_NA)
 /* What a page keeps when it goes to swap and comes back. */
-#define PTE_KEEP	(PTE_W | PTE_X | PTE_COW | PTE_SHM | PTE_D | PTE_P)
+#define PTE_KEEP	(PTE_W | PTE_X | PTE_COW | PTE_SHM | PTE_D | PTE_P | \
+			 PTE_PROT)
 #define PTE_FRAME(pte)	((uint32_t)((pte) >> 12))
 #define PTE_SLOT(pte)	((uint32_t)((pte) >> 12))
 #define PTE_RESIDENT(pte) (((pte) & (PTE_V | PTE_S | PTE_GATE)) == PTE_V)
@@ -49,6 +61,10 @@ struct vm_map {
 	int		 flags;		/* MAP_SHARED or MAP_PRIVATE */
 	struct file	*file;		/* referenced while len != 0 */
 };
+
+/* Where in the gate page a sigsegv handler returns to: a stub that calls
+ * sigreturn(2) (vm_gate_init).  Returning there is the same as calling it. */
+#define VM_GATE_SIGRET	0x40
 
 /* Pages preloaded at a switch: half the default TLB of exod (-t 64). */
 #define VM_WS_MAX	32
@@ -92,6 +108,8 @@ struct vm	*vm_fork(struct vm *);
 #define VM_POOLED	0x4	/* the signal path: take no frame from exod */
 #define VM_TAKEN	2	/* vm_fill: the frame was repossessed */
 #define VM_DENIED	3	/* vm_fill: no such page, or not so */
+#define VM_PROT		4	/* vm_fill: refused by the program's own
+				   protection (PTE_PROT): a protection fault */
 int		 vm_fill(struct vm *, uintptr_t, int);
 int		 vm_copyout(struct vm *, uintptr_t, const void *, size_t);
 int		 vm_copyin(struct vm *, void *, uintptr_t, size_t);
@@ -104,6 +122,8 @@ void		 vm_tlb_switch(struct vm *);
 void		 vm_ws_drop(struct vm *, uintptr_t);
 void		 vm_count(const struct vm *, struct vm_census *);
 void		 vm_drop(struct vm *, uintptr_t);
+void		 vm_unmap(struct vm *, uintptr_t);
+int		 vm_protect(struct vm *, uintptr_t, size_t, int);
 int		 vm_lazy(const struct vm *, uintptr_t);
 unsigned char	*vm_kaddr(struct vm *, uintptr_t, int);
 

@@ -56,5 +56,8 @@ USYS(netinfo)
 USYS(arpinfo)
 USYS(uptimeus)
 USYS(vmstat)
+USYS(mprotect)
+USYS(sigsegv)
+USYS(sigreturn)
 
 	.section .note.GNU-stack, "", @progbits

@@ -46,6 +46,9 @@
 #define SYS_arpinfo	34	/* part 4: one entry of the ARP cache */
 #define SYS_uptimeus	35	/* part 4: microseconds since boot (ping) */
 #define SYS_vmstat	36	/* part 3: the memory system's counters */
-#define SYS_MAX		36
+#define SYS_mprotect	37	/* part 3: the program's own protection */
+#define SYS_sigsegv	38	/* part 3: its protection-fault handler */
+#define SYS_sigreturn	39	/* part 3: back from that handler */
+#define SYS_MAX		39
 
 #endif

@@ -64,6 +64,11 @@ int symlink(const char*, const char*);		/* part 2: symbolic links */
 void *mmap(void *, size_t, int, int, int, off_t);
 int munmap(void *, size_t);
 int madvise(void *, size_t, int);
+/* the program's own protection (PROT_NONE, PROT_READ, PROT_READ|PROT_WRITE)
+ * and its protection-fault handler, which ends with sigreturn() */
+int mprotect(void *, int, int);
+int sigsegv(void (*)(void *));
+int sigreturn(void);
 int procinfo(int, struct procinfo*);		/* kernel/procinfo.h */
 int nop(void);					/* the null system call */
 struct vmstat;
