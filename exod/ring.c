@@ -13,7 +13,11 @@
  *
  * The I/O runs on a worker thread, so a slow disk never stalls the loop.
  * The worker takes every job queued when it looks (a batch), moves the
- * data, writes each completion as soon as its job is done, and rings the
+ * data (a job's consecutive blocks, and the consecutive blocks of jobs
+ * that follow one another, up to RING_RUN_JOBS of them, in one preadv or
+ * pwritev, neighbouring frames of an extent in one iovec: a sequential
+ * stream pays a system call per run, not per entry), writes each
+ * completion as soon as its job is done, and rings the
  * ring's completion eventfd once per batch, unless the libOS said it is
  * looking itself (cq_spinning).  It is the only writer of the completion
  * ring, so an entry refused by the loop goes through it too, as a job
@@ -66,7 +70,8 @@ struct ring_job {
 	struct ring	*r;
 	uint64_t	 tag;
 	uint32_t	 seq;
-	int32_t		 status;	/* 0, or the error to post, no I/O */
+	int32_t		 status;	/* refused: the error to post, no I/O;
+					   else the I/O's, once moved */
 	uint32_t	 op;
 	unsigned	 n;		/* pairs; 0 for a refused entry */
 	uint32_t	 block[EXO_DISK_RING_PAIRS];
@@ -139,37 +144,116 @@ static struct {
 
 static void	ring_bell_cb(evutil_socket_t, short, void *);
 
+/*
+ * Add len bytes at va to iov (*k entries so far): onto the last entry if
+ * they follow it in exod's memory (frames of one extent), else as a new
+ * one.
+ */
+static void
+ring_iov_add(struct iovec *iov, int *k, void *va, size_t len)
+{
+	if (*k > 0 && (unsigned char *)iov[*k - 1].iov_base +
+	    iov[*k - 1].iov_len == (unsigned char *)va) {
+		iov[*k - 1].iov_len += len;
+		return;
+	}
+	iov[*k].iov_base = va;
+	iov[*k].iov_len = len;
+	(*k)++;
+}
+
+/* Read or write iov (k entries, len bytes in all) at off: 0 or -1. */
+static int
+ring_io(uint32_t op, struct iovec *iov, int k, size_t len, off_t off)
+{
+	ssize_t	r;
+
+	if (op == EXO_DISK_WRITE)
+		return (disk_pwritev_all(iov, k, off));
+	do
+		r = preadv(disk_fd(), iov, k, off);
+	while (r == -1 && errno == EINTR);
+	return (r == (ssize_t)len ? 0 : -1);
+}
+
 /* Move one job's data: 0 or -EXO_EIO.  Contiguous blocks in one call. */
 static int
 ring_move(struct ring_job *j)
 {
 	struct iovec	iov[EXO_DISK_RING_PAIRS];
-	unsigned	i, first, k;
-	ssize_t		r;
-	off_t		off;
-	int		fd = disk_fd(), status = 0;
+	unsigned	i, first;
+	int		k, status = 0;
 
 	for (first = 0; first < j->n; first = i) {
-		for (i = first, k = 0; i < j->n && (i == first ||
-		    j->block[i] == j->block[i - 1] + 1); i++, k++) {
-			iov[k].iov_base = j->va[i];
-			iov[k].iov_len = EXO_BLOCK_SIZE;
-		}
-		off = (off_t)j->block[first] * EXO_BLOCK_SIZE;
-		if (j->op == EXO_DISK_WRITE) {
-			if (disk_pwritev_all(iov, (int)k, off) == -1) {
+		k = 0;
+		for (i = first; i < j->n && (i == first ||
+		    j->block[i] == j->block[i - 1] + 1); i++)
+			ring_iov_add(iov, &k, j->va[i], EXO_BLOCK_SIZE);
+		if (ring_io(j->op, iov, k, (size_t)(i - first) *
+		    EXO_BLOCK_SIZE, (off_t)j->block[first] *
+		    EXO_BLOCK_SIZE) == -1) {
+			if (j->op == EXO_DISK_WRITE)
 				atomic_fetch_add(&ring.failed, 1);
-				status = -EXO_EIO;
-			}
-			continue;
-		}
-		do
-			r = preadv(fd, iov, (int)k, off);
-		while (r == -1 && errno == EINTR);
-		if (r != (ssize_t)k * EXO_BLOCK_SIZE)
 			status = -EXO_EIO;
+		}
 	}
 	return (status);
+}
+
+#define RING_RUN_IOV	1024	/* IOV_MAX: pairs of a run, at most */
+#define RING_RUN_JOBS	8	/* entries of a run, at most */
+
+/* Are j's blocks one run, b, b + 1, ...? */
+static int
+ring_contiguous(const struct ring_job *j)
+{
+	unsigned	i;
+
+	for (i = 1; i < j->n; i++)
+		if (j->block[i] != j->block[0] + i)
+			return (0);
+	return (1);
+}
+
+/*
+ * Move j and the jobs after it whose blocks go on where the one before
+ * ended, with the same op, in one preadv or pwritev (a run: a sequential
+ * stream pays one system call per RING_RUN_JOBS entries, not one each).
+ * Each job's status is set; the first job not moved is returned.  If the
+ * run fails, each of its jobs is moved again alone, so that only those
+ * that fail get the error.
+ */
+static struct ring_job *
+ring_run(struct ring_job *j)
+{
+	struct iovec	 iov[RING_RUN_IOV];
+	struct ring_job	*end, *last;
+	unsigned	 pairs = 0, jobs = 0, i;
+	int		 k = 0;
+
+	if (!ring_contiguous(j)) {
+		j->status = ring_move(j);
+		return (j->next);
+	}
+	for (end = j, last = NULL; end != NULL && end->n > 0 &&
+	    jobs < RING_RUN_JOBS && pairs + end->n <= RING_RUN_IOV &&
+	    (last == NULL || (end->op == last->op && end->block[0] ==
+	    last->block[last->n - 1] + 1 && ring_contiguous(end)));
+	    last = end, end = end->next) {
+		for (i = 0; i < end->n; i++)
+			ring_iov_add(iov, &k, end->va[i], EXO_BLOCK_SIZE);
+		pairs += end->n;
+		jobs++;
+	}
+	if (ring_io(j->op, iov, k, (size_t)pairs * EXO_BLOCK_SIZE,
+	    (off_t)j->block[0] * EXO_BLOCK_SIZE) == 0) {
+		for (; j != end; j = j->next)
+			j->status = 0;
+		return (end);
+	}
+	for (; j != end; j = j->next)
+		j->status = ring_move(j);
+	return (end);
 }
 
 /* Write j's completion; the libOS may read it at once. */
@@ -236,14 +320,16 @@ ring_batch(struct ring_job *j)
 {
 	struct ring	*touched[RING_TOUCHED], *r;
 	unsigned	 held[RING_TOUCHED];
-	struct ring_job	*next;
+	struct ring_job	*next, *run = j;
 	unsigned	 nt = 0, i;
 	uint64_t	 one = 1;
 
 	for (; j != NULL; j = next) {
+		if (run == j)
+			run = j->n > 0 ? ring_run(j) : j->next;
 		next = j->next;
 		r = j->r;
-		ring_post(r, j, j->n > 0 ? ring_move(j) : j->status);
+		ring_post(r, j, j->status);
 		ring_unpin(j);
 		/* The last touch of the job: its slot may be taken again. */
 		atomic_fetch_sub(&r->inflight, 1);
