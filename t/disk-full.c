@@ -9,6 +9,9 @@
  *        its completion, and exod logs the real errno (EFBIG);
  *      - the next flush of every libOS connected at the failure reports
  *        EXO_EIO, once; a libOS connected after it flushes cleanly;
+ *      - through the disk ring, four entries of four consecutive blocks
+ *        each, which exod's worker may move in one call, get the error
+ *        only for the two that reach past the limit;
  *      - an allocation whose owner record cannot be written fails with
  *        EIO and binds nothing, and while that record is not written
  *        every flush reports EIO;
@@ -176,6 +179,52 @@ fill(struct lib *l, const char *name)
 
 static struct exo_cap	ba[NBLOCKS], bc[NBLOCKS];
 
+/*
+ * Four ring writes of 4 consecutive blocks from block 6 (blocks 6-21;
+ * block 5 keeps what the flush above acknowledged):
+ * the limit falls in block 15, so the first two entries fit and the last
+ * two do not, whether the worker moves them one by one or as one run.
+ */
+static void
+ring_fsize(struct lib *l)
+{
+	struct exo_frame	 fr[16];
+	struct exo_cap		 fc[16];
+	struct exo_disk_ring	 r;
+	struct exo_disk_cqe	 c[8];
+	int32_t			 st[4] = { 1, 1, 1, 1 };
+	unsigned		 i, got = 0;
+	int			 n;
+
+	if (exo_frame_alloc_batch(l->x, fr, 16) != 0)
+		bail("16 frames");
+	for (i = 0; i < 16; i++) {
+		if (exo_frame_map(&fr[i], PROT_READ | PROT_WRITE) == NULL)
+			sysbail("map");
+		memset(fr[i].va, 0x40 + (int)i, EXO_FRAME_SIZE);
+		fc[i] = fr[i].cap;
+	}
+	if ((n = exo_disk_ring_create(l->x, &r, 8, 0)) != 0)
+		bail("ring: %s", exo_strerror(n));
+	for (i = 0; i < 4; i++)
+		if ((n = exo_disk_ring_submit(&r, EXO_DISK_WRITE, i,
+		    &ba[6 + 4 * i], &fc[4 * i], 4)) != 0)
+			bail("submit: %s", exo_strerror(n));
+	while (got < 4) {
+		if ((n = exo_disk_ring_wait(&r, c, 8)) <= 0)
+			bail("exo_disk_ring_wait: %d", n);
+		for (i = 0; i < (unsigned)n; i++, got++)
+			if (c[i].tag < 4)
+				st[c[i].tag] = c[i].status;
+	}
+	ok(st[0] == 0 && st[1] == 0 && st[2] == -EXO_EIO &&
+	    st[3] == -EXO_EIO, "fsize: four ring writes of consecutive "
+	    "blocks: the two below the limit done, the two past it EIO "
+	    "(%d %d %d %d)", st[0], st[1], st[2], st[3]);
+	is_int(0, exo_disk_ring_destroy(&r), "fsize: the ring unbinds");
+	(void)exo_frame_free_batch(l->x, fr, 16);
+}
+
 static void
 test_fsize(void)
 {
@@ -231,6 +280,11 @@ test_fsize(void)
 	    "connected at the failure: its next flush reports EIO too");
 	is_int(0, exo_disk_flush(c.x), "fsize: one connected after it: "
 	    "its flush succeeds");
+	ring_fsize(&a);
+	is_int(-EXO_EIO, exo_disk_flush(a.x), "fsize: the ring's failed "
+	    "writes: the next flush reports EIO");
+	(void)exo_disk_flush(b.x);
+	(void)exo_disk_flush(c.x);
 
 	/* Up to block TORN_BLOCK - 1, then the record that tears. */
 	is_int(0, blocks_alloc(a.x, ba + 30, TORN_BLOCK - 30),

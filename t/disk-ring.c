@@ -6,6 +6,11 @@
  *     entries) then random reads, at depths 1, 4 and 32, from index 0 and
  *     from just before 2^32 (the indices wrap), checked against a model
  *     kept by the test and against the image file itself.
+ *  1b. Byte-exact for a sequential stream: entries whose blocks go on
+ *     where the one before ended, which exod's worker moves several in
+ *     one call, into separate frames and into the frames of an extent
+ *     (one iovec for neighbours), with a forged entry in the middle that
+ *     fails alone and ends the run around it.
  *  2. Hostile: entries with another libOS's block, a forged capability, a
  *     wrong seq (torn), a bad op or count each fail alone with their own
  *     error, between entries that succeed; rights as DISK_IO has them
@@ -224,6 +229,157 @@ test_exact(void)
 	exact_run(&d, e, blocks, fr, 32, 0xffffffc0u);
 	(void)dh_disk_info(&d, &di);
 	ok(di.reads + di.writes > before, "DISK_INFO counts ring I/O");
+	exo_disconnect(e);
+	th_exod_stop(&d);
+}
+
+/* ---- 1b. a sequential stream ---------------------------------------- */
+
+#define STREAM_PAIRS	8
+#define STREAM_N	40	/* entries each way */
+#define STREAM_FORGED	17	/* this entry's frame capability is forged */
+
+/*
+ * STREAM_N entries of STREAM_PAIRS consecutive blocks each, entry i at
+ * block b0 + i * STREAM_PAIRS, written then read back through a ring of
+ * depth entries, piled up so that the worker finds several at once.
+ * Entry slot s uses frames fc[s * STREAM_PAIRS ..] at va[..].
+ */
+static void
+stream_run(struct th_exod *d, struct exo *e, const struct exo_cap *blocks,
+    const struct exo_cap *fc, unsigned char *const *va, unsigned depth,
+    const char *what)
+{
+	static unsigned char	 want[STREAM_N * STREAM_PAIRS][EXO_BLOCK_SIZE];
+	struct exo_disk_ring	 r;
+	struct exo_disk_cqe	 c[MAXDEPTH];
+	struct exo_cap		 bc[STREAM_PAIRS], f[STREAM_PAIRS];
+	unsigned char		 img[EXO_BLOCK_SIZE];
+	unsigned		 sent, got, i, k, slot, bad = 0, forged = 0;
+	unsigned		 phase;
+	int			 n, error;
+
+	if ((error = exo_disk_ring_create(e, &r, depth, 0)) != 0)
+		bail("ring of %u: %s", depth, exo_strerror(error));
+	for (phase = 0; phase < 2; phase++) {
+		uint32_t op = phase == 0 ? EXO_DISK_WRITE : EXO_DISK_READ;
+
+		for (sent = got = 0; got < STREAM_N; ) {
+			/* Fill the ring, then take what has come. */
+			while (sent < STREAM_N && sent - got < depth) {
+				slot = sent % depth;
+				for (i = 0; i < STREAM_PAIRS; i++) {
+					k = sent * STREAM_PAIRS + i;
+					bc[i] = blocks[k];
+					f[i] = fc[slot * STREAM_PAIRS + i];
+					if (op == EXO_DISK_WRITE) {
+						rnd_fill(va[slot *
+						    STREAM_PAIRS + i],
+						    EXO_BLOCK_SIZE);
+						if (sent != STREAM_FORGED)
+							memcpy(want[k], va[slot
+							    * STREAM_PAIRS + i],
+							    EXO_BLOCK_SIZE);
+					} else
+						memset(va[slot * STREAM_PAIRS +
+						    i], 0xEE, EXO_BLOCK_SIZE);
+				}
+				if (sent == STREAM_FORGED)
+					f[STREAM_PAIRS / 2].mac[0] ^= 1;
+				if ((error = exo_disk_ring_submit(&r, op, sent,
+				    bc, f, STREAM_PAIRS)) != 0)
+					bail("submit: %s", exo_strerror(error));
+				sent++;
+			}
+			if ((n = exo_disk_ring_wait(&r, c, MAXDEPTH)) <= 0)
+				bail("exo_disk_ring_wait: %d", n);
+			for (k = 0; k < (unsigned)n; k++, got++) {
+				if (c[k].tag != got) {
+					bad++;
+					continue;
+				}
+				if (got == STREAM_FORGED) {
+					forged += c[k].status != 0;
+					continue;
+				}
+				if (c[k].status != 0) {
+					bad++;
+					continue;
+				}
+				if (op == EXO_DISK_WRITE)
+					continue;
+				slot = got % depth;
+				for (i = 0; i < STREAM_PAIRS; i++)
+					if (memcmp(va[slot * STREAM_PAIRS + i],
+					    want[got * STREAM_PAIRS + i],
+					    EXO_BLOCK_SIZE) != 0)
+						bad++;
+			}
+		}
+		/* The forged entry wrote nothing: its blocks keep what the
+		 * first pass of this test (or nothing) left; read them as
+		 * the image has them. */
+		if (phase == 0)
+			for (i = 0; i < STREAM_PAIRS; i++)
+				if (dh_image_read(d, blocks[STREAM_FORGED *
+				    STREAM_PAIRS + i].id,
+				    want[STREAM_FORGED * STREAM_PAIRS + i]) != 0)
+					bail("image read");
+	}
+	is_int(0, bad, "stream, %s, depth %u: %u writes then %u reads of %u "
+	    "consecutive blocks each, in order and byte-exact", what, depth,
+	    STREAM_N, STREAM_N, STREAM_PAIRS);
+	is_int(2, forged, "  the forged entry failed alone, both ways");
+	for (i = 0, bad = 0; i < STREAM_N * STREAM_PAIRS; i++)
+		if (dh_image_read(d, blocks[i].id, img) != 0 ||
+		    memcmp(img, want[i], EXO_BLOCK_SIZE) != 0)
+			bad++;
+	is_int(0, bad, "  the image file holds what was written");
+	is_int(0, exo_disk_ring_destroy(&r), "  unbound");
+}
+
+static void
+test_stream(void)
+{
+	static struct exo_frame	 fr[MAXDEPTH * STREAM_PAIRS];
+	static unsigned char	*va[MAXDEPTH * STREAM_PAIRS];
+	static struct exo_cap	 fc[MAXDEPTH * STREAM_PAIRS];
+	struct exo_cap		 blocks[STREAM_N * STREAM_PAIRS];
+	struct exo_extent	*x;
+	struct th_exod		 d;
+	struct exo		*e;
+	unsigned		 i, runs;
+
+	th_exod_start(&d, "-m", "8M", "-D", "2M", (char *)NULL);
+	e = th_connect(&d, "stream");
+	for (i = 0; i < STREAM_N * STREAM_PAIRS; i += 160)
+		if (exo_block_alloc(e, blocks + i, 160) != 0)
+			bail("blocks");
+	for (i = 1, runs = 1; i < STREAM_N * STREAM_PAIRS; i++)
+		runs += blocks[i].id != blocks[i - 1].id + 1;
+	diag("the stream's blocks are %u run(s) of consecutive ids", runs);
+	/* Separate frames. */
+	for (i = 0; i < MAXDEPTH * STREAM_PAIRS; i += 128)
+		if (exo_frame_alloc_batch(e, fr + i, 128) != 0)
+			bail("frames");
+	for (i = 0; i < MAXDEPTH * STREAM_PAIRS; i++) {
+		if ((va[i] = exo_frame_map(&fr[i], PROT_READ | PROT_WRITE)) ==
+		    NULL)
+			sysbail("map");
+		fc[i] = fr[i].cap;
+	}
+	stream_run(&d, e, blocks, fc, va, 8, "separate frames");
+	/* The frames of one extent: neighbours in exod's memory too. */
+	if (exo_extent_alloc(e, MAXDEPTH * STREAM_PAIRS, &x) != 0)
+		bail("extent");
+	for (i = 0; i < MAXDEPTH * STREAM_PAIRS; i++) {
+		va[i] = (unsigned char *)exo_extent_va(x) +
+		    (size_t)i * EXO_FRAME_SIZE;
+		fc[i] = *exo_extent_cap(x, i);
+	}
+	stream_run(&d, e, blocks, fc, va, 32, "an extent's frames");
+	stream_run(&d, e, blocks, fc, va, 1, "an extent's frames");
+	(void)exo_extent_free(x);
 	exo_disconnect(e);
 	th_exod_stop(&d);
 }
@@ -725,6 +881,7 @@ main(void)
 	tp_watchdog(240);
 	diag("seed %llu", (unsigned long long)rng_state);
 	test_exact();
+	test_stream();
 	test_hostile();
 	test_kill();
 	return 0;
