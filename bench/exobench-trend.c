@@ -209,18 +209,22 @@ static const struct trow trows[] = {
 	    { P_NET, "demux_256_merged.exo", "exod's merged demultiplexer" } },
 	  NULL, NONE, NONE, 0 },
 	{ "disk_write", "disk write, 64 KiB", "us", C_PER64K,
-	  { { P_DISK, "disk_write.base", "pwrite(2) of the image file" },
+	  { { P_DISK, "ring_write_d8.base",
+	      "pwrite(2) of the image file from 64 contiguous KiB" },
 	    { P_DISK, "disk_write_ipc.base",
 	      "a disk server process pwrites the 64 KiB it is sent" },
-	    { P_DISK, "disk_write.exo",
-	      "exod's DMA from bound frames, 8 deep" } },
+	    { P_DISK, "ring_write_d8.exo",
+	      "the disk ring, 8 deep: exod's worker moves 64 KiB from "
+	      "bound frames, no request each" } },
 	  NULL, NONE, NONE, 0 },
 	{ "disk_read", "disk read, 64 KiB", "us", C_PER64K,
-	  { { P_DISK, "disk_read.base", "pread(2) of the image file" },
+	  { { P_DISK, "ring_read_d8.base",
+	      "pread(2) of the image file into 64 contiguous KiB" },
 	    { P_DISK, "disk_read_ipc.base",
 	      "a disk server process preads 64 KiB into its reply" },
-	    { P_DISK, "disk_read.exo",
-	      "exod's DMA into bound frames, 8 deep" } },
+	    { P_DISK, "ring_read_d8.exo",
+	      "the disk ring, 8 deep: exod's worker moves 64 KiB into "
+	      "bound frames, no request each" } },
 	  NULL, NONE, NONE, 0 },
 };
 #define NROWS	(sizeof trows / sizeof trows[0])
