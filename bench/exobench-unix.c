@@ -983,8 +983,10 @@ host_appel(int batches, int reps, double *out)
 			al_policy = al_unprot_policy;
 			v[b][k] = al_benches[b].fn(reps);
 		}
-	for (b = 0; b < AL_NBENCH; b++)
+	for (b = 0; b < AL_NBENCH; b++) {
 		out[b] = bl_median(v[b], (size_t)batches);
+		free(v[b]);
+	}
 	sigaction(SIGSEGV, &old, NULL);
 	munmap(al_base, AL_NPAGES * PAGE);
 }
