@@ -13,78 +13,9 @@
 # running its course, and every frame back to exod at the end.  Nothing
 # here is timed.
 
-top=${EXO_BUILDDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-EXOD=$top/exod/exod
-EXOCTL=$top/exod/exoctl
-UNIX=$top/libos-unix/libos-unix
-PROGS=$top/libos-unix/user
-
-n=0
-pids=()
-ok() {			# ok STATUS DESCRIPTION: STATUS 0 passes
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# stderr: /' "$err"
-	fi
-}
-is() {			# is WANTED SEEN DESCRIPTION
-	if [ "$1" = "$2" ]; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		printf '%s\n' "wanted: $1" "  seen: $2" | sed 's/^/# /'
-	fi
-}
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	[ -n "$d" ] && rm -rf "$d"
-}
-
-if [ ! -x "$EXOD" ] || [ ! -x "$UNIX" ] || [ ! -f "$PROGS/prottest" ] ||
-    [ ! -f "$PROGS/appelbench" ]; then
-	echo "1..0 # SKIP exod, libos-unix or its programs are not built"
-	exit 0
-fi
-if ! perl -MJSON::PP -e 1 2>/dev/null; then
-	echo "1..0 # SKIP perl's JSON::PP not installed"
-	exit 0
-fi
-d=$(mktemp -d "${TMPDIR:-/tmp}/unix-mprotect.XXXXXX") || exit 1
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-err=$d/stderr
-: >"$err"
-cd "$d" || exit 1
-
-start_exod() {
-	local s=$1 i
-	shift
-	"$EXOD" -f -S "$s" -m 64M "$@" >"$s.log" 2>&1 &
-	pids+=($!)
-	for i in $(seq 1 500); do
-		"$EXOCTL" -S "$s" status >/dev/null 2>&1 && return 0
-		sleep 0.02
-	done
-	return 1
-}
-# exod's view: the frames the libOS named $2 holds on socket $1.
-held() {
-	"$EXOCTL" -S "$1" status --json 2>/dev/null | perl -MJSON::PP -e '
-		local $/; my $j = JSON::PP->new->decode(<STDIN>);
-		my $s = 0;
-		$s += $_->{frames} for grep { $_->{name} eq $ARGV[0] }
-		    @{$j->{libos}};
-		print $s;' "$2"
-}
-vmfield() {
-	sed -n "s/^all:.* $2=\([0-9]*\).*/\1/p" "$1" | tail -1
-}
+src=$(cd "${EXO_SRCDIR:-$(dirname "$0")/..}" && pwd)
+. "$src/t/unix-tap.sh"
+unix_tap_begin unix-mprotect prottest appelbench
 
 echo "1..26"
 
