@@ -1,7 +1,7 @@
 # unix-tap.sh - what the TAP scripts that run libos-unix on exods of their
-# own share (t/unix-mmap.t, t/unix-mprotect.t): the paths, ok and is, the
-# temporary directory and its cleanup, starting an exod and asking it
-# what a libOS holds.  A script sources it, then calls
+# own share (t/unix-mmap.t, t/unix-mprotect.t, t/unix-vm.t): the paths,
+# ok and is, the temporary directory and its cleanup, starting an exod
+# and asking it what a libOS holds.  A script sources it, then calls
 #
 #	unix_tap_begin NAME PROGRAM...
 #

@@ -14,72 +14,12 @@
 # a deadline too short to answer (the abort path), no process ever sees a
 # wrong byte: the one whose pages were taken is killed with a message.
 
-top=${EXO_BUILDDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-EXOD=$top/exod/exod
-EXOCTL=$top/exod/exoctl
-UNIX=$top/libos-unix/libos-unix
-PROGS=$top/libos-unix/user
-
-n=0
-pids=()
-ok() {			# ok STATUS DESCRIPTION: STATUS 0 passes
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/# stderr: /' "$err"
-	fi
-}
-is() {			# is WANTED SEEN DESCRIPTION
-	if [ "$1" = "$2" ]; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		printf '%s\n' "wanted: $1" "  seen: $2" | sed 's/^/# /'
-	fi
-}
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	[ -n "$d" ] && rm -rf "$d"
-}
-
-if [ ! -x "$EXOD" ] || [ ! -x "$UNIX" ] || [ ! -f "$PROGS/lazy" ] ||
-    [ ! -f "$PROGS/pagetest" ]; then
-	echo "1..0 # SKIP exod, libos-unix or its programs are not built"
-	exit 0
-fi
-if ! perl -MJSON::PP -e 1 2>/dev/null; then
-	echo "1..0 # SKIP perl's JSON::PP not installed"
-	exit 0
-fi
-d=$(mktemp -d "${TMPDIR:-/tmp}/unix-vm.XXXXXX") || exit 1
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-err=$d/stderr
-: >"$err"
+src=$(cd "${EXO_SRCDIR:-$(dirname "$0")/..}" && pwd)
+. "$src/t/unix-tap.sh"
+unix_tap_begin unix-vm lazy pagetest
 sock=$d/sock
-cd "$d" || exit 1
+start_exod "$sock"
 
-"$EXOD" -f -S "$sock" -m 64M >"$d/exod.log" 2>&1 &
-pids+=($!)
-for i in $(seq 1 500); do
-	"$EXOCTL" -S "$sock" status >/dev/null 2>&1 && break
-	sleep 0.02
-done
-
-# exod's view: the frames the libOS named $1 holds.
-held() {
-	"$EXOCTL" -S "$sock" status --json 2>/dev/null | perl -MJSON::PP -e '
-		local $/; my $j = JSON::PP->new->decode(<STDIN>);
-		my $s = 0;
-		$s += $_->{frames} for grep { $_->{name} eq $ARGV[0] }
-		    @{$j->{libos}};
-		print $s;' "$1"
-}
 # Wait up to 20 s for file $1 to hold a line matching $2.
 wait_for() {
 	local i
@@ -93,7 +33,7 @@ wait_for() {
 held_atmost() {
 	local i v
 	for i in $(seq 1 500); do
-		v=$(held "$1")
+		v=$(held "$sock" "$1")
 		[ "$v" -le "$2" ] && break
 		sleep 0.02
 	done
@@ -126,7 +66,7 @@ ok $([ "$grew" -lt 1024 ]; echo $?) \
     "a 512 MiB sbrk binds almost nothing ($grew frames)"
 wait_for "$d/big.out" 'touched'
 sleep 0.5
-touched=$(held lazybig)
+touched=$(held "$sock" lazybig)
 ok $([ $((touched - grew)) -ge 2048 ] && [ $((touched - grew)) -le 2400 ]
     echo $?) "touching 2,048 of its pages binds about 2,048 ($((touched - grew)))"
 wait_for "$d/big.out" 'shrunk'
@@ -150,10 +90,6 @@ blocks_free() {
 frames_free() {
 	"$EXOCTL" -S "$1" status --json 2>/dev/null | perl -MJSON::PP -e '
 		local $/; print JSON::PP->new->decode(<STDIN>)->{frames_free};'
-}
-# The value of key=N in the "all:" line of vmstat's output in file $1.
-vmfield() {
-	sed -n "s/^all:.* $2=\([0-9]*\).*/\1/p" "$1" | tail -1
 }
 
 # -M 4M is 1,024 frames; 16 MiB is 4,096 pages.
@@ -241,32 +177,6 @@ is 2 "$?" "-M with no number is one too"
 is 2 "$?" "-M with --fsck is one too"
 
 # --- revocation answered by paging out --------------------------------------
-# A private exod for each deadline; $1 its socket, the rest its options.
-start_exod() {
-	local s=$1
-	shift
-	"$EXOD" -f -S "$s" -m 64M "$@" >"$s.log" 2>&1 &
-	pids+=($!)
-	for i in $(seq 1 500); do
-		"$EXOCTL" -S "$s" status >/dev/null 2>&1 && return 0
-		sleep 0.02
-	done
-	return 1
-}
-# The id of the libOS named $2 on socket $1 once it holds more than $3
-# frames (its workload is under way); empty after 30 s.
-libos_id() {
-	local i
-	for i in $(seq 1 1500); do
-		"$EXOCTL" -S "$1" status --json 2>/dev/null | perl -MJSON::PP -e '
-			local $/; my $j = JSON::PP->new->decode(<STDIN>);
-			for (@{$j->{libos}}) {
-				print $_->{id} if $_->{name} eq $ARGV[0] &&
-				    $_->{frames} > $ARGV[1];
-			}' "$2" "$3" | grep . && return 0
-		sleep 0.02
-	done
-}
 # Sum of field $2 (revoked, given, taken, autosaved) over exoctl's lines in $1.
 revsum() {
 	perl -ne 'BEGIN { $k = shift }
